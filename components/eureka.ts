@@ -1,0 +1,205 @@
+/**
+ * Layer 1: Eureka. A StatefulSet behind a headless Service whose peer URL list is derived from
+ * `replicas`: every member lists every member, so scaling is one value, never a hand-edited list.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MonitoringArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
+import { ArgProblem, checkDnsLabel, checkImage, checkInteger, checkReplicas, checkBoolean, throwIfProblems } from "./lib/validation";
+import { createWorkload, memberDnsNames, resolveMonitoring, resolveResources, resolveScheduling, validateSharedArgs } from "./lib/workload";
+
+/** Arguments of {@link Eureka}. */
+export interface EurekaArgs {
+    /**
+     * Namespace of every object the component creates. It must already exist.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Number of Eureka servers. Every server lists every server as a peer.
+     * @default 3
+     */
+    replicas?: number;
+    /**
+     * Eureka server image, pinned. Eureka has no official image: use a Spring Boot image with
+     * `@EnableEurekaServer`, Actuator and `micrometer-registry-prometheus` for `/actuator/prometheus`.
+     * @default "steeltoeoss/eureka-server:4.1.1"
+     */
+    image?: string;
+    /**
+     * HTTP port of the server (REST API, peer replication, Actuator).
+     * @default 8761
+     */
+    port?: number;
+    /**
+     * How often, in milliseconds, a server re-reads its peer list (`eureka.server.peer-eureka-nodes-update-interval-ms`).
+     * Upstream's default is 600000 (10 minutes).
+     * @default 15000
+     */
+    peerNodesUpdateIntervalMs?: number;
+    /**
+     * Keeps Eureka's self-preservation mode on. Pod churn on Kubernetes trips it, so it is off by default.
+     * @default false
+     */
+    selfPreservation?: boolean;
+    /**
+     * Cluster DNS domain used in the members' stable names.
+     * @default "cluster.local"
+     */
+    clusterDomain?: string;
+    /**
+     * User (and group) the container runs as.
+     * @default 1000
+     */
+    runAsUser?: number;
+    /**
+     * CPU and memory of each server.
+     * @default { cpuRequest: "250m", memoryRequest: "512Mi" }
+     */
+    resources?: ResourcesArgs;
+    /**
+     * Prometheus wiring for `/actuator/prometheus`.
+     * @default { scrapeAnnotations: true, serviceMonitor: false }
+     */
+    monitoring?: MonitoringArgs;
+    /**
+     * Anti-affinity and disruption budget.
+     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
+     */
+    scheduling?: SchedulingArgs;
+}
+
+/** Defaults of {@link EurekaArgs}. */
+export const EUREKA_DEFAULTS = {
+    namespace: "default",
+    replicas: 3,
+    image: "steeltoeoss/eureka-server:4.1.1",
+    port: 8761,
+    peerNodesUpdateIntervalMs: 15000,
+    selfPreservation: false,
+    clusterDomain: "cluster.local",
+    runAsUser: 1000,
+    resources: { cpuRequest: "250m", memoryRequest: "512Mi" },
+} as const;
+
+/** Returns every problem with the arguments of a Eureka component named `name`. */
+export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    checkDnsLabel(problems, "name", name, 43);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
+    checkReplicas(problems, "replicas", replicas, "any");
+    if (args.image !== undefined) checkImage(problems, "image", args.image);
+    if (args.port !== undefined) checkInteger(problems, "port", args.port, 1, 65535);
+    if (args.peerNodesUpdateIntervalMs !== undefined) checkInteger(problems, "peerNodesUpdateIntervalMs", args.peerNodesUpdateIntervalMs, 1000);
+    checkBoolean(problems, "selfPreservation", args.selfPreservation);
+    if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
+    validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, false);
+    return problems;
+}
+
+/** Eureka peer URLs (`http://<member>:<port>/eureka/`), one per replica, in ordinal order. */
+export function eurekaPeerUrls(memberDnsNames: string[], port: number): string[] {
+    return memberDnsNames.map((host) => `http://${host}:${port}/eureka/`);
+}
+
+/**
+ * A peer-aware Eureka server cluster: StatefulSet + headless Service, with
+ * `eureka.client.serviceUrl.defaultZone` derived from `replicas`.
+ */
+export class Eureka extends pulumi.ComponentResource {
+    /** Name of the StatefulSet. */
+    public readonly statefulSetName: pulumi.Output<string>;
+    /** Name of the headless (peer-discovery) Service. */
+    public readonly headlessServiceName: pulumi.Output<string>;
+    /** Name of the client Service. */
+    public readonly clientServiceName: pulumi.Output<string>;
+    /** In-cluster DNS name of every member. */
+    public readonly memberDnsNames: pulumi.Output<string[]>;
+    /** The peer URL list every member is configured with (`defaultZone`). */
+    public readonly peerUrls: pulumi.Output<string[]>;
+    /** The URL clients register with: the client Service's `/eureka/` endpoint. */
+    public readonly clientEndpoint: pulumi.Output<string>;
+    /** The StatefulSet. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+    /**
+     * @param name Component name; also the name of the StatefulSet and client Service.
+     * @param args See {@link EurekaArgs}.
+     * @param opts Resource options; `dependsOn` also orders the children.
+     */
+    constructor(name: string, args: EurekaArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems(`Eureka "${name}" arguments`, validateEurekaArgs(name, args));
+        super("stateful-k8s:index:Eureka", name, {}, opts);
+
+        const namespace = args.namespace ?? EUREKA_DEFAULTS.namespace;
+        const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
+        const port = args.port ?? EUREKA_DEFAULTS.port;
+        const clusterDomain = args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain;
+        const headless = `${name}-headless`;
+        const peerUrls = eurekaPeerUrls(memberDnsNames(name, replicas, headless, namespace, clusterDomain), port);
+        // SPRING_APPLICATION_JSON keeps the camel-case map key `defaultZone` that Eureka looks up
+        // (an environment variable would be lower-cased by Spring's relaxed binding).
+        const springJson = JSON.stringify({ eureka: { client: { serviceUrl: { defaultZone: peerUrls.join(",") } } } });
+
+        const workload = createWorkload(
+            this,
+            name,
+            {
+                system: "eureka",
+                namespace,
+                statefulSetName: name,
+                headlessServiceName: headless,
+                clientServiceName: name,
+                clusterDomain,
+                replicas,
+                image: args.image ?? EUREKA_DEFAULTS.image,
+                podManagementPolicy: "Parallel",
+                ports: [{ name: "http", port, peer: true, client: true }],
+                metrics: { portName: "http", port, path: "/actuator/prometheus" },
+                env: {
+                    POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
+                    SERVER_PORT: String(port),
+                    EUREKA_INSTANCE_HOSTNAME: `$(POD_NAME).${headless}.${namespace}.svc.${clusterDomain}`,
+                    EUREKA_INSTANCE_PREFER_IP_ADDRESS: "false",
+                    EUREKA_CLIENT_REGISTER_WITH_EUREKA: "true",
+                    EUREKA_CLIENT_FETCH_REGISTRY: "true",
+                    EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS: String(args.peerNodesUpdateIntervalMs ?? EUREKA_DEFAULTS.peerNodesUpdateIntervalMs),
+                    EUREKA_SERVER_ENABLE_SELF_PRESERVATION: String(args.selfPreservation ?? EUREKA_DEFAULTS.selfPreservation),
+                    EUREKA_SERVER_METRICS_ENABLED: "true",
+                    MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "health,info,prometheus",
+                    MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
+                    SPRING_APPLICATION_JSON: springJson,
+                },
+                readinessProbe: { httpGet: { path: "/actuator/health/readiness", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                livenessProbe: { httpGet: { path: "/actuator/health/liveness", port: "http" }, periodSeconds: 20, failureThreshold: 3 },
+                startupProbe: { httpGet: { path: "/actuator/health/liveness", port: "http" }, periodSeconds: 5, failureThreshold: 36 },
+                volumes: [{ name: "tmp", emptyDir: {} }],
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                runAsUser: args.runAsUser ?? EUREKA_DEFAULTS.runAsUser,
+                terminationGracePeriodSeconds: 30,
+                resources: resolveResources(args.resources, EUREKA_DEFAULTS.resources),
+                monitoring: resolveMonitoring(args.monitoring),
+                scheduling: resolveScheduling(args.scheduling),
+            },
+            opts,
+        );
+
+        this.statefulSet = workload.statefulSet;
+        this.statefulSetName = workload.statefulSet.metadata.name;
+        this.headlessServiceName = workload.headlessService.metadata.name;
+        this.clientServiceName = workload.clientService.metadata.name;
+        this.memberDnsNames = pulumi.output(workload.memberDnsNames);
+        this.peerUrls = pulumi.output(peerUrls);
+        this.clientEndpoint = pulumi.output(`http://${workload.clientHost}:${port}/eureka/`);
+        this.registerOutputs({
+            statefulSetName: this.statefulSetName,
+            headlessServiceName: this.headlessServiceName,
+            clientServiceName: this.clientServiceName,
+            memberDnsNames: this.memberDnsNames,
+            peerUrls: this.peerUrls,
+            clientEndpoint: this.clientEndpoint,
+            statefulSet: this.statefulSet,
+        });
+    }
+}

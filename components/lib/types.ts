@@ -1,0 +1,92 @@
+/**
+ * Argument shapes shared by every component. They are interfaces of plain values so that Pulumi can
+ * infer a schema for other languages (no unions, intersections or functions).
+ */
+
+/** Persistent storage for each member: one PersistentVolumeClaim per replica. */
+export interface StorageArgs {
+    /**
+     * Requested size of each member's volume.
+     * @default "10Gi"
+     */
+    size?: string;
+    /**
+     * StorageClass of the volumes. Changing it later replaces the StatefulSet (its claim templates are immutable).
+     * @default - the cluster's default StorageClass
+     */
+    storageClassName?: string;
+    /**
+     * What happens to the claims when the StatefulSet is deleted: "Retain" or "Delete".
+     * @default "Retain"
+     */
+    whenDeleted?: string;
+    /**
+     * What happens to the claims of members removed by a scale-in: "Retain" or "Delete".
+     * @default "Retain"
+     */
+    whenScaled?: string;
+}
+
+/** CPU and memory for the main container. */
+export interface ResourcesArgs {
+    /**
+     * CPU request, for example "250m".
+     * @default - the component's own default
+     */
+    cpuRequest?: string;
+    /**
+     * Memory request, for example "512Mi".
+     * @default - the component's own default
+     */
+    memoryRequest?: string;
+    /**
+     * CPU limit. Leave unset to avoid CPU throttling.
+     * @default - no CPU limit
+     */
+    cpuLimit?: string;
+    /**
+     * Memory limit.
+     * @default - equal to the memory request
+     */
+    memoryLimit?: string;
+}
+
+/** Prometheus wiring. */
+export interface MonitoringArgs {
+    /**
+     * Adds `prometheus.io/scrape`, `prometheus.io/port` and `prometheus.io/path` annotations to the pods.
+     * @default true
+     */
+    scrapeAnnotations?: boolean;
+    /**
+     * Creates a `monitoring.coreos.com/v1` ServiceMonitor for the client Service (needs the Prometheus Operator CRDs).
+     * @default false
+     */
+    serviceMonitor?: boolean;
+    /**
+     * Labels added to the ServiceMonitor so that a Prometheus's `serviceMonitorSelector` picks it up,
+     * for example `{ release: "kube-prometheus-stack" }`.
+     * @default {}
+     */
+    serviceMonitorLabels?: { [key: string]: string };
+    /**
+     * Scrape interval of the ServiceMonitor.
+     * @default "30s"
+     */
+    interval?: string;
+}
+
+/** Where the members may run. */
+export interface SchedulingArgs {
+    /**
+     * Requires members to run on different nodes (hard pod anti-affinity on `kubernetes.io/hostname`).
+     * When false, spreading is preferred but not required.
+     * @default false
+     */
+    requireAntiAffinity?: boolean;
+    /**
+     * How many members a voluntary disruption (a node drain) may take down at once. Must leave a quorum.
+     * @default 1
+     */
+    maxUnavailable?: number;
+}

@@ -1,0 +1,203 @@
+/**
+ * Pure validation helpers shared by every component. Each check returns problems instead of throwing,
+ * so that a component (or the stack program) can report every bad value in one message that names
+ * the argument path, the bad value and what is allowed.
+ */
+
+/** One invalid argument: where it is, what it was, and what would have been accepted. */
+export interface ArgProblem {
+    /** Dotted path of the argument, relative to the component's args (for example `storage.size`). */
+    path: string;
+    /** The value that was given. */
+    value: unknown;
+    /** A sentence fragment describing what is allowed. */
+    allowed: string;
+}
+
+/** Thrown when component arguments or stack configuration are invalid; lists every problem. */
+export class ArgsError extends Error {
+    /** The individual problems, in the order they were found. */
+    public readonly problems: ArgProblem[];
+
+    /**
+     * @param subject What was being validated, for example `Eureka "eureka"` or `stack config`.
+     * @param problems The problems found; must not be empty.
+     * @param prefix Prepended to every problem path (for example `stateful-k8s:eureka.`).
+     */
+    constructor(subject: string, problems: ArgProblem[], prefix = "") {
+        const lines = problems.map(
+            (p) => `  - ${prefix}${p.path}: got ${describe(p.value)}; allowed: ${p.allowed}`,
+        );
+        super(`Invalid ${subject}:\n${lines.join("\n")}`);
+        this.name = "ArgsError";
+        this.problems = problems.map((p) => ({ ...p, path: `${prefix}${p.path}` }));
+    }
+}
+
+/** Renders a value for an error message (strings quoted, objects as JSON). */
+export function describe(value: unknown): string {
+    if (value === undefined) {
+        return "nothing (the value is missing)";
+    }
+    if (typeof value === "string") {
+        return JSON.stringify(value);
+    }
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
+}
+
+/** Throws an {@link ArgsError} when `problems` is not empty. */
+export function throwIfProblems(subject: string, problems: ArgProblem[], prefix = ""): void {
+    if (problems.length > 0) {
+        throw new ArgsError(subject, problems, prefix);
+    }
+}
+
+/** Checks that `value` is a whole number within `[min, max]`. */
+export function checkInteger(
+    problems: ArgProblem[],
+    path: string,
+    value: unknown,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+): value is number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+        problems.push({ path, value, allowed: `a whole number ${range}` });
+        return false;
+    }
+    return true;
+}
+
+/** Checks a replica count: a whole number >= 1, and odd when `odd` is set (quorum systems). */
+export function checkReplicas(
+    problems: ArgProblem[],
+    path: string,
+    value: unknown,
+    rule: "any" | "odd" | "standaloneOrOddQuorum",
+): void {
+    if (!checkInteger(problems, path, value, 1)) {
+        return;
+    }
+    if (rule === "odd" && value % 2 === 0) {
+        problems.push({
+            path,
+            value,
+            allowed: "an odd whole number (1, 3, 5, ...): an even quorum tolerates no more failures than the odd number below it",
+        });
+    }
+    if (rule === "standaloneOrOddQuorum" && (value === 2 || value % 2 === 0)) {
+        problems.push({
+            path,
+            value,
+            allowed: "1 (standalone) or an odd whole number >= 3 (cluster): an even quorum tolerates no more failures than the odd number below it",
+        });
+    }
+}
+
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/** Checks a Kubernetes storage quantity such as `10Gi` (binary or decimal suffix, positive). */
+export function checkStorageSize(problems: ArgProblem[], path: string, value: unknown): void {
+    if (typeof value !== "string" || !QUANTITY.test(value) || Number.parseFloat(value) <= 0) {
+        problems.push({
+            path,
+            value,
+            allowed: 'a positive Kubernetes quantity such as "1Gi", "500Mi" or "20G"',
+        });
+    }
+}
+
+const CPU = /^([0-9]+(\.[0-9]+)?m?)$/;
+const MEMORY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+
+/** Checks an optional CPU quantity (`500m`, `2`). */
+export function checkCpu(problems: ArgProblem[], path: string, value: unknown): void {
+    if (value !== undefined && (typeof value !== "string" || !CPU.test(value))) {
+        problems.push({ path, value, allowed: 'a Kubernetes CPU quantity such as "250m" or "2"' });
+    }
+}
+
+/** Checks an optional memory quantity (`512Mi`, `2Gi`). */
+export function checkMemory(problems: ArgProblem[], path: string, value: unknown): void {
+    if (value !== undefined && (typeof value !== "string" || !MEMORY.test(value))) {
+        problems.push({ path, value, allowed: 'a Kubernetes memory quantity such as "512Mi" or "2Gi"' });
+    }
+}
+
+/** Checks that an image reference carries a pinned tag or digest, never `latest` or no tag. */
+export function checkImage(problems: ArgProblem[], path: string, value: unknown): void {
+    if (typeof value !== "string" || value.trim() === "" || /\s/.test(value)) {
+        problems.push({ path, value, allowed: "an image reference such as \"rabbitmq:4.1.4-management\"" });
+        return;
+    }
+    if (value.includes("@sha256:")) {
+        return;
+    }
+    const lastSegment = value.split("/").pop() ?? "";
+    const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
+    if (tag === undefined || tag === "" || tag === "latest") {
+        problems.push({
+            path,
+            value,
+            allowed: "an image with a pinned tag or digest (never untagged or \"latest\")",
+        });
+    }
+}
+
+/** Checks that `value` is one of a closed set of strings. */
+export function checkOneOf(
+    problems: ArgProblem[],
+    path: string,
+    value: unknown,
+    allowed: readonly string[],
+): void {
+    if (typeof value !== "string" || !allowed.includes(value)) {
+        problems.push({ path, value, allowed: `one of ${allowed.map((a) => `"${a}"`).join(", ")}` });
+    }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Checks a Kubernetes object name used as a DNS label (RFC 1123, at most `max` characters). */
+export function checkDnsLabel(problems: ArgProblem[], path: string, value: unknown, max = 63): void {
+    if (typeof value !== "string" || value.length > max || !DNS_LABEL.test(value)) {
+        problems.push({
+            path,
+            value,
+            allowed: `a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most ${max} characters`,
+        });
+    }
+}
+
+/** Checks that a map of labels has string keys and values. */
+export function checkStringMap(problems: ArgProblem[], path: string, value: unknown): void {
+    if (value === undefined) {
+        return;
+    }
+    if (
+        typeof value !== "object" ||
+        value === null ||
+        Array.isArray(value) ||
+        Object.values(value).some((v) => typeof v !== "string")
+    ) {
+        problems.push({ path, value, allowed: "a map of string keys to string values" });
+    }
+}
+
+/** Checks that a value is a boolean when present. */
+export function checkBoolean(problems: ArgProblem[], path: string, value: unknown): void {
+    if (value !== undefined && typeof value !== "boolean") {
+        problems.push({ path, value, allowed: "true or false" });
+    }
+}
+
+/** Checks that a required value (typically a secret) is present and not empty. */
+export function checkPresent(problems: ArgProblem[], path: string, value: unknown, what: string): void {
+    if (value === undefined || value === null || value === "") {
+        problems.push({ path, value, allowed: what });
+    }
+}

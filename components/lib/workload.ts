@@ -1,0 +1,458 @@
+/**
+ * The stateful building block every StatefulSet-based component uses: a headless Service for peer
+ * discovery, a client Service, a StatefulSet with stable names and retained claims, a
+ * PodDisruptionBudget, and Prometheus wiring. Components describe their pod; this file does the rest.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as kx from "@pulumi/kubernetesx";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./types";
+import { ArgProblem, checkBoolean, checkCpu, checkInteger, checkMemory, checkOneOf, checkStorageSize, checkStringMap } from "./validation";
+
+/** A container port; `peer` ports go on the headless Service, `client` ports on the client Service. */
+export interface PortSpec {
+    /** IANA-style port name (at most 15 characters). */
+    name: string;
+    /** Port number, the same in the container and on the Services. */
+    port: number;
+    /** Published on the headless Service (members talk to each other on it). */
+    peer: boolean;
+    /** Published on the client Service (consumers connect to it). */
+    client: boolean;
+}
+
+/** Where and how metrics are scraped. */
+export interface MetricsSpec {
+    /** Name of the port that serves metrics (one of the {@link PortSpec} names). */
+    portName: string;
+    /** Number of that port. */
+    port: number;
+    /** HTTP path of the metrics endpoint. */
+    path: string;
+}
+
+/** A volume the data lives on: a claim template mounted into the main container. */
+export interface DataVolumeSpec {
+    /** Name of the claim template (PVCs are named `<name>-<statefulset>-<ordinal>`). */
+    name: string;
+    /** Mount path in the main container. */
+    mountPath: string;
+    /** Storage settings, already defaulted. */
+    storage: Required<Pick<StorageArgs, "size" | "whenDeleted" | "whenScaled">> & Pick<StorageArgs, "storageClassName">;
+}
+
+/** Everything a component tells the building block. */
+export interface WorkloadSpec {
+    /** `app.kubernetes.io/name`, for example "rabbitmq". */
+    system: string;
+    /** Namespace of every object. */
+    namespace: string;
+    /** Explicit name of the StatefulSet (also the prefix of its pods). */
+    statefulSetName: string;
+    /** Explicit name of the headless Service that governs the StatefulSet. */
+    headlessServiceName: string;
+    /** Explicit name of the client Service. */
+    clientServiceName: string;
+    /** Cluster DNS domain. */
+    clusterDomain: string;
+    /** Number of members. */
+    replicas: number;
+    /** Pinned image of the main container. */
+    image: string;
+    /** `OrderedReady` or `Parallel`; immutable after creation. */
+    podManagementPolicy: string;
+    /** Container ports. */
+    ports: PortSpec[];
+    /** Metrics endpoint. */
+    metrics: MetricsSpec;
+    /** Environment of the main container, in order (later entries may reference earlier ones as `$(NAME)`). */
+    env: kx.types.EnvMap;
+    /** Command of the main container, when the image's entrypoint is not used as is. */
+    command?: string[];
+    /** Readiness probe of the main container. */
+    readinessProbe: k8s.types.input.core.v1.Probe;
+    /** Liveness probe of the main container. */
+    livenessProbe: k8s.types.input.core.v1.Probe;
+    /** Startup probe of the main container. */
+    startupProbe?: k8s.types.input.core.v1.Probe;
+    /** Extra mounts of the main container (besides the data volume). */
+    volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+    /** Extra pod volumes (ConfigMaps, Secrets, scratch space). */
+    volumes?: k8s.types.input.core.v1.Volume[];
+    /** Init containers. */
+    initContainers?: kx.types.Container[];
+    /** The data volume; absent for systems that keep no data (Eureka). */
+    dataVolume?: DataVolumeSpec;
+    /** User and group the pod runs as (the image's non-root user). */
+    runAsUser: number;
+    /** Service account of the pods, when the system talks to the Kubernetes API. */
+    serviceAccountName?: pulumi.Input<string>;
+    /** Grace period for a clean shutdown. */
+    terminationGracePeriodSeconds: number;
+    /** Extra pod-template annotations (for example a checksum of the configuration). */
+    podAnnotations?: Record<string, string>;
+    /** Resources, already defaulted. */
+    resources: ResourcesArgs;
+    /** Monitoring, already defaulted. */
+    monitoring: Required<MonitoringArgs>;
+    /** Scheduling, already defaulted. */
+    scheduling: Required<SchedulingArgs>;
+    /** Let an autoscaler own `spec.replicas`: Pulumi sets it at creation only and ignores later changes. */
+    autoscaled?: boolean;
+}
+
+/** The objects the building block created, plus the derived names. */
+export interface Workload {
+    /** The StatefulSet. */
+    statefulSet: k8s.apps.v1.StatefulSet;
+    /** The headless Service that the StatefulSet's `serviceName` names. */
+    headlessService: k8s.core.v1.Service;
+    /** The client Service. */
+    clientService: k8s.core.v1.Service;
+    /** The PodDisruptionBudget. */
+    podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+    /** The ServiceMonitor, when requested. */
+    serviceMonitor?: k8s.apiextensions.CustomResource;
+    /** In-cluster DNS name of every member, in ordinal order. */
+    memberDnsNames: string[];
+    /** In-cluster DNS name of the client Service. */
+    clientHost: string;
+    /** Selector labels of the pods. */
+    selectorLabels: Record<string, string>;
+}
+
+/** Default monitoring settings shared by all components. */
+export const MONITORING_DEFAULTS: Required<MonitoringArgs> = {
+    scrapeAnnotations: true,
+    serviceMonitor: false,
+    serviceMonitorLabels: {},
+    interval: "30s",
+};
+
+/** Default scheduling settings shared by all components. */
+export const SCHEDULING_DEFAULTS: Required<SchedulingArgs> = {
+    requireAntiAffinity: false,
+    maxUnavailable: 1,
+};
+
+/** Default claim retention: keep the data whatever happens to the StatefulSet. */
+export const RETENTION_DEFAULTS = { whenDeleted: "Retain", whenScaled: "Retain" } as const;
+
+/** Merges monitoring args over the defaults. */
+export function resolveMonitoring(args: MonitoringArgs | undefined): Required<MonitoringArgs> {
+    return {
+        scrapeAnnotations: args?.scrapeAnnotations ?? MONITORING_DEFAULTS.scrapeAnnotations,
+        serviceMonitor: args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor,
+        serviceMonitorLabels: args?.serviceMonitorLabels ?? MONITORING_DEFAULTS.serviceMonitorLabels,
+        interval: args?.interval ?? MONITORING_DEFAULTS.interval,
+    };
+}
+
+/** Merges scheduling args over the defaults. */
+export function resolveScheduling(args: SchedulingArgs | undefined): Required<SchedulingArgs> {
+    return {
+        requireAntiAffinity: args?.requireAntiAffinity ?? SCHEDULING_DEFAULTS.requireAntiAffinity,
+        maxUnavailable: args?.maxUnavailable ?? SCHEDULING_DEFAULTS.maxUnavailable,
+    };
+}
+
+/** Merges storage args over a component's default size and the retention defaults. */
+export function resolveStorage(args: StorageArgs | undefined, defaultSize: string): DataVolumeSpec["storage"] {
+    return {
+        size: args?.size ?? defaultSize,
+        storageClassName: args?.storageClassName,
+        whenDeleted: args?.whenDeleted ?? RETENTION_DEFAULTS.whenDeleted,
+        whenScaled: args?.whenScaled ?? RETENTION_DEFAULTS.whenScaled,
+    };
+}
+
+/** Merges resource args over a component's defaults (memory limit defaults to the memory request). */
+export function resolveResources(args: ResourcesArgs | undefined, defaults: ResourcesArgs): ResourcesArgs {
+    const memoryRequest = args?.memoryRequest ?? defaults.memoryRequest;
+    return {
+        cpuRequest: args?.cpuRequest ?? defaults.cpuRequest,
+        memoryRequest,
+        cpuLimit: args?.cpuLimit ?? defaults.cpuLimit,
+        memoryLimit: args?.memoryLimit ?? defaults.memoryLimit ?? memoryRequest,
+    };
+}
+
+/** Validates the shared arg groups; returns problems with paths relative to the component's args. */
+export function validateSharedArgs(
+    problems: ArgProblem[],
+    args: { storage?: StorageArgs; resources?: ResourcesArgs; monitoring?: MonitoringArgs; scheduling?: SchedulingArgs },
+    replicas: number,
+    quorum: boolean,
+): void {
+    if (args.storage !== undefined) {
+        if (args.storage.size !== undefined) {
+            checkStorageSize(problems, "storage.size", args.storage.size);
+        }
+        for (const key of ["whenDeleted", "whenScaled"] as const) {
+            if (args.storage[key] !== undefined) {
+                checkOneOf(problems, `storage.${key}`, args.storage[key], ["Retain", "Delete"]);
+            }
+        }
+    }
+    checkCpu(problems, "resources.cpuRequest", args.resources?.cpuRequest);
+    checkCpu(problems, "resources.cpuLimit", args.resources?.cpuLimit);
+    checkMemory(problems, "resources.memoryRequest", args.resources?.memoryRequest);
+    checkMemory(problems, "resources.memoryLimit", args.resources?.memoryLimit);
+    checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
+    checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
+    checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
+    if (args.monitoring?.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(args.monitoring.interval))) {
+        problems.push({ path: "monitoring.interval", value: args.monitoring.interval, allowed: 'a Prometheus duration such as "30s" or "1m"' });
+    }
+    checkBoolean(problems, "scheduling.requireAntiAffinity", args.scheduling?.requireAntiAffinity);
+    const maxUnavailable = args.scheduling?.maxUnavailable;
+    if (maxUnavailable !== undefined && checkInteger(problems, "scheduling.maxUnavailable", maxUnavailable, 1)) {
+        // A quorum of floor(n/2)+1 must survive a voluntary disruption.
+        const tolerated = quorum ? Math.max(1, Math.floor((replicas - 1) / 2)) : Math.max(1, replicas - 1);
+        if (maxUnavailable > tolerated) {
+            problems.push({
+                path: "scheduling.maxUnavailable",
+                value: maxUnavailable,
+                allowed: `at most ${tolerated} with ${replicas} replicas (${quorum ? "a majority must stay up" : "one member must stay up"})`,
+            });
+        }
+    }
+}
+
+/** The recommended `app.kubernetes.io/*` labels; the first two are the (immutable) selector. */
+export function recommendedLabels(system: string, instance: string, image: string): {
+    selector: Record<string, string>;
+    all: Record<string, string>;
+} {
+    const selector = { "app.kubernetes.io/name": system, "app.kubernetes.io/instance": instance };
+    const tag = image.includes("@") ? image.split("@")[1].replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 63) : (image.split("/").pop() ?? "").split(":")[1] ?? "";
+    return {
+        selector,
+        all: {
+            ...selector,
+            "app.kubernetes.io/version": tag,
+            "app.kubernetes.io/component": "server",
+            "app.kubernetes.io/part-of": "stateful-k8s",
+            "app.kubernetes.io/managed-by": "pulumi",
+        },
+    };
+}
+
+/** In-cluster DNS name of member `ordinal` of a StatefulSet governed by `headless`. */
+export function memberDnsName(sts: string, ordinal: number, headless: string, namespace: string, clusterDomain: string): string {
+    return `${sts}-${ordinal}.${headless}.${namespace}.svc.${clusterDomain}`;
+}
+
+/** DNS names of members 0..replicas-1. */
+export function memberDnsNames(sts: string, replicas: number, headless: string, namespace: string, clusterDomain: string): string[] {
+    return Array.from({ length: replicas }, (_, i) => memberDnsName(sts, i, headless, namespace, clusterDomain));
+}
+
+/** A short, stable checksum of some configuration text, for a pod-template annotation that rolls pods when it changes. */
+export function checksum(text: string): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/** Options for a component's children: parented to it, and ordered after what the component itself depends on. */
+export function childOptions(parent: pulumi.Resource, opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
+    return opts?.dependsOn === undefined ? { parent } : { parent, dependsOn: opts.dependsOn };
+}
+
+function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.ResourceRequirements {
+    const requests: Record<string, string> = {};
+    const limits: Record<string, string> = {};
+    if (r.cpuRequest !== undefined) requests.cpu = r.cpuRequest;
+    if (r.memoryRequest !== undefined) requests.memory = r.memoryRequest;
+    if (r.cpuLimit !== undefined) limits.cpu = r.cpuLimit;
+    if (r.memoryLimit !== undefined) limits.memory = r.memoryLimit;
+    return { requests, limits };
+}
+
+function affinity(selector: Record<string, string>, required: boolean): k8s.types.input.core.v1.Affinity {
+    const term = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
+    return {
+        podAntiAffinity: required
+            ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+            : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+    };
+}
+
+/**
+ * Creates the headless Service, client Service, StatefulSet, PodDisruptionBudget and (on request) the
+ * ServiceMonitor of one stateful system, as children of `parent` named `${name}-<role>`.
+ */
+export function createWorkload(
+    parent: pulumi.ComponentResource,
+    name: string,
+    spec: WorkloadSpec,
+    opts?: pulumi.ComponentResourceOptions,
+): Workload {
+    const child = childOptions(parent, opts);
+    const labels = recommendedLabels(spec.system, name, spec.image);
+    const servicePorts = (filter: (p: PortSpec) => boolean): k8s.types.input.core.v1.ServicePort[] =>
+        spec.ports.filter(filter).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }));
+
+    const headlessService = new k8s.core.v1.Service(
+        `${name}-headless`,
+        {
+            metadata: {
+                name: spec.headlessServiceName,
+                namespace: spec.namespace,
+                labels: { ...labels.all, "stateful-k8s.io/service-role": "peer-discovery" },
+            },
+            spec: {
+                clusterIP: "None",
+                publishNotReadyAddresses: true,
+                selector: labels.selector,
+                ports: servicePorts((p) => p.peer),
+            },
+        },
+        child,
+    );
+
+    const clientService = new k8s.core.v1.Service(
+        `${name}-client`,
+        {
+            metadata: {
+                name: spec.clientServiceName,
+                namespace: spec.namespace,
+                labels: { ...labels.all, "stateful-k8s.io/service-role": "client" },
+            },
+            spec: { type: "ClusterIP", selector: labels.selector, ports: servicePorts((p) => p.client) },
+        },
+        child,
+    );
+
+    const podAnnotations: Record<string, string> = { ...(spec.podAnnotations ?? {}) };
+    if (spec.monitoring.scrapeAnnotations) {
+        podAnnotations["prometheus.io/scrape"] = "true";
+        podAnnotations["prometheus.io/port"] = String(spec.metrics.port);
+        podAnnotations["prometheus.io/path"] = spec.metrics.path;
+    }
+
+    const volumeMounts = [...(spec.volumeMounts ?? [])];
+    if (spec.dataVolume !== undefined) {
+        volumeMounts.unshift({ name: spec.dataVolume.name, mountPath: spec.dataVolume.mountPath });
+    }
+    const pod = new kx.PodBuilder({
+        serviceAccountName: spec.serviceAccountName,
+        automountServiceAccountToken: spec.serviceAccountName !== undefined,
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: spec.runAsUser,
+            runAsGroup: spec.runAsUser,
+            fsGroup: spec.runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        affinity: affinity(labels.selector, spec.scheduling.requireAntiAffinity),
+        initContainers: spec.initContainers ?? [],
+        volumes: spec.volumes ?? [],
+        containers: [
+            {
+                name: spec.system,
+                image: spec.image,
+                imagePullPolicy: "IfNotPresent",
+                command: spec.command,
+                env: spec.env,
+                ports: Object.fromEntries(spec.ports.map((p) => [p.name, p.port])),
+                volumeMounts,
+                resources: resourceRequirements(spec.resources),
+                readinessProbe: spec.readinessProbe,
+                livenessProbe: spec.livenessProbe,
+                startupProbe: spec.startupProbe,
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            },
+        ],
+    });
+
+    const volumeClaimTemplates =
+        spec.dataVolume === undefined
+            ? undefined
+            : [
+                  {
+                      metadata: { name: spec.dataVolume.name, labels: labels.selector },
+                      spec: {
+                          accessModes: ["ReadWriteOnce"],
+                          storageClassName: spec.dataVolume.storage.storageClassName,
+                          resources: { requests: { storage: spec.dataVolume.storage.size } },
+                      },
+                  },
+              ];
+
+    const statefulSet = new k8s.apps.v1.StatefulSet(
+        `${name}-sts`,
+        {
+            metadata: {
+                name: spec.statefulSetName,
+                namespace: spec.namespace,
+                labels: labels.all,
+                annotations: {
+                    // A forced replacement deletes only the StatefulSet object: pods and claims survive and
+                    // are adopted by the new StatefulSet of the same name.
+                    "pulumi.com/deletionPropagationPolicy": "orphan",
+                },
+            },
+            spec: {
+                replicas: spec.replicas,
+                serviceName: headlessService.metadata.name,
+                podManagementPolicy: spec.podManagementPolicy,
+                updateStrategy: { type: "RollingUpdate" },
+                selector: { matchLabels: labels.selector },
+                persistentVolumeClaimRetentionPolicy:
+                    spec.dataVolume === undefined
+                        ? undefined
+                        : { whenDeleted: spec.dataVolume.storage.whenDeleted, whenScaled: spec.dataVolume.storage.whenScaled },
+                volumeClaimTemplates,
+                template: {
+                    metadata: { labels: labels.all, annotations: podAnnotations },
+                    spec: pod.podSpec,
+                },
+            },
+        },
+        spec.autoscaled ? { ...child, ignoreChanges: ["spec.replicas"] } : child,
+    );
+
+    const podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-pdb`,
+        {
+            metadata: { name: spec.statefulSetName, namespace: spec.namespace, labels: labels.all },
+            spec: { maxUnavailable: spec.scheduling.maxUnavailable, selector: { matchLabels: labels.selector } },
+        },
+        child,
+    );
+
+    let serviceMonitor: k8s.apiextensions.CustomResource | undefined;
+    if (spec.monitoring.serviceMonitor) {
+        serviceMonitor = new k8s.apiextensions.CustomResource(
+            `${name}-servicemonitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: {
+                    name: spec.statefulSetName,
+                    namespace: spec.namespace,
+                    labels: { ...labels.all, ...spec.monitoring.serviceMonitorLabels },
+                },
+                spec: {
+                    selector: { matchLabels: { ...labels.selector, "stateful-k8s.io/service-role": "client" } },
+                    namespaceSelector: { matchNames: [spec.namespace] },
+                    endpoints: [{ port: spec.metrics.portName, path: spec.metrics.path, interval: spec.monitoring.interval }],
+                },
+            },
+            child,
+        );
+    }
+
+    return {
+        statefulSet,
+        headlessService,
+        clientService,
+        podDisruptionBudget,
+        serviceMonitor,
+        memberDnsNames: memberDnsNames(spec.statefulSetName, spec.replicas, spec.headlessServiceName, spec.namespace, spec.clusterDomain),
+        clientHost: `${spec.clientServiceName}.${spec.namespace}.svc.${spec.clusterDomain}`,
+        selectorLabels: labels.selector,
+    };
+}
