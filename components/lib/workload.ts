@@ -74,6 +74,8 @@ export interface WorkloadSpec {
     readinessProbe: k8s.types.input.core.v1.Probe;
     /** Liveness probe of the main container. */
     livenessProbe: k8s.types.input.core.v1.Probe;
+    /** Command run before the main container is stopped (a clean leave or drain). */
+    preStop?: string[];
     /** Startup probe of the main container. */
     startupProbe?: k8s.types.input.core.v1.Probe;
     /** Extra mounts of the main container (besides the data volume). */
@@ -84,8 +86,8 @@ export interface WorkloadSpec {
     initContainers?: kx.types.Container[];
     /** The data volume; absent for systems that keep no data (Eureka). */
     dataVolume?: DataVolumeSpec;
-    /** User and group the pod runs as (the image's non-root user). */
-    runAsUser: number;
+    /** User and group the pod runs as (the image's non-root user); undefined for images that must run as root. */
+    runAsUser?: number;
     /** Service account of the pods, when the system talks to the Kubernetes API. */
     serviceAccountName?: pulumi.Input<string>;
     /** Grace period for a clean shutdown. */
@@ -339,13 +341,16 @@ export function createWorkload(
         serviceAccountName: spec.serviceAccountName,
         automountServiceAccountToken: spec.serviceAccountName !== undefined,
         terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
-        securityContext: {
-            runAsNonRoot: true,
-            runAsUser: spec.runAsUser,
-            runAsGroup: spec.runAsUser,
-            fsGroup: spec.runAsUser,
-            seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext:
+            spec.runAsUser === undefined
+                ? { seccompProfile: { type: "RuntimeDefault" } }
+                : {
+                      runAsNonRoot: true,
+                      runAsUser: spec.runAsUser,
+                      runAsGroup: spec.runAsUser,
+                      fsGroup: spec.runAsUser,
+                      seccompProfile: { type: "RuntimeDefault" },
+                  },
         affinity: affinity(labels.selector, spec.scheduling.requireAntiAffinity),
         initContainers: spec.initContainers ?? [],
         volumes: spec.volumes ?? [],
@@ -362,7 +367,11 @@ export function createWorkload(
                 readinessProbe: spec.readinessProbe,
                 livenessProbe: spec.livenessProbe,
                 startupProbe: spec.startupProbe,
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                lifecycle: spec.preStop === undefined ? undefined : { preStop: { exec: { command: spec.preStop } } },
+                securityContext:
+                    spec.runAsUser === undefined
+                        ? { allowPrivilegeEscalation: false }
+                        : { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             },
         ],
     });

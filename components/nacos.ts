@@ -1,0 +1,300 @@
+/**
+ * Layer 2: Nacos. Eureka's StatefulSet + headless Service, plus automatic peer discovery
+ * (`cluster.conf` derived from `replicas` and the headless Service) and a PVC per member.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { ArgProblem, checkDnsLabel, checkImage, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import {
+    childOptions,
+    createWorkload,
+    memberDnsNames,
+    resolveMonitoring,
+    resolveResources,
+    resolveScheduling,
+    resolveStorage,
+    validateSharedArgs,
+} from "./lib/workload";
+
+/** An external MySQL database for Nacos's configuration data. */
+export interface NacosMysqlArgs {
+    /** Host name of the MySQL server. */
+    host: string;
+    /**
+     * Port of the MySQL server.
+     * @default 3306
+     */
+    port?: number;
+    /**
+     * Database (schema) name; it must hold Nacos's tables (`mysql-schema.sql`).
+     * @default "nacos"
+     */
+    database?: string;
+    /** User name. */
+    user: string;
+    /** Password; pass a Pulumi secret. */
+    password: pulumi.Input<string>;
+    /**
+     * JDBC URL parameters.
+     * @default "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false"
+     */
+    params?: string;
+}
+
+/** Arguments of {@link Nacos}. */
+export interface NacosArgs {
+    /**
+     * Namespace of every object the component creates. It must already exist.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Number of Nacos servers: 1 (standalone) or an odd number >= 3 (cluster mode, JRaft).
+     * @default 3
+     */
+    replicas?: number;
+    /**
+     * Replica count currently deployed, when known. A scale-in of more than one member per update is
+     * refused: JRaft cannot change its configuration once a majority is gone.
+     * @default - unknown: no scale-in check
+     */
+    currentReplicas?: number;
+    /**
+     * Nacos server image, pinned.
+     * @default "nacos/nacos-server:v3.0.1"
+     */
+    image?: string;
+    /**
+     * Secret key that signs auth tokens (`NACOS_AUTH_TOKEN`): base64 of at least 32 bytes. Pass a Pulumi secret.
+     */
+    authToken: pulumi.Input<string>;
+    /**
+     * Server identity header name (`NACOS_AUTH_IDENTITY_KEY`).
+     * @default "nacos-server-identity"
+     */
+    identityKey?: string;
+    /** Server identity value (`NACOS_AUTH_IDENTITY_VALUE`). Pass a Pulumi secret. */
+    identityValue: pulumi.Input<string>;
+    /**
+     * External MySQL for configuration data.
+     * @default - embedded storage (Derby replicated by JRaft) on the members' volumes
+     */
+    mysql?: NacosMysqlArgs;
+    /**
+     * Each member's volume, mounted at `/home/nacos/data`.
+     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
+     */
+    storage?: StorageArgs;
+    /**
+     * Cluster DNS domain used in the members' stable names.
+     * @default "cluster.local"
+     */
+    clusterDomain?: string;
+    /**
+     * CPU and memory of each server.
+     * @default { cpuRequest: "500m", memoryRequest: "2Gi" }
+     */
+    resources?: ResourcesArgs;
+    /**
+     * Prometheus wiring for `/nacos/actuator/prometheus`.
+     * @default { scrapeAnnotations: true, serviceMonitor: false }
+     */
+    monitoring?: MonitoringArgs;
+    /**
+     * Anti-affinity and disruption budget.
+     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
+     */
+    scheduling?: SchedulingArgs;
+}
+
+/** Defaults of {@link NacosArgs}. */
+export const NACOS_DEFAULTS = {
+    namespace: "default",
+    replicas: 3,
+    image: "nacos/nacos-server:v3.0.1",
+    identityKey: "nacos-server-identity",
+    storageSize: "10Gi",
+    clusterDomain: "cluster.local",
+    mysqlPort: 3306,
+    mysqlDatabase: "nacos",
+    mysqlParams: "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false",
+    resources: { cpuRequest: "500m", memoryRequest: "2Gi" },
+} as const;
+
+/** The four Nacos ports: HTTP, client gRPC (+1000), server gRPC (+1001) and JRaft (-1000). */
+export const NACOS_PORTS = { http: 8848, clientRpc: 9848, raftRpc: 9849, raft: 7848, console: 8080 } as const;
+
+/** Returns every problem with the arguments of a Nacos component named `name`. */
+export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    checkDnsLabel(problems, "name", name, 43);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
+    checkReplicas(problems, "replicas", replicas, "standaloneOrOddQuorum");
+    if (args.currentReplicas !== undefined && checkInteger(problems, "currentReplicas", args.currentReplicas, 0)) {
+        if (typeof replicas === "number" && args.currentReplicas - replicas > 1) {
+            problems.push({
+                path: "replicas",
+                value: replicas,
+                allowed: `at least ${args.currentReplicas - 1} while ${args.currentReplicas} members are deployed: scale in one member per update (JRaft loses its majority if more leave at once); step through ${args.currentReplicas - 1} first`,
+            });
+        }
+    }
+    if (args.image !== undefined) checkImage(problems, "image", args.image);
+    checkPresent(problems, "authToken", args.authToken, "a secret of at least 32 bytes, base64-encoded");
+    if (typeof args.authToken === "string" && Buffer.from(args.authToken, "base64").length < 32) {
+        problems.push({ path: "authToken", value: "(secret)", allowed: "base64 of at least 32 bytes" });
+    }
+    checkPresent(problems, "identityValue", args.identityValue, "a non-empty secret");
+    if (args.mysql !== undefined) {
+        checkPresent(problems, "mysql.host", args.mysql.host, "a MySQL host name");
+        checkPresent(problems, "mysql.user", args.mysql.user, "a MySQL user name");
+        checkPresent(problems, "mysql.password", args.mysql.password, "a MySQL password (a secret)");
+        if (args.mysql.port !== undefined) checkInteger(problems, "mysql.port", args.mysql.port, 1, 65535);
+    }
+    validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, true);
+    return problems;
+}
+
+/** The `cluster.conf` entries (`<member>:8848`) of a cluster, one per replica. */
+export function nacosClusterMembers(memberNames: string[]): string[] {
+    return memberNames.map((host) => `${host}:${NACOS_PORTS.http}`);
+}
+
+/**
+ * A Nacos cluster (or standalone server) with its member list derived from `replicas`, data on PVCs,
+ * and auth secrets in a Kubernetes Secret.
+ */
+export class Nacos extends pulumi.ComponentResource {
+    /** Name of the StatefulSet. */
+    public readonly statefulSetName: pulumi.Output<string>;
+    /** Name of the headless (peer-discovery) Service. */
+    public readonly headlessServiceName: pulumi.Output<string>;
+    /** Name of the client Service. */
+    public readonly clientServiceName: pulumi.Output<string>;
+    /** In-cluster DNS name of every member. */
+    public readonly memberDnsNames: pulumi.Output<string[]>;
+    /** The entries of every member's `cluster.conf`. */
+    public readonly clusterMembers: pulumi.Output<string[]>;
+    /** The HTTP endpoint clients use (`http://<client service>:8848/nacos`). */
+    public readonly clientEndpoint: pulumi.Output<string>;
+    /** Name of the Secret holding the auth token, identity and MySQL password. */
+    public readonly secretName: pulumi.Output<string>;
+    /** The StatefulSet. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+    /**
+     * @param name Component name; also the name of the StatefulSet and client Service.
+     * @param args See {@link NacosArgs}.
+     * @param opts Resource options; `dependsOn` also orders the children.
+     */
+    constructor(name: string, args: NacosArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems(`Nacos "${name}" arguments`, validateNacosArgs(name, args));
+        super("stateful-k8s:index:Nacos", name, {}, opts);
+
+        const namespace = args.namespace ?? NACOS_DEFAULTS.namespace;
+        const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
+        const clusterDomain = args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain;
+        const headless = `${name}-headless`;
+        const members = nacosClusterMembers(memberDnsNames(name, replicas, headless, namespace, clusterDomain));
+        const secretName = `${name}-auth`;
+
+        const secretData: Record<string, pulumi.Input<string>> = {
+            "auth-token": pulumi.secret(args.authToken),
+            "identity-value": pulumi.secret(args.identityValue),
+        };
+        if (args.mysql !== undefined) {
+            secretData["mysql-password"] = pulumi.secret(args.mysql.password);
+        }
+        const secret = new k8s.core.v1.Secret(
+            `${name}-auth`,
+            { metadata: { name: secretName, namespace }, type: "Opaque", stringData: secretData },
+            childOptions(this, opts),
+        );
+        const fromSecret = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
+
+        const storageEnv: Record<string, string | ReturnType<typeof fromSecret>> =
+            args.mysql === undefined
+                ? { EMBEDDED_STORAGE: "embedded" }
+                : {
+                      SPRING_DATASOURCE_PLATFORM: "mysql",
+                      MYSQL_SERVICE_HOST: args.mysql.host,
+                      MYSQL_SERVICE_PORT: String(args.mysql.port ?? NACOS_DEFAULTS.mysqlPort),
+                      MYSQL_SERVICE_DB_NAME: args.mysql.database ?? NACOS_DEFAULTS.mysqlDatabase,
+                      MYSQL_SERVICE_USER: args.mysql.user,
+                      MYSQL_SERVICE_PASSWORD: fromSecret("mysql-password"),
+                      MYSQL_SERVICE_DB_PARAM: args.mysql.params ?? NACOS_DEFAULTS.mysqlParams,
+                  };
+
+        const workload = createWorkload(
+            this,
+            name,
+            {
+                system: "nacos",
+                namespace,
+                statefulSetName: name,
+                headlessServiceName: headless,
+                clientServiceName: name,
+                clusterDomain,
+                replicas,
+                image: args.image ?? NACOS_DEFAULTS.image,
+                podManagementPolicy: "Parallel",
+                ports: [
+                    { name: "http", port: NACOS_PORTS.http, peer: true, client: true },
+                    { name: "client-rpc", port: NACOS_PORTS.clientRpc, peer: true, client: true },
+                    { name: "raft-rpc", port: NACOS_PORTS.raftRpc, peer: true, client: false },
+                    { name: "raft", port: NACOS_PORTS.raft, peer: true, client: false },
+                    { name: "console", port: NACOS_PORTS.console, peer: false, client: true },
+                ],
+                metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus" },
+                env: {
+                    MODE: replicas === 1 ? "standalone" : "cluster",
+                    PREFER_HOST_MODE: "hostname",
+                    // docker-startup.sh writes these, space-separated, into conf/cluster.conf at start.
+                    NACOS_SERVERS: members.join(" "),
+                    NACOS_SERVER_PORT: String(NACOS_PORTS.http),
+                    NACOS_APPLICATION_PORT: String(NACOS_PORTS.http),
+                    ...storageEnv,
+                    NACOS_AUTH_ENABLE: "true",
+                    NACOS_AUTH_TOKEN: fromSecret("auth-token"),
+                    NACOS_AUTH_IDENTITY_KEY: args.identityKey ?? NACOS_DEFAULTS.identityKey,
+                    NACOS_AUTH_IDENTITY_VALUE: fromSecret("identity-value"),
+                    MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "prometheus,health",
+                },
+                readinessProbe: { httpGet: { path: "/nacos/v3/admin/core/state/readiness", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                livenessProbe: { httpGet: { path: "/nacos/v3/admin/core/state/liveness", port: "http" }, periodSeconds: 20, failureThreshold: 3 },
+                startupProbe: { httpGet: { path: "/nacos/v3/admin/core/state/liveness", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
+                dataVolume: { name: "data", mountPath: "/home/nacos/data", storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize) },
+                volumes: [{ name: "logs", emptyDir: {} }],
+                volumeMounts: [{ name: "logs", mountPath: "/home/nacos/logs" }],
+                // The official image runs as root and writes conf/cluster.conf inside the image at start.
+                runAsUser: undefined,
+                terminationGracePeriodSeconds: 60,
+                resources: resolveResources(args.resources, NACOS_DEFAULTS.resources),
+                monitoring: resolveMonitoring(args.monitoring),
+                scheduling: resolveScheduling(args.scheduling),
+            },
+            opts,
+        );
+
+        this.statefulSet = workload.statefulSet;
+        this.statefulSetName = workload.statefulSet.metadata.name;
+        this.headlessServiceName = workload.headlessService.metadata.name;
+        this.clientServiceName = workload.clientService.metadata.name;
+        this.memberDnsNames = pulumi.output(workload.memberDnsNames);
+        this.clusterMembers = pulumi.output(members);
+        this.clientEndpoint = pulumi.output(`http://${workload.clientHost}:${NACOS_PORTS.http}/nacos`);
+        this.secretName = secret.metadata.name;
+        this.registerOutputs({
+            statefulSetName: this.statefulSetName,
+            headlessServiceName: this.headlessServiceName,
+            clientServiceName: this.clientServiceName,
+            memberDnsNames: this.memberDnsNames,
+            clusterMembers: this.clusterMembers,
+            clientEndpoint: this.clientEndpoint,
+            secretName: this.secretName,
+            statefulSet: this.statefulSet,
+        });
+    }
+}

@@ -1,0 +1,375 @@
+/**
+ * Layer 3: RabbitMQ. The StatefulSet + headless Service + PVCs of the layers below, plus the
+ * Kubernetes peer-discovery plugin (with the RBAC it needs) and the Prometheus plugin.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkImage, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import {
+    checksum,
+    childOptions,
+    createWorkload,
+    memberDnsNames,
+    resolveMonitoring,
+    resolveResources,
+    resolveScheduling,
+    resolveStorage,
+    validateSharedArgs,
+} from "./lib/workload";
+
+/** Arguments of {@link RabbitMQ}. */
+export interface RabbitMQArgs {
+    /**
+     * Namespace of every object the component creates. It must already exist.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Number of RabbitMQ nodes; odd, so that quorum queues keep a majority.
+     * @default 3
+     */
+    replicas?: number;
+    /**
+     * Replica count currently deployed, when known. Any scale-in below it is refused unless
+     * `allowUnsafeScaleIn` is set: shrinking the StatefulSet does not remove members from the cluster,
+     * nor their quorum-queue replicas.
+     * @default - unknown: no scale-in check
+     */
+    currentReplicas?: number;
+    /**
+     * Allows a scale-in. Before lowering `replicas`, drain the highest-ordinal nodes, shrink quorum
+     * queues off them (`rabbitmq-queues shrink`) and `rabbitmqctl forget_cluster_node` them.
+     * @default false
+     */
+    allowUnsafeScaleIn?: boolean;
+    /**
+     * RabbitMQ image (with the management plugin), pinned.
+     * @default "rabbitmq:4.1.4-management"
+     */
+    image?: string;
+    /** Erlang distribution cookie shared by all nodes. Pass a Pulumi secret. */
+    erlangCookie: pulumi.Input<string>;
+    /**
+     * Name of the administrator created on first boot.
+     * @default "admin"
+     */
+    defaultUser?: string;
+    /** Password of that administrator. Pass a Pulumi secret. */
+    defaultPassword: pulumi.Input<string>;
+    /**
+     * Target replica count of quorum queues; continuous membership reconciliation grows queues to it
+     * as nodes join. Pinning it (for example to 3) avoids a rolling restart on every scale.
+     * @default - equal to `replicas`
+     */
+    quorumQueueTargetGroupSize?: number;
+    /**
+     * Seconds a node has to shut down cleanly; the preStop hook waits for quorum queues to keep a
+     * majority without it (`rabbitmq-upgrade await_online_quorum_plus_one`) and drains it.
+     * @default 600
+     */
+    terminationGracePeriodSeconds?: number;
+    /**
+     * Each node's volume, mounted at `/var/lib/rabbitmq/mnesia`.
+     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
+     */
+    storage?: StorageArgs;
+    /**
+     * Cluster DNS domain used in the nodes' names.
+     * @default "cluster.local"
+     */
+    clusterDomain?: string;
+    /**
+     * CPU and memory of each node.
+     * @default { cpuRequest: "500m", memoryRequest: "1Gi" }
+     */
+    resources?: ResourcesArgs;
+    /**
+     * Prometheus wiring for `rabbitmq_prometheus` (port 15692, `/metrics`).
+     * @default { scrapeAnnotations: true, serviceMonitor: false }
+     */
+    monitoring?: MonitoringArgs;
+    /**
+     * Anti-affinity and disruption budget.
+     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
+     */
+    scheduling?: SchedulingArgs;
+}
+
+/** Defaults of {@link RabbitMQArgs}. */
+export const RABBITMQ_DEFAULTS = {
+    namespace: "default",
+    replicas: 3,
+    allowUnsafeScaleIn: false,
+    image: "rabbitmq:4.1.4-management",
+    defaultUser: "admin",
+    terminationGracePeriodSeconds: 600,
+    storageSize: "10Gi",
+    clusterDomain: "cluster.local",
+    runAsUser: 999,
+    resources: { cpuRequest: "500m", memoryRequest: "1Gi" },
+} as const;
+
+/** RabbitMQ's ports. */
+export const RABBITMQ_PORTS = { amqp: 5672, management: 15672, prometheus: 15692, epmd: 4369, clusterRpc: 25672 } as const;
+
+/** Plugins every node runs. */
+export const RABBITMQ_PLUGINS = ["rabbitmq_peer_discovery_k8s", "rabbitmq_prometheus", "rabbitmq_management"] as const;
+
+/** Returns every problem with the arguments of a RabbitMQ component named `name`. */
+export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    checkDnsLabel(problems, "name", name, 43);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
+    checkReplicas(problems, "replicas", replicas, "odd");
+    checkBoolean(problems, "allowUnsafeScaleIn", args.allowUnsafeScaleIn);
+    if (args.currentReplicas !== undefined && checkInteger(problems, "currentReplicas", args.currentReplicas, 0)) {
+        const allow = args.allowUnsafeScaleIn ?? RABBITMQ_DEFAULTS.allowUnsafeScaleIn;
+        if (typeof replicas === "number" && replicas < args.currentReplicas && !allow) {
+            problems.push({
+                path: "replicas",
+                value: replicas,
+                allowed: `at least ${args.currentReplicas} (the deployed count): RabbitMQ cannot remove members by shrinking the StatefulSet. Drain the nodes, shrink quorum queues off them and forget_cluster_node them, then set allowUnsafeScaleIn: true`,
+            });
+        }
+    }
+    if (args.image !== undefined) checkImage(problems, "image", args.image);
+    checkPresent(problems, "erlangCookie", args.erlangCookie, "a non-empty secret");
+    checkPresent(problems, "defaultPassword", args.defaultPassword, "a non-empty secret");
+    if (args.defaultUser !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.defaultUser)) {
+        problems.push({ path: "defaultUser", value: args.defaultUser, allowed: "letters, digits, '_', '.' and '-'" });
+    }
+    if (args.quorumQueueTargetGroupSize !== undefined) checkInteger(problems, "quorumQueueTargetGroupSize", args.quorumQueueTargetGroupSize, 1);
+    if (args.terminationGracePeriodSeconds !== undefined) checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 120);
+    validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, true);
+    return problems;
+}
+
+/** The RabbitMQ node name of every member (`rabbit@<member DNS name>`), in ordinal order. */
+export function rabbitmqNodeNames(memberNames: string[]): string[] {
+    return memberNames.map((host) => `rabbit@${host}`);
+}
+
+/**
+ * Renders `rabbitmq.conf`. Replica-dependent and secret values are interpolated from environment
+ * variables (`$(VAR)`), so the file itself never changes on a scale edit and holds no secret.
+ */
+export function renderRabbitmqConf(name: string, headless: string, namespace: string, clusterDomain: string): string {
+    return [
+        `cluster_name = ${name}`,
+        "cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s",
+        `cluster_formation.k8s.host = kubernetes.default.svc.${clusterDomain}`,
+        "cluster_formation.k8s.address_type = hostname",
+        `cluster_formation.k8s.service_name = ${headless}`,
+        `cluster_formation.k8s.hostname_suffix = .${headless}.${namespace}.svc.${clusterDomain}`,
+        "cluster_formation.node_cleanup.only_log_warning = true",
+        "cluster_partition_handling = pause_minority",
+        "queue_leader_locator = balanced",
+        "quorum_queue.continuous_membership_reconciliation.enabled = true",
+        "quorum_queue.continuous_membership_reconciliation.target_group_size = $(RABBITMQ_QQ_TARGET_GROUP_SIZE)",
+        "quorum_queue.continuous_membership_reconciliation.auto_remove = false",
+        "default_user = $(RABBITMQ_SEED_USER)",
+        "default_pass = $(RABBITMQ_SEED_PASSWORD)",
+        "auth_mechanisms.1 = PLAIN",
+        "auth_mechanisms.2 = AMQPLAIN",
+        `listeners.tcp.default = ${RABBITMQ_PORTS.amqp}`,
+        `management.tcp.port = ${RABBITMQ_PORTS.management}`,
+        `prometheus.tcp.port = ${RABBITMQ_PORTS.prometheus}`,
+        "",
+    ].join("\n");
+}
+
+/**
+ * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through
+ * `rabbitmq_prometheus`, keeps data on PVCs and refuses unsafe scale-in.
+ */
+export class RabbitMQ extends pulumi.ComponentResource {
+    /** Name of the StatefulSet. */
+    public readonly statefulSetName: pulumi.Output<string>;
+    /** Name of the headless (peer-discovery) Service. */
+    public readonly headlessServiceName: pulumi.Output<string>;
+    /** Name of the client Service. */
+    public readonly clientServiceName: pulumi.Output<string>;
+    /** In-cluster DNS name of every node. */
+    public readonly memberDnsNames: pulumi.Output<string[]>;
+    /** Erlang node name of every node. */
+    public readonly nodeNames: pulumi.Output<string[]>;
+    /** AMQP endpoint (`amqp://<client service>:5672`). */
+    public readonly amqpEndpoint: pulumi.Output<string>;
+    /** Management UI/API endpoint. */
+    public readonly managementEndpoint: pulumi.Output<string>;
+    /** Name of the Secret with the Erlang cookie and the default user's credentials. */
+    public readonly secretName: pulumi.Output<string>;
+    /** Name of the ServiceAccount the nodes run as. */
+    public readonly serviceAccountName: pulumi.Output<string>;
+    /** The StatefulSet. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+    /**
+     * @param name Component name; also the name of the StatefulSet and client Service.
+     * @param args See {@link RabbitMQArgs}.
+     * @param opts Resource options; `dependsOn` also orders the children.
+     */
+    constructor(name: string, args: RabbitMQArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args));
+        super("stateful-k8s:index:RabbitMQ", name, {}, opts);
+
+        const namespace = args.namespace ?? RABBITMQ_DEFAULTS.namespace;
+        const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
+        const clusterDomain = args.clusterDomain ?? RABBITMQ_DEFAULTS.clusterDomain;
+        const headless = `${name}-headless`;
+        const members = memberDnsNames(name, replicas, headless, namespace, clusterDomain);
+        const child = childOptions(this, opts);
+        const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-server`,
+            { metadata: { name: `${name}-server`, namespace } },
+            child,
+        );
+        // What the peer-discovery plugin needs: read the endpoints, record events.
+        const role = new k8s.rbac.v1.Role(
+            `${name}-peer-discovery`,
+            {
+                metadata: { name: `${name}-peer-discovery`, namespace },
+                rules: [
+                    { apiGroups: [""], resources: ["endpoints"], verbs: ["get"] },
+                    { apiGroups: [""], resources: ["events"], verbs: ["create"] },
+                ],
+            },
+            child,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-server`,
+            {
+                metadata: { name: `${name}-server`, namespace },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
+            },
+            child,
+        );
+
+        const secret = new k8s.core.v1.Secret(
+            `${name}-credentials`,
+            {
+                metadata: { name: `${name}-credentials`, namespace },
+                type: "Opaque",
+                stringData: {
+                    ".erlang.cookie": pulumi.secret(args.erlangCookie),
+                    username: args.defaultUser ?? RABBITMQ_DEFAULTS.defaultUser,
+                    password: pulumi.secret(args.defaultPassword),
+                },
+            },
+            child,
+        );
+
+        const conf = renderRabbitmqConf(name, headless, namespace, clusterDomain);
+        const plugins = `[${RABBITMQ_PLUGINS.join(",")}].\n`;
+        const config = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            { metadata: { name: `${name}-config`, namespace }, data: { "10-stateful-k8s.conf": conf, enabled_plugins: plugins } },
+            child,
+        );
+
+        const image = args.image ?? RABBITMQ_DEFAULTS.image;
+        const workload = createWorkload(
+            this,
+            name,
+            {
+                system: "rabbitmq",
+                namespace,
+                statefulSetName: name,
+                headlessServiceName: headless,
+                clientServiceName: name,
+                clusterDomain,
+                replicas,
+                image,
+                // Every node joins the seed (ordinal 0) on first boot, so they may start together.
+                podManagementPolicy: "Parallel",
+                ports: [
+                    { name: "amqp", port: RABBITMQ_PORTS.amqp, peer: true, client: true },
+                    { name: "management", port: RABBITMQ_PORTS.management, peer: false, client: true },
+                    { name: "prometheus", port: RABBITMQ_PORTS.prometheus, peer: false, client: true },
+                    { name: "epmd", port: RABBITMQ_PORTS.epmd, peer: true, client: false },
+                    { name: "cluster-rpc", port: RABBITMQ_PORTS.clusterRpc, peer: true, client: false },
+                ],
+                metrics: { portName: "prometheus", port: RABBITMQ_PORTS.prometheus, path: "/metrics" },
+                env: {
+                    MY_POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
+                    RABBITMQ_USE_LONGNAME: "true",
+                    RABBITMQ_NODENAME: `rabbit@$(MY_POD_NAME).${headless}.${namespace}.svc.${clusterDomain}`,
+                    RABBITMQ_CONFIG_FILES: "/etc/rabbitmq/conf.d",
+                    RABBITMQ_ENABLED_PLUGINS_FILE: "/etc/rabbitmq/plugins/enabled_plugins",
+                    RABBITMQ_QQ_TARGET_GROUP_SIZE: String(args.quorumQueueTargetGroupSize ?? replicas),
+                    RABBITMQ_SEED_USER: { secretKeyRef: { name: secret.metadata.name, key: "username" } },
+                    RABBITMQ_SEED_PASSWORD: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
+                },
+                readinessProbe: { tcpSocket: { port: "amqp" }, periodSeconds: 10, failureThreshold: 3 },
+                livenessProbe: { exec: { command: ["rabbitmq-diagnostics", "-q", "ping"] }, periodSeconds: 30, timeoutSeconds: 20, failureThreshold: 6 },
+                startupProbe: { exec: { command: ["rabbitmq-diagnostics", "-q", "ping"] }, periodSeconds: 10, timeoutSeconds: 20, failureThreshold: 30 },
+                preStop: [
+                    "sh",
+                    "-c",
+                    `rabbitmq-upgrade await_online_quorum_plus_one -t ${grace - 60} && rabbitmq-upgrade drain -t 30`,
+                ],
+                dataVolume: { name: "data", mountPath: "/var/lib/rabbitmq/mnesia", storage: resolveStorage(args.storage, RABBITMQ_DEFAULTS.storageSize) },
+                volumes: [
+                    { name: "rabbitmq-home", emptyDir: {} },
+                    { name: "config", configMap: { name: config.metadata.name, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] } },
+                    { name: "plugins", configMap: { name: config.metadata.name, items: [{ key: "enabled_plugins", path: "enabled_plugins" }] } },
+                    { name: "erlang-cookie", secret: { secretName: secret.metadata.name, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] } },
+                ],
+                volumeMounts: [
+                    { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
+                    { name: "config", mountPath: "/etc/rabbitmq/conf.d" },
+                    { name: "plugins", mountPath: "/etc/rabbitmq/plugins" },
+                ],
+                initContainers: [
+                    {
+                        name: "setup",
+                        image,
+                        command: ["sh", "-c", "cp /tmp/erlang-cookie-secret/.erlang.cookie /var/lib/rabbitmq/.erlang.cookie && chmod 600 /var/lib/rabbitmq/.erlang.cookie"],
+                        volumeMounts: [
+                            { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
+                            { name: "erlang-cookie", mountPath: "/tmp/erlang-cookie-secret" },
+                        ],
+                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } },
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+                runAsUser: RABBITMQ_DEFAULTS.runAsUser,
+                serviceAccountName: serviceAccount.metadata.name,
+                terminationGracePeriodSeconds: grace,
+                podAnnotations: { "stateful-k8s.io/config-checksum": checksum(conf + plugins) },
+                resources: resolveResources(args.resources, RABBITMQ_DEFAULTS.resources),
+                monitoring: resolveMonitoring(args.monitoring),
+                scheduling: resolveScheduling(args.scheduling),
+            },
+            opts,
+        );
+
+        this.statefulSet = workload.statefulSet;
+        this.statefulSetName = workload.statefulSet.metadata.name;
+        this.headlessServiceName = workload.headlessService.metadata.name;
+        this.clientServiceName = workload.clientService.metadata.name;
+        this.memberDnsNames = pulumi.output(members);
+        this.nodeNames = pulumi.output(rabbitmqNodeNames(members));
+        this.amqpEndpoint = pulumi.output(`amqp://${workload.clientHost}:${RABBITMQ_PORTS.amqp}`);
+        this.managementEndpoint = pulumi.output(`http://${workload.clientHost}:${RABBITMQ_PORTS.management}`);
+        this.secretName = secret.metadata.name;
+        this.serviceAccountName = serviceAccount.metadata.name;
+        this.registerOutputs({
+            statefulSetName: this.statefulSetName,
+            headlessServiceName: this.headlessServiceName,
+            clientServiceName: this.clientServiceName,
+            memberDnsNames: this.memberDnsNames,
+            nodeNames: this.nodeNames,
+            amqpEndpoint: this.amqpEndpoint,
+            managementEndpoint: this.managementEndpoint,
+            secretName: this.secretName,
+            serviceAccountName: this.serviceAccountName,
+            statefulSet: this.statefulSet,
+        });
+    }
+}
