@@ -88,6 +88,7 @@ export class MockRun {
             options.project ?? "stateful-k8s",
             options.stack ?? "test",
             options.preview ?? false,
+            "organization",
         );
         return run;
     }

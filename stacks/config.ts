@@ -1,0 +1,180 @@
+/**
+ * Stack configuration: one structured object per system, validated as a whole before any resource is
+ * registered. Pure functions only; `program.ts` wires the result to the components.
+ */
+import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
+import { NacosArgs, validateNacosArgs } from "../components/nacos";
+import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
+import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf } from "../components/lib/validation";
+
+/** The project name, which is also the namespace of every config key (`stateful-k8s:<key>`). */
+export const PROJECT = "stateful-k8s";
+
+/** The systems a stack can enable, in deployment order. */
+export const SYSTEMS = ["eureka", "nacos", "rabbitmq"] as const;
+/** One of {@link SYSTEMS}. */
+export type SystemName = (typeof SYSTEMS)[number];
+
+/** Secret config keys (set with `pulumi config set --secret <key> <value>`), by system and arg path. */
+export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
+    eureka: {},
+    nacos: { authToken: "nacosAuthToken", identityValue: "nacosIdentityValue", "mysql.password": "nacosMysqlPassword" },
+    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
+};
+
+const SHARED_GROUPS: Record<string, readonly string[]> = {
+    storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
+    resources: ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"],
+    monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"],
+    scheduling: ["requireAntiAffinity", "maxUnavailable"],
+};
+
+/** Keys each system's config object accepts, with the nested groups' keys. */
+export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups: Record<string, readonly string[]> }> = {
+    eureka: {
+        plain: ["enabled", "namespace", "replicas", "image", "port", "peerNodesUpdateIntervalMs", "selfPreservation", "clusterDomain", "runAsUser"],
+        groups: { resources: SHARED_GROUPS.resources, monitoring: SHARED_GROUPS.monitoring, scheduling: SHARED_GROUPS.scheduling },
+    },
+    nacos: {
+        plain: ["enabled", "namespace", "replicas", "image", "identityKey", "clusterDomain"],
+        groups: { ...SHARED_GROUPS, mysql: ["host", "port", "database", "user", "params"] },
+    },
+    rabbitmq: {
+        plain: ["enabled", "namespace", "replicas", "allowUnsafeScaleIn", "image", "defaultUser", "quorumQueueTargetGroupSize", "terminationGracePeriodSeconds", "clusterDomain"],
+        groups: SHARED_GROUPS,
+    },
+};
+
+/** Stack-wide keys besides the systems and their secrets. */
+export const STACK_KEYS = ["environment", "namespace", "createNamespaces", "production"] as const;
+
+/** Allowed values of `stateful-k8s:environment`. */
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+
+/** The validated settings of one stack. */
+export interface StackSettings {
+    /** dev, staging or prod. */
+    environment: string;
+    /** Whether this is a production stack. */
+    production: boolean;
+    /** Default namespace of every system. */
+    namespace: string;
+    /** Whether the program creates the namespaces it uses. */
+    createNamespaces: boolean;
+    /** Args of each enabled system (secrets still to be attached); absent when disabled. */
+    eureka?: EurekaArgs;
+    /** See {@link StackSettings.eureka}. */
+    nacos?: Omit<NacosArgs, "authToken" | "identityValue">;
+    /** See {@link StackSettings.eureka}. */
+    rabbitmq?: Omit<RabbitMQArgs, "erlangCookie" | "defaultPassword">;
+}
+
+const PLACEHOLDER_SECRET = "placeholder-secret-value-for-validation-0123456789";
+
+function parseValue(raw: string | undefined): unknown {
+    if (raw === undefined) return undefined;
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+function checkKnownKeys(problems: ArgProblem[], system: SystemName, obj: Record<string, unknown>): void {
+    const spec = SYSTEM_KEYS[system];
+    for (const [key, value] of Object.entries(obj)) {
+        if (spec.groups[key] !== undefined) {
+            if (typeof value !== "object" || value === null || Array.isArray(value)) {
+                problems.push({ path: `${system}.${key}`, value, allowed: `an object with keys ${spec.groups[key].join(", ")}` });
+                continue;
+            }
+            for (const inner of Object.keys(value)) {
+                if (!spec.groups[key].includes(inner)) {
+                    problems.push({ path: `${system}.${key}.${inner}`, value: (value as Record<string, unknown>)[inner], allowed: `one of the keys ${spec.groups[key].join(", ")}` });
+                }
+            }
+        } else if (!spec.plain.includes(key)) {
+            const hint = SECRET_KEYS[system][key] ? ` (secrets are separate keys: pulumi config set --secret ${SECRET_KEYS[system][key]} ...)` : "";
+            problems.push({ path: `${system}.${key}`, value, allowed: `one of the keys ${[...spec.plain, ...Object.keys(spec.groups)].join(", ")}${hint}` });
+        }
+    }
+}
+
+/**
+ * Parses and validates a stack's whole configuration.
+ * @param all Every config value, keyed `project:key`, as `pulumi.runtime.allConfig()` returns them.
+ * @throws ArgsError naming every bad config path, its value and what is allowed.
+ */
+export function parseStackConfig(all: Record<string, string>): StackSettings {
+    const problems: ArgProblem[] = [];
+    const mine: Record<string, unknown> = {};
+    for (const [fullKey, raw] of Object.entries(all)) {
+        const [ns, ...rest] = fullKey.split(":");
+        if (ns === PROJECT) mine[rest.join(":")] = parseValue(raw);
+    }
+    const secretKeyNames = SYSTEMS.flatMap((s) => Object.values(SECRET_KEYS[s]));
+    for (const key of Object.keys(mine)) {
+        if (!(SYSTEMS as readonly string[]).includes(key) && !(STACK_KEYS as readonly string[]).includes(key) && !secretKeyNames.includes(key)) {
+            problems.push({ path: key, value: mine[key], allowed: `a known key: ${[...SYSTEMS, ...STACK_KEYS, ...secretKeyNames].join(", ")}` });
+        }
+    }
+    const environment = mine.environment ?? "dev";
+    checkOneOf(problems, "environment", environment, ENVIRONMENTS);
+    const namespace = mine.namespace ?? `stateful-${String(environment)}`;
+    checkDnsLabel(problems, "namespace", namespace);
+    checkBoolean(problems, "createNamespaces", mine.createNamespaces);
+    checkBoolean(problems, "production", mine.production);
+
+    const settings: StackSettings = {
+        environment: String(environment),
+        production: (mine.production as boolean | undefined) ?? environment === "prod",
+        namespace: String(namespace),
+        createNamespaces: (mine.createNamespaces as boolean | undefined) ?? true,
+    };
+
+    for (const system of SYSTEMS) {
+        const raw = mine[system];
+        if (raw === undefined) continue;
+        if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+            problems.push({ path: system, value: raw, allowed: "an object such as { enabled: true, replicas: 3 }" });
+            continue;
+        }
+        const obj = raw as Record<string, unknown>;
+        checkKnownKeys(problems, system, obj);
+        checkBoolean(problems, `${system}.enabled`, obj.enabled);
+        if (obj.enabled === false) continue;
+        const { enabled: _enabled, ...args } = obj;
+        const withNamespace = { namespace: settings.namespace, ...args };
+        // Secrets are validated for presence with their own config key names.
+        const secretArgs: Record<string, unknown> = {};
+        for (const [argPath, configKey] of Object.entries(SECRET_KEYS[system])) {
+            const [head, tail] = argPath.split(".");
+            const needed = tail === undefined || withNamespace[head as keyof typeof withNamespace] !== undefined;
+            if (!needed) continue;
+            const value = mine[configKey];
+            if (value === undefined || value === "") {
+                problems.push({ path: configKey, value: undefined, allowed: `a secret: pulumi config set --secret ${configKey} <value> (needed by ${system})` });
+            }
+            if (tail === undefined) secretArgs[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
+        }
+        const candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
+        if (typeof candidate.mysql === "object" && candidate.mysql !== null) {
+            candidate.mysql = { ...(candidate.mysql as Record<string, unknown>), password: PLACEHOLDER_SECRET };
+        }
+        const found =
+            system === "eureka"
+                ? validateEurekaArgs(system, candidate as EurekaArgs)
+                : system === "nacos"
+                  ? validateNacosArgs(system, candidate as unknown as NacosArgs)
+                  : validateRabbitMQArgs(system, candidate as unknown as RabbitMQArgs);
+        const secretPaths = SECRET_KEYS[system];
+        for (const p of found) {
+            problems.push(secretPaths[p.path] ? { ...p, path: secretPaths[p.path] } : { ...p, path: `${system}.${p.path}` });
+        }
+        (settings as unknown as Record<string, unknown>)[system] = withNamespace;
+    }
+    if (problems.length > 0) {
+        throw new ArgsError("stack configuration", problems, `${PROJECT}:`);
+    }
+    return settings;
+}
