@@ -1,18 +1,102 @@
 import * as assert from "assert";
-import { MockRun, valueOf } from "../../scripts/mock-runtime";
+import { valueOf } from "../../scripts/mock-runtime";
 import { Eureka, validateEurekaArgs } from "../../components/eureka";
+import { childrenOf, envOf, podSpecOf, register } from "../helpers/component";
+
+const url = (i: number) => `http://eureka-${i}.eureka-headless.apps.svc.cluster.local:8761/eureka/`;
 
 describe("Eureka", () => {
-    it("derives one peer URL per replica", async () => {
-        const run = await MockRun.start();
-        const eureka = new Eureka("eureka", { namespace: "apps", replicas: 3 });
-        await run.settle();
-        assert.deepStrictEqual(await valueOf(eureka.peerUrls), [
-            "http://eureka-0.eureka-headless.apps.svc.cluster.local:8761/eureka/",
-            "http://eureka-1.eureka-headless.apps.svc.cluster.local:8761/eureka/",
-            "http://eureka-2.eureka-headless.apps.svc.cluster.local:8761/eureka/",
+    for (const replicas of [1, 3, 5]) {
+        it(`derives one peer URL per replica (${replicas} replicas) and gives every pod the whole list`, async () => {
+            let eureka: Eureka | undefined;
+            const run = await register(() => (eureka = new Eureka("eureka", { namespace: "apps", replicas })));
+            const expected = Array.from({ length: replicas }, (_, i) => url(i));
+            assert.deepStrictEqual(await valueOf(eureka!.peerUrls), expected);
+            const env = envOf(run.named("eureka-sts"));
+            assert.deepStrictEqual(JSON.parse(env.SPRING_APPLICATION_JSON as string), {
+                eureka: { client: { serviceUrl: { defaultZone: expected.join(",") } } },
+            });
+            assert.strictEqual((run.named("eureka-sts").inputs.spec as { replicas: number }).replicas, replicas);
+        });
+    }
+
+    it("sets each instance's hostname to the pod's own stable DNS name and keeps peer replication on", async () => {
+        const run = await register(() => new Eureka("eureka", { namespace: "apps" }));
+        const env = envOf(run.named("eureka-sts"));
+        assert.deepStrictEqual(env.POD_NAME, { fieldRef: { fieldPath: "metadata.name" } });
+        assert.strictEqual(env.EUREKA_INSTANCE_HOSTNAME, "$(POD_NAME).eureka-headless.apps.svc.cluster.local");
+        assert.strictEqual(env.EUREKA_CLIENT_REGISTER_WITH_EUREKA, "true");
+        assert.strictEqual(env.EUREKA_CLIENT_FETCH_REGISTRY, "true");
+        assert.strictEqual(env.EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS, "15000");
+        assert.strictEqual(env.MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE, "health,info,prometheus");
+    });
+
+    it("creates a headless Service that governs the StatefulSet and a separate client Service", async () => {
+        const run = await register(() => new Eureka("eureka", { namespace: "apps" }));
+        const headless = run.named("eureka-headless").inputs as any;
+        assert.strictEqual(headless.metadata.name, "eureka-headless");
+        assert.strictEqual(headless.spec.clusterIP, "None");
+        assert.strictEqual(headless.spec.publishNotReadyAddresses, true);
+        assert.deepStrictEqual(headless.spec.ports, [{ name: "http", port: 8761, targetPort: "http", protocol: "TCP" }]);
+        const sts = run.named("eureka-sts").inputs as any;
+        assert.strictEqual(sts.metadata.name, "eureka");
+        assert.strictEqual(sts.spec.serviceName, "eureka-headless");
+        assert.strictEqual(sts.spec.podManagementPolicy, "Parallel");
+        assert.deepStrictEqual(sts.spec.selector.matchLabels, headless.spec.selector);
+        const client = run.named("eureka-client").inputs as any;
+        assert.strictEqual(client.metadata.name, "eureka");
+        assert.strictEqual(client.spec.clusterIP, undefined);
+    });
+
+    it("wires /actuator/prometheus into scrape annotations and, on request, a ServiceMonitor", async () => {
+        const run = await register(
+            () => new Eureka("eureka", { namespace: "apps", monitoring: { serviceMonitor: true, serviceMonitorLabels: { release: "prom" } } }),
+        );
+        const annotations = (run.named("eureka-sts").inputs as any).spec.template.metadata.annotations;
+        assert.deepStrictEqual(annotations, { "prometheus.io/scrape": "true", "prometheus.io/port": "8761", "prometheus.io/path": "/actuator/prometheus" });
+        const sm = run.named("eureka-servicemonitor").inputs as any;
+        assert.strictEqual(sm.apiVersion, "monitoring.coreos.com/v1");
+        assert.strictEqual(sm.metadata.labels.release, "prom");
+        assert.deepStrictEqual(sm.spec.endpoints, [{ port: "http", path: "/actuator/prometheus", interval: "30s" }]);
+    });
+
+    it("runs as non-root with preferred anti-affinity by default and required anti-affinity on request", async () => {
+        let run = await register(() => new Eureka("eureka", {}));
+        let pod = podSpecOf(run.named("eureka-sts"));
+        assert.strictEqual(pod.securityContext.runAsNonRoot, true);
+        assert.ok(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution);
+        run = await register(() => new Eureka("eureka", { scheduling: { requireAntiAffinity: true } }));
+        pod = podSpecOf(run.named("eureka-sts"));
+        assert.deepStrictEqual(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution, [
+            { labelSelector: { matchLabels: { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": "eureka" } }, topologyKey: "kubernetes.io/hostname" },
         ]);
-        console.log(JSON.stringify(run.registrations.map(r => [r.type, r.name, r.urn]), null, 1));
-        console.log(JSON.stringify(run.named("eureka-sts").inputs, null, 1).slice(0, 3000));
+    });
+
+    it("parents every child to the component", async () => {
+        const run = await register(() => new Eureka("eureka", {}));
+        assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:Eureka"), [
+            "kubernetes:apps/v1:StatefulSet::eureka-sts",
+            "kubernetes:core/v1:Service::eureka-client",
+            "kubernetes:core/v1:Service::eureka-headless",
+            "kubernetes:policy/v1:PodDisruptionBudget::eureka-pdb",
+        ]);
+    });
+
+    it("registers the same objects during a preview", async () => {
+        const run = await register(() => new Eureka("eureka", {}), true);
+        assert.strictEqual(run.kubernetesObjects().length, 4);
+    });
+
+    it("refuses zero, negative and fractional replicas before registering anything", async () => {
+        for (const replicas of [0, -1, 2.5]) {
+            const run = await register(() => assert.throws(() => new Eureka("eureka", { replicas }), /replicas: got .*; allowed: a whole number >= 1/));
+            assert.strictEqual(run.registrations.length, 0);
+        }
+    });
+
+    it("refuses an unpinned image", () => {
+        assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "steeltoeoss/eureka-server:latest" }).map((p) => p.path), ["image"]);
+        assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "steeltoeoss/eureka-server" }).map((p) => p.path), ["image"]);
+        assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "registry:5000/eureka@sha256:abc" }), []);
     });
 });

@@ -1,0 +1,69 @@
+/**
+ * Validates manifests against official schemas: built-in kinds with `kubernetes-models` (generated from
+ * the Kubernetes OpenAPI spec), custom resources with the upstream CRDs in `../shared/crds/`.
+ */
+import Ajv from "ajv";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+
+/** Folder of the unmodified upstream CRDs (read from there, never copied). */
+export const SHARED_CRDS = path.resolve(__dirname, "..", "..", "..", "shared", "crds");
+
+interface CrdVersion {
+    name: string;
+    schema?: { openAPIV3Schema?: object };
+}
+interface Crd {
+    kind: string;
+    spec: { group: string; names: { kind: string }; versions: CrdVersion[] };
+}
+
+const crdSchemas = new Map<string, object>();
+function loadCrds(): void {
+    if (crdSchemas.size > 0) return;
+    for (const dir of fs.readdirSync(SHARED_CRDS, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+        for (const file of fs.readdirSync(path.join(SHARED_CRDS, dir.name)).filter((f) => f.endsWith(".yaml"))) {
+            for (const doc of yaml.loadAll(fs.readFileSync(path.join(SHARED_CRDS, dir.name, file), "utf8")) as Crd[]) {
+                if (doc?.kind !== "CustomResourceDefinition") continue;
+                for (const v of doc.spec.versions) {
+                    if (v.schema?.openAPIV3Schema) {
+                        crdSchemas.set(`${doc.spec.group}/${v.name}/${doc.spec.names.kind}`, v.schema.openAPIV3Schema);
+                    }
+                }
+            }
+        }
+    }
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+
+/** A real dynamic `import()` (kubernetes-models is ESM-only; TypeScript's CommonJS output would turn `import()` into `require`). */
+const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;
+
+/** Validates one manifest; returns the schema errors (empty when valid). Throws for a kind with no known schema. */
+export async function schemaErrors(manifest: { apiVersion: string; kind: string }): Promise<string[]> {
+    const [group, version] = manifest.apiVersion.includes("/") ? manifest.apiVersion.split("/") : ["", manifest.apiVersion];
+    const builtin = `kubernetes-models/${group === "" ? version : `${group}/${version}`}`;
+    let Model: (new (data: object) => { validate(): void }) | undefined;
+    try {
+        Model = (await importEsm(builtin))[manifest.kind] as typeof Model;
+    } catch {
+        Model = undefined;
+    }
+    if (Model !== undefined) {
+        try {
+            new Model(manifest).validate();
+            return [];
+        } catch (err) {
+            return [(err as Error).message];
+        }
+    }
+    loadCrds();
+    const schema = crdSchemas.get(`${group}/${version}/${manifest.kind}`);
+    if (schema === undefined) {
+        throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind}`);
+    }
+    const validate = ajv.compile(schema);
+    return validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
