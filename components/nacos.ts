@@ -143,7 +143,7 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
     }
     if (args.image !== undefined) checkImage(problems, "image", args.image);
     checkPresent(problems, "authToken", args.authToken, "a secret of at least 32 bytes, base64-encoded");
-    if (typeof args.authToken === "string" && Buffer.from(args.authToken, "base64").length < 32) {
+    if (typeof args.authToken === "string" && args.authToken !== "" && Buffer.from(args.authToken, "base64").length < 32) {
         problems.push({ path: "authToken", value: "(secret)", allowed: "base64 of at least 32 bytes" });
     }
     checkPresent(problems, "identityValue", args.identityValue, "a non-empty secret");
