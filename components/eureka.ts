@@ -91,7 +91,8 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
     checkReplicas(problems, "replicas", replicas, "any");
     if (args.image !== undefined) checkImage(problems, "image", args.image);
     if (args.port !== undefined) checkInteger(problems, "port", args.port, 1, 65535);
-    if (args.peerNodesUpdateIntervalMs !== undefined) checkInteger(problems, "peerNodesUpdateIntervalMs", args.peerNodesUpdateIntervalMs, 1000);
+    if (args.peerNodesUpdateIntervalMs !== undefined)
+        checkInteger(problems, "peerNodesUpdateIntervalMs", args.peerNodesUpdateIntervalMs, 1000);
     checkBoolean(problems, "selfPreservation", args.selfPreservation);
     if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
     validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, false);
@@ -164,7 +165,9 @@ export class Eureka extends pulumi.ComponentResource {
                     EUREKA_INSTANCE_PREFER_IP_ADDRESS: "false",
                     EUREKA_CLIENT_REGISTER_WITH_EUREKA: "true",
                     EUREKA_CLIENT_FETCH_REGISTRY: "true",
-                    EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS: String(args.peerNodesUpdateIntervalMs ?? EUREKA_DEFAULTS.peerNodesUpdateIntervalMs),
+                    EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS: String(
+                        args.peerNodesUpdateIntervalMs ?? EUREKA_DEFAULTS.peerNodesUpdateIntervalMs,
+                    ),
                     EUREKA_SERVER_ENABLE_SELF_PRESERVATION: String(args.selfPreservation ?? EUREKA_DEFAULTS.selfPreservation),
                     EUREKA_SERVER_METRICS_ENABLED: "true",
                     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "health,info,prometheus",

@@ -262,10 +262,26 @@ export class Nacos extends pulumi.ComponentResource {
                     NACOS_AUTH_IDENTITY_VALUE: fromSecret("identity-value"),
                     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "prometheus,health",
                 },
-                readinessProbe: { httpGet: { path: "/nacos/v3/admin/core/state/readiness", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
-                livenessProbe: { httpGet: { path: "/nacos/v3/admin/core/state/liveness", port: "http" }, periodSeconds: 20, failureThreshold: 3 },
-                startupProbe: { httpGet: { path: "/nacos/v3/admin/core/state/liveness", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
-                dataVolume: { name: "data", mountPath: "/home/nacos/data", storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize) },
+                readinessProbe: {
+                    httpGet: { path: "/nacos/v3/admin/core/state/readiness", port: "http" },
+                    periodSeconds: 10,
+                    failureThreshold: 3,
+                },
+                livenessProbe: {
+                    httpGet: { path: "/nacos/v3/admin/core/state/liveness", port: "http" },
+                    periodSeconds: 20,
+                    failureThreshold: 3,
+                },
+                startupProbe: {
+                    httpGet: { path: "/nacos/v3/admin/core/state/liveness", port: "http" },
+                    periodSeconds: 5,
+                    failureThreshold: 60,
+                },
+                dataVolume: {
+                    name: "data",
+                    mountPath: "/home/nacos/data",
+                    storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize),
+                },
                 volumes: [{ name: "logs", emptyDir: {} }],
                 volumeMounts: [{ name: "logs", mountPath: "/home/nacos/logs" }],
                 // The official image runs as root and writes conf/cluster.conf inside the image at start.

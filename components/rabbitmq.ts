@@ -5,7 +5,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkBoolean, checkDnsLabel, checkImage, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import {
+    ArgProblem,
+    checkBoolean,
+    checkDnsLabel,
+    checkImage,
+    checkInteger,
+    checkPresent,
+    checkReplicas,
+    throwIfProblems,
+} from "./lib/validation";
 import {
     checksum,
     childOptions,
@@ -140,8 +149,10 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
     if (args.defaultUser !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.defaultUser)) {
         problems.push({ path: "defaultUser", value: args.defaultUser, allowed: "letters, digits, '_', '.' and '-'" });
     }
-    if (args.quorumQueueTargetGroupSize !== undefined) checkInteger(problems, "quorumQueueTargetGroupSize", args.quorumQueueTargetGroupSize, 1);
-    if (args.terminationGracePeriodSeconds !== undefined) checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 120);
+    if (args.quorumQueueTargetGroupSize !== undefined)
+        checkInteger(problems, "quorumQueueTargetGroupSize", args.quorumQueueTargetGroupSize, 1);
+    if (args.terminationGracePeriodSeconds !== undefined)
+        checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 120);
     validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }
@@ -223,11 +234,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         const child = childOptions(this, opts);
         const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-server`,
-            { metadata: { name: `${name}-server`, namespace } },
-            child,
-        );
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-server`, { metadata: { name: `${name}-server`, namespace } }, child);
         // What the peer-discovery plugin needs: read the endpoints, record events.
         const role = new k8s.rbac.v1.Role(
             `${name}-peer-discovery`,
@@ -306,19 +313,38 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     RABBITMQ_SEED_PASSWORD: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
                 },
                 readinessProbe: { tcpSocket: { port: "amqp" }, periodSeconds: 10, failureThreshold: 3 },
-                livenessProbe: { exec: { command: ["rabbitmq-diagnostics", "-q", "ping"] }, periodSeconds: 30, timeoutSeconds: 20, failureThreshold: 6 },
-                startupProbe: { exec: { command: ["rabbitmq-diagnostics", "-q", "ping"] }, periodSeconds: 10, timeoutSeconds: 20, failureThreshold: 30 },
-                preStop: [
-                    "sh",
-                    "-c",
-                    `rabbitmq-upgrade await_online_quorum_plus_one -t ${grace - 60} && rabbitmq-upgrade drain -t 30`,
-                ],
-                dataVolume: { name: "data", mountPath: "/var/lib/rabbitmq/mnesia", storage: resolveStorage(args.storage, RABBITMQ_DEFAULTS.storageSize) },
+                livenessProbe: {
+                    exec: { command: ["rabbitmq-diagnostics", "-q", "ping"] },
+                    periodSeconds: 30,
+                    timeoutSeconds: 20,
+                    failureThreshold: 6,
+                },
+                startupProbe: {
+                    exec: { command: ["rabbitmq-diagnostics", "-q", "ping"] },
+                    periodSeconds: 10,
+                    timeoutSeconds: 20,
+                    failureThreshold: 30,
+                },
+                preStop: ["sh", "-c", `rabbitmq-upgrade await_online_quorum_plus_one -t ${grace - 60} && rabbitmq-upgrade drain -t 30`],
+                dataVolume: {
+                    name: "data",
+                    mountPath: "/var/lib/rabbitmq/mnesia",
+                    storage: resolveStorage(args.storage, RABBITMQ_DEFAULTS.storageSize),
+                },
                 volumes: [
                     { name: "rabbitmq-home", emptyDir: {} },
-                    { name: "config", configMap: { name: config.metadata.name, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] } },
-                    { name: "plugins", configMap: { name: config.metadata.name, items: [{ key: "enabled_plugins", path: "enabled_plugins" }] } },
-                    { name: "erlang-cookie", secret: { secretName: secret.metadata.name, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] } },
+                    {
+                        name: "config",
+                        configMap: { name: config.metadata.name, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] },
+                    },
+                    {
+                        name: "plugins",
+                        configMap: { name: config.metadata.name, items: [{ key: "enabled_plugins", path: "enabled_plugins" }] },
+                    },
+                    {
+                        name: "erlang-cookie",
+                        secret: { secretName: secret.metadata.name, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] },
+                    },
                 ],
                 volumeMounts: [
                     { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
@@ -329,7 +355,11 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     {
                         name: "setup",
                         image,
-                        command: ["sh", "-c", "cp /tmp/erlang-cookie-secret/.erlang.cookie /var/lib/rabbitmq/.erlang.cookie && chmod 600 /var/lib/rabbitmq/.erlang.cookie"],
+                        command: [
+                            "sh",
+                            "-c",
+                            "cp /tmp/erlang-cookie-secret/.erlang.cookie /var/lib/rabbitmq/.erlang.cookie && chmod 600 /var/lib/rabbitmq/.erlang.cookie",
+                        ],
                         volumeMounts: [
                             { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
                             { name: "erlang-cookie", mountPath: "/tmp/erlang-cookie-secret" },

@@ -19,7 +19,10 @@ export const REDACTED = "<secret: set by pulumi up from the stack's secret confi
 export function loadStackConfig(stack: string): Record<string, string> {
     const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        const known = fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
+        const known = fs
+            .readdirSync(STACKS_DIR)
+            .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+            .map((f) => f.slice(7, -5));
         throw new Error(`unknown stack "${stack}": no ${file}; stacks: ${known.join(", ")}`);
     }
     const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };

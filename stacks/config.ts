@@ -32,7 +32,17 @@ const SHARED_GROUPS: Record<string, readonly string[]> = {
 /** Keys each system's config object accepts, with the nested groups' keys. */
 export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups: Record<string, readonly string[]> }> = {
     eureka: {
-        plain: ["enabled", "namespace", "replicas", "image", "port", "peerNodesUpdateIntervalMs", "selfPreservation", "clusterDomain", "runAsUser"],
+        plain: [
+            "enabled",
+            "namespace",
+            "replicas",
+            "image",
+            "port",
+            "peerNodesUpdateIntervalMs",
+            "selfPreservation",
+            "clusterDomain",
+            "runAsUser",
+        ],
         groups: { resources: SHARED_GROUPS.resources, monitoring: SHARED_GROUPS.monitoring, scheduling: SHARED_GROUPS.scheduling },
     },
     nacos: {
@@ -40,7 +50,17 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
         groups: { ...SHARED_GROUPS, mysql: ["host", "port", "database", "user", "params"] },
     },
     rabbitmq: {
-        plain: ["enabled", "namespace", "replicas", "allowUnsafeScaleIn", "image", "defaultUser", "quorumQueueTargetGroupSize", "terminationGracePeriodSeconds", "clusterDomain"],
+        plain: [
+            "enabled",
+            "namespace",
+            "replicas",
+            "allowUnsafeScaleIn",
+            "image",
+            "defaultUser",
+            "quorumQueueTargetGroupSize",
+            "terminationGracePeriodSeconds",
+            "clusterDomain",
+        ],
         groups: SHARED_GROUPS,
     },
 };
@@ -90,12 +110,22 @@ function checkKnownKeys(problems: ArgProblem[], system: SystemName, obj: Record<
             }
             for (const inner of Object.keys(value)) {
                 if (!spec.groups[key].includes(inner)) {
-                    problems.push({ path: `${system}.${key}.${inner}`, value: (value as Record<string, unknown>)[inner], allowed: `one of the keys ${spec.groups[key].join(", ")}` });
+                    problems.push({
+                        path: `${system}.${key}.${inner}`,
+                        value: (value as Record<string, unknown>)[inner],
+                        allowed: `one of the keys ${spec.groups[key].join(", ")}`,
+                    });
                 }
             }
         } else if (!spec.plain.includes(key)) {
-            const hint = SECRET_KEYS[system][key] ? ` (secrets are separate keys: pulumi config set --secret ${SECRET_KEYS[system][key]} ...)` : "";
-            problems.push({ path: `${system}.${key}`, value, allowed: `one of the keys ${[...spec.plain, ...Object.keys(spec.groups)].join(", ")}${hint}` });
+            const hint = SECRET_KEYS[system][key]
+                ? ` (secrets are separate keys: pulumi config set --secret ${SECRET_KEYS[system][key]} ...)`
+                : "";
+            problems.push({
+                path: `${system}.${key}`,
+                value,
+                allowed: `one of the keys ${[...spec.plain, ...Object.keys(spec.groups)].join(", ")}${hint}`,
+            });
         }
     }
 }
@@ -114,8 +144,16 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
     }
     const secretKeyNames = SYSTEMS.flatMap((s) => Object.values(SECRET_KEYS[s]));
     for (const key of Object.keys(mine)) {
-        if (!(SYSTEMS as readonly string[]).includes(key) && !(STACK_KEYS as readonly string[]).includes(key) && !secretKeyNames.includes(key)) {
-            problems.push({ path: key, value: mine[key], allowed: `a known key: ${[...SYSTEMS, ...STACK_KEYS, ...secretKeyNames].join(", ")}` });
+        if (
+            !(SYSTEMS as readonly string[]).includes(key) &&
+            !(STACK_KEYS as readonly string[]).includes(key) &&
+            !secretKeyNames.includes(key)
+        ) {
+            problems.push({
+                path: key,
+                value: mine[key],
+                allowed: `a known key: ${[...SYSTEMS, ...STACK_KEYS, ...secretKeyNames].join(", ")}`,
+            });
         }
     }
     const environment = mine.environment ?? "dev";
@@ -153,7 +191,11 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
             if (!needed) continue;
             const value = mine[configKey];
             if (value === undefined || value === "") {
-                problems.push({ path: configKey, value: undefined, allowed: `a secret: pulumi config set --secret ${configKey} <value> (needed by ${system})` });
+                problems.push({
+                    path: configKey,
+                    value: undefined,
+                    allowed: `a secret: pulumi config set --secret ${configKey} <value> (needed by ${system})`,
+                });
             }
             if (tail === undefined) secretArgs[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
         }

@@ -33,7 +33,10 @@ export async function deployStack(): Promise<Record<string, unknown>> {
         let ns = namespaces.get(name);
         if (ns === undefined) {
             ns = new k8s.core.v1.Namespace(`ns-${name}`, {
-                metadata: { name, labels: { "app.kubernetes.io/part-of": "stateful-k8s", "stateful-k8s.io/environment": settings.environment } },
+                metadata: {
+                    name,
+                    labels: { "app.kubernetes.io/part-of": "stateful-k8s", "stateful-k8s.io/environment": settings.environment },
+                },
             });
             namespaces.set(name, ns);
         }

@@ -33,14 +33,24 @@ const secrets = {
 describe("stacks", () => {
     it("deploys small systems in dev and production-sized ones in prod", async () => {
         const dev = await runStack("dev");
-        assert.deepStrictEqual(["eureka", "nacos", "rabbitmq"].map((s) => replicasOf(dev.run, s)), [1, 1, 1]);
+        assert.deepStrictEqual(
+            ["eureka", "nacos", "rabbitmq"].map((s) => replicasOf(dev.run, s)),
+            [1, 1, 1],
+        );
         const staging = await runStack("staging");
-        assert.deepStrictEqual(["eureka", "nacos", "rabbitmq"].map((s) => replicasOf(staging.run, s)), [2, 3, 3]);
+        assert.deepStrictEqual(
+            ["eureka", "nacos", "rabbitmq"].map((s) => replicasOf(staging.run, s)),
+            [2, 3, 3],
+        );
         const prod = await runStack("prod");
-        assert.deepStrictEqual(["eureka", "nacos", "rabbitmq"].map((s) => replicasOf(prod.run, s)), [3, 3, 3]);
+        assert.deepStrictEqual(
+            ["eureka", "nacos", "rabbitmq"].map((s) => replicasOf(prod.run, s)),
+            [3, 3, 3],
+        );
         const ns = (r: typeof prod.run) => (r.named("rabbitmq-sts").inputs.metadata as { namespace: string }).namespace;
         assert.deepStrictEqual([ns(dev.run), ns(staging.run), ns(prod.run)], ["stateful-dev", "stateful-staging", "stateful-prod"]);
-        const size = (r: typeof prod.run) => (r.named("rabbitmq-sts").inputs.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage;
+        const size = (r: typeof prod.run) =>
+            (r.named("rabbitmq-sts").inputs.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage;
         assert.deepStrictEqual([size(dev.run), size(staging.run), size(prod.run)], ["1Gi", "10Gi", "100Gi"]);
         assert.deepStrictEqual(prod.outputs.replicas, { eureka: 3, nacos: 3, rabbitmq: 3 });
     });
@@ -48,7 +58,9 @@ describe("stacks", () => {
     it("scales a system with one config value: only its StatefulSet changes", async () => {
         const before = manifests((await runStack("prod")).run);
         const cfg = JSON.parse(loadStackConfig("prod")["stateful-k8s:eureka"]);
-        const after = manifests((await runStack("prod", { overrides: { "stateful-k8s:eureka": JSON.stringify({ ...cfg, replicas: 5 }) } })).run);
+        const after = manifests(
+            (await runStack("prod", { overrides: { "stateful-k8s:eureka": JSON.stringify({ ...cfg, replicas: 5 }) } })).run,
+        );
         const changed = after.filter((m, i) => JSON.stringify(m) !== JSON.stringify(before[i])).map((m) => `${m.kind}/${m.metadata.name}`);
         assert.deepStrictEqual(changed, ["StatefulSet/eureka"]);
         const sts = after.find((m) => m.kind === "StatefulSet" && m.metadata.name === "eureka") as any;
@@ -67,18 +79,39 @@ describe("stacks", () => {
     });
 
     it("names the config path, the bad value and what is allowed", () => {
-        assert.match(configError({ "stateful-k8s:eureka": JSON.stringify({ replicas: 0 }) }), /- stateful-k8s:eureka\.replicas: got 0; allowed: a whole number >= 1/);
-        assert.match(configError({ "stateful-k8s:eureka": JSON.stringify({ replicas: "three" }) }), /- stateful-k8s:eureka\.replicas: got "three"; allowed: a whole number >= 1/);
-        assert.match(configError({ "stateful-k8s:nacos": JSON.stringify({ replicas: 4 }) }), /- stateful-k8s:nacos\.replicas: got 4; allowed: 1 \(standalone\) or an odd whole number >= 3/);
-        assert.match(configError({ "stateful-k8s:rabbitmq": JSON.stringify({ storage: { size: "10 gigs" } }) }), /- stateful-k8s:rabbitmq\.storage\.size: got "10 gigs"; allowed: a positive Kubernetes quantity/);
-        assert.match(configError({ "stateful-k8s:rabbitmq": JSON.stringify({ replica: 3 }) }), /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, namespace, replicas/);
-        assert.match(configError({ "stateful-k8s:kafka": JSON.stringify({ replicas: 3 }) }), /- stateful-k8s:kafka: got \{"replicas":3\}; allowed: a known key: eureka, nacos, rabbitmq/);
+        assert.match(
+            configError({ "stateful-k8s:eureka": JSON.stringify({ replicas: 0 }) }),
+            /- stateful-k8s:eureka\.replicas: got 0; allowed: a whole number >= 1/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:eureka": JSON.stringify({ replicas: "three" }) }),
+            /- stateful-k8s:eureka\.replicas: got "three"; allowed: a whole number >= 1/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:nacos": JSON.stringify({ replicas: 4 }) }),
+            /- stateful-k8s:nacos\.replicas: got 4; allowed: 1 \(standalone\) or an odd whole number >= 3/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:rabbitmq": JSON.stringify({ storage: { size: "10 gigs" } }) }),
+            /- stateful-k8s:rabbitmq\.storage\.size: got "10 gigs"; allowed: a positive Kubernetes quantity/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:rabbitmq": JSON.stringify({ replica: 3 }) }),
+            /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, namespace, replicas/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:kafka": JSON.stringify({ replicas: 3 }) }),
+            /- stateful-k8s:kafka: got \{"replicas":3\}; allowed: a known key: eureka, nacos, rabbitmq/,
+        );
     });
 
     it("refuses a missing secret, naming the key to set", () => {
         const all = { ...loadStackConfig("dev"), ...secrets };
         delete (all as Record<string, string>)["stateful-k8s:rabbitmqErlangCookie"];
-        assert.throws(() => parseStackConfig(all), /- stateful-k8s:rabbitmqErlangCookie: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret rabbitmqErlangCookie <value>/);
+        assert.throws(
+            () => parseStackConfig(all),
+            /- stateful-k8s:rabbitmqErlangCookie: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret rabbitmqErlangCookie <value>/,
+        );
     });
 
     it("registers nothing in Kubernetes when the config is invalid", async () => {
@@ -109,7 +142,13 @@ describe("stacks", () => {
 
     it("npm run render writes exactly what the program registers, one file per object, secrets redacted", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
-        execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "..", "scripts", "render.ts"), "staging", out]);
+        execFileSync(process.execPath, [
+            require.resolve("ts-node/dist/bin"),
+            "--transpile-only",
+            path.join(__dirname, "..", "scripts", "render.ts"),
+            "staging",
+            out,
+        ]);
         const expected = manifests((await runStack("staging")).run);
         assert.deepStrictEqual(fs.readdirSync(out).sort(), expected.map(manifestFileName).sort());
         for (const m of expected) {

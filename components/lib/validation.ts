@@ -25,9 +25,7 @@ export class ArgsError extends Error {
      * @param prefix Prepended to every problem path (for example `stateful-k8s:eureka.`).
      */
     constructor(subject: string, problems: ArgProblem[], prefix = "") {
-        const lines = problems.map(
-            (p) => `  - ${prefix}${p.path}: got ${describe(p.value)}; allowed: ${p.allowed}`,
-        );
+        const lines = problems.map((p) => `  - ${prefix}${p.path}: got ${describe(p.value)}; allowed: ${p.allowed}`);
         super(`Invalid ${subject}:\n${lines.join("\n")}`);
         this.name = "ArgsError";
         this.problems = problems.map((p) => ({ ...p, path: `${prefix}${p.path}` }));
@@ -73,12 +71,7 @@ export function checkInteger(
 }
 
 /** Checks a replica count: a whole number >= 1, and odd when `odd` is set (quorum systems). */
-export function checkReplicas(
-    problems: ArgProblem[],
-    path: string,
-    value: unknown,
-    rule: "any" | "odd" | "standaloneOrOddQuorum",
-): void {
+export function checkReplicas(problems: ArgProblem[], path: string, value: unknown, rule: "any" | "odd" | "standaloneOrOddQuorum"): void {
     if (!checkInteger(problems, path, value, 1)) {
         return;
     }
@@ -93,7 +86,8 @@ export function checkReplicas(
         problems.push({
             path,
             value,
-            allowed: "1 (standalone) or an odd whole number >= 3 (cluster): an even quorum tolerates no more failures than the odd number below it",
+            allowed:
+                "1 (standalone) or an odd whole number >= 3 (cluster): an even quorum tolerates no more failures than the odd number below it",
         });
     }
 }
@@ -131,7 +125,7 @@ export function checkMemory(problems: ArgProblem[], path: string, value: unknown
 /** Checks that an image reference carries a pinned tag or digest, never `latest` or no tag. */
 export function checkImage(problems: ArgProblem[], path: string, value: unknown): void {
     if (typeof value !== "string" || value.trim() === "" || /\s/.test(value)) {
-        problems.push({ path, value, allowed: "an image reference such as \"rabbitmq:4.1.4-management\"" });
+        problems.push({ path, value, allowed: 'an image reference such as "rabbitmq:4.1.4-management"' });
         return;
     }
     if (value.includes("@sha256:")) {
@@ -143,18 +137,13 @@ export function checkImage(problems: ArgProblem[], path: string, value: unknown)
         problems.push({
             path,
             value,
-            allowed: "an image with a pinned tag or digest (never untagged or \"latest\")",
+            allowed: 'an image with a pinned tag or digest (never untagged or "latest")',
         });
     }
 }
 
 /** Checks that `value` is one of a closed set of strings. */
-export function checkOneOf(
-    problems: ArgProblem[],
-    path: string,
-    value: unknown,
-    allowed: readonly string[],
-): void {
+export function checkOneOf(problems: ArgProblem[], path: string, value: unknown, allowed: readonly string[]): void {
     if (typeof value !== "string" || !allowed.includes(value)) {
         problems.push({ path, value, allowed: `one of ${allowed.map((a) => `"${a}"`).join(", ")}` });
     }
@@ -178,12 +167,7 @@ export function checkStringMap(problems: ArgProblem[], path: string, value: unkn
     if (value === undefined) {
         return;
     }
-    if (
-        typeof value !== "object" ||
-        value === null ||
-        Array.isArray(value) ||
-        Object.values(value).some((v) => typeof v !== "string")
-    ) {
+    if (typeof value !== "object" || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string")) {
         problems.push({ path, value, allowed: "a map of string keys to string values" });
     }
 }

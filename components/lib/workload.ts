@@ -205,7 +205,11 @@ export function validateSharedArgs(
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
     if (args.monitoring?.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(args.monitoring.interval))) {
-        problems.push({ path: "monitoring.interval", value: args.monitoring.interval, allowed: 'a Prometheus duration such as "30s" or "1m"' });
+        problems.push({
+            path: "monitoring.interval",
+            value: args.monitoring.interval,
+            allowed: 'a Prometheus duration such as "30s" or "1m"',
+        });
     }
     checkBoolean(problems, "scheduling.requireAntiAffinity", args.scheduling?.requireAntiAffinity);
     const maxUnavailable = args.scheduling?.maxUnavailable;
@@ -223,12 +227,21 @@ export function validateSharedArgs(
 }
 
 /** The recommended `app.kubernetes.io/*` labels; the first two are the (immutable) selector. */
-export function recommendedLabels(system: string, instance: string, image: string): {
+export function recommendedLabels(
+    system: string,
+    instance: string,
+    image: string,
+): {
     selector: Record<string, string>;
     all: Record<string, string>;
 } {
     const selector = { "app.kubernetes.io/name": system, "app.kubernetes.io/instance": instance };
-    const tag = image.includes("@") ? image.split("@")[1].replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 63) : (image.split("/").pop() ?? "").split(":")[1] ?? "";
+    const tag = image.includes("@")
+        ? image
+              .split("@")[1]
+              .replace(/[^A-Za-z0-9_.-]/g, "")
+              .slice(0, 63)
+        : ((image.split("/").pop() ?? "").split(":")[1] ?? "");
     return {
         selector,
         all: {

@@ -50,10 +50,18 @@ describe("Eureka", () => {
 
     it("wires /actuator/prometheus into scrape annotations and, on request, a ServiceMonitor", async () => {
         const run = await register(
-            () => new Eureka("eureka", { namespace: "apps", monitoring: { serviceMonitor: true, serviceMonitorLabels: { release: "prom" } } }),
+            () =>
+                new Eureka("eureka", {
+                    namespace: "apps",
+                    monitoring: { serviceMonitor: true, serviceMonitorLabels: { release: "prom" } },
+                }),
         );
         const annotations = (run.named("eureka-sts").inputs as any).spec.template.metadata.annotations;
-        assert.deepStrictEqual(annotations, { "prometheus.io/scrape": "true", "prometheus.io/port": "8761", "prometheus.io/path": "/actuator/prometheus" });
+        assert.deepStrictEqual(annotations, {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": "8761",
+            "prometheus.io/path": "/actuator/prometheus",
+        });
         const sm = run.named("eureka-servicemonitor").inputs as any;
         assert.strictEqual(sm.apiVersion, "monitoring.coreos.com/v1");
         assert.strictEqual(sm.metadata.labels.release, "prom");
@@ -68,7 +76,10 @@ describe("Eureka", () => {
         run = await register(() => new Eureka("eureka", { scheduling: { requireAntiAffinity: true } }));
         pod = podSpecOf(run.named("eureka-sts"));
         assert.deepStrictEqual(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution, [
-            { labelSelector: { matchLabels: { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": "eureka" } }, topologyKey: "kubernetes.io/hostname" },
+            {
+                labelSelector: { matchLabels: { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": "eureka" } },
+                topologyKey: "kubernetes.io/hostname",
+            },
         ]);
     });
 
@@ -89,14 +100,22 @@ describe("Eureka", () => {
 
     it("refuses zero, negative and fractional replicas before registering anything", async () => {
         for (const replicas of [0, -1, 2.5]) {
-            const run = await register(() => assert.throws(() => new Eureka("eureka", { replicas }), /replicas: got .*; allowed: a whole number >= 1/));
+            const run = await register(() =>
+                assert.throws(() => new Eureka("eureka", { replicas }), /replicas: got .*; allowed: a whole number >= 1/),
+            );
             assert.strictEqual(run.registrations.length, 0);
         }
     });
 
     it("refuses an unpinned image", () => {
-        assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "steeltoeoss/eureka-server:latest" }).map((p) => p.path), ["image"]);
-        assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "steeltoeoss/eureka-server" }).map((p) => p.path), ["image"]);
+        assert.deepStrictEqual(
+            validateEurekaArgs("eureka", { image: "steeltoeoss/eureka-server:latest" }).map((p) => p.path),
+            ["image"],
+        );
+        assert.deepStrictEqual(
+            validateEurekaArgs("eureka", { image: "steeltoeoss/eureka-server" }).map((p) => p.path),
+            ["image"],
+        );
         assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "registry:5000/eureka@sha256:abc" }), []);
     });
 });

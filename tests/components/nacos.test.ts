@@ -24,7 +24,12 @@ describe("Nacos", () => {
     it("publishes the four Nacos ports on the headless Service", async () => {
         const run = await register(() => new Nacos("nacos", base));
         const ports = (run.named("nacos-headless").inputs as any).spec.ports.map((p: { name: string; port: number }) => [p.name, p.port]);
-        assert.deepStrictEqual(ports, [["http", 8848], ["client-rpc", 9848], ["raft-rpc", 9849], ["raft", 7848]]);
+        assert.deepStrictEqual(ports, [
+            ["http", 8848],
+            ["client-rpc", 9848],
+            ["raft-rpc", 9849],
+            ["raft", 7848],
+        ]);
     });
 
     it("keeps data on a retained PVC per member at /home/nacos/data", async () => {
@@ -76,7 +81,10 @@ describe("Nacos", () => {
 
     it("refuses an even quorum", () => {
         for (const replicas of [2, 4]) {
-            assert.throws(() => new Nacos("nacos", { ...base, replicas }), /replicas: got \d; allowed: 1 \(standalone\) or an odd whole number >= 3/);
+            assert.throws(
+                () => new Nacos("nacos", { ...base, replicas }),
+                /replicas: got \d; allowed: 1 \(standalone\) or an odd whole number >= 3/,
+            );
         }
     });
 
@@ -89,12 +97,21 @@ describe("Nacos", () => {
     });
 
     it("refuses a missing or too short auth token", () => {
-        assert.deepStrictEqual(validateNacosArgs("nacos", { ...base, authToken: "" }).map((p) => p.path), ["authToken"]);
-        assert.deepStrictEqual(validateNacosArgs("nacos", { ...base, authToken: "c2hvcnQ=" }).map((p) => p.path), ["authToken"]);
+        assert.deepStrictEqual(
+            validateNacosArgs("nacos", { ...base, authToken: "" }).map((p) => p.path),
+            ["authToken"],
+        );
+        assert.deepStrictEqual(
+            validateNacosArgs("nacos", { ...base, authToken: "c2hvcnQ=" }).map((p) => p.path),
+            ["authToken"],
+        );
     });
 
     it("refuses a malformed storage size and a disruption budget that breaks quorum", () => {
         const problems = validateNacosArgs("nacos", { ...base, storage: { size: "ten gigs" }, scheduling: { maxUnavailable: 2 } });
-        assert.deepStrictEqual(problems.map((p) => p.path), ["storage.size", "scheduling.maxUnavailable"]);
+        assert.deepStrictEqual(
+            problems.map((p) => p.path),
+            ["storage.size", "scheduling.maxUnavailable"],
+        );
     });
 });

@@ -25,7 +25,10 @@ describe("RabbitMQ", () => {
 
     it("enables peer discovery, Prometheus and management plugins", async () => {
         const run = await register(() => new RabbitMQ("rabbitmq", base));
-        assert.strictEqual((run.named("rabbitmq-config").inputs as any).data.enabled_plugins, "[rabbitmq_peer_discovery_k8s,rabbitmq_prometheus,rabbitmq_management].\n");
+        assert.strictEqual(
+            (run.named("rabbitmq-config").inputs as any).data.enabled_plugins,
+            "[rabbitmq_peer_discovery_k8s,rabbitmq_prometheus,rabbitmq_management].\n",
+        );
     });
 
     for (const replicas of [1, 3, 5]) {
@@ -67,8 +70,13 @@ describe("RabbitMQ", () => {
         const sts = run.named("rabbitmq-sts").inputs as any;
         assert.strictEqual(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
         assert.deepStrictEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
-        assert.deepStrictEqual(sts.spec.template.spec.containers[0].volumeMounts[0], { name: "data", mountPath: "/var/lib/rabbitmq/mnesia" });
-        assert.deepStrictEqual((run.named("rabbitmq-servicemonitor").inputs as any).spec.endpoints, [{ port: "prometheus", path: "/metrics", interval: "30s" }]);
+        assert.deepStrictEqual(sts.spec.template.spec.containers[0].volumeMounts[0], {
+            name: "data",
+            mountPath: "/var/lib/rabbitmq/mnesia",
+        });
+        assert.deepStrictEqual((run.named("rabbitmq-servicemonitor").inputs as any).spec.endpoints, [
+            { port: "prometheus", path: "/metrics", interval: "30s" },
+        ]);
         const clientPorts = (run.named("rabbitmq-client").inputs as any).spec.ports.map((p: { port: number }) => p.port);
         assert.deepStrictEqual(clientPorts, [5672, 15672, 15692]);
     });
@@ -96,12 +104,21 @@ describe("RabbitMQ", () => {
             ),
         );
         assert.strictEqual(run.registrations.length, 0);
-        assert.deepStrictEqual(validateRabbitMQArgs("rabbitmq", { ...base, replicas: 3, currentReplicas: 5, allowUnsafeScaleIn: true }), []);
+        assert.deepStrictEqual(
+            validateRabbitMQArgs("rabbitmq", { ...base, replicas: 3, currentReplicas: 5, allowUnsafeScaleIn: true }),
+            [],
+        );
         assert.deepStrictEqual(validateRabbitMQArgs("rabbitmq", { ...base, replicas: 5, currentReplicas: 3 }), []);
     });
 
     it("refuses an even node count and a missing secret", () => {
-        assert.deepStrictEqual(validateRabbitMQArgs("rabbitmq", { ...base, replicas: 4 }).map((p) => p.path), ["replicas"]);
-        assert.deepStrictEqual(validateRabbitMQArgs("rabbitmq", { ...base, erlangCookie: "" }).map((p) => p.path), ["erlangCookie"]);
+        assert.deepStrictEqual(
+            validateRabbitMQArgs("rabbitmq", { ...base, replicas: 4 }).map((p) => p.path),
+            ["replicas"],
+        );
+        assert.deepStrictEqual(
+            validateRabbitMQArgs("rabbitmq", { ...base, erlangCookie: "" }).map((p) => p.path),
+            ["erlangCookie"],
+        );
     });
 });

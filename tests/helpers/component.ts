@@ -1,5 +1,4 @@
 /** Small helpers for component tests. */
-import * as pulumi from "@pulumi/pulumi";
 import { MockRun, Registration, isSecretValue } from "../../scripts/mock-runtime";
 
 /** Constructs resources under fresh mocks and waits for every registration. */
@@ -11,7 +10,9 @@ export async function register(build: () => void, preview = false): Promise<Mock
 
 /** The env of the main container of a StatefulSet registration, as a name -> value-or-valueFrom map. */
 export function envOf(sts: Registration): Record<string, unknown> {
-    const spec = sts.inputs.spec as { template: { spec: { containers: { env: { name: string; value?: string; valueFrom?: unknown }[] }[] } } };
+    const spec = sts.inputs.spec as {
+        template: { spec: { containers: { env: { name: string; value?: string; valueFrom?: unknown }[] }[] } };
+    };
     return Object.fromEntries(spec.template.spec.containers[0].env.map((e) => [e.name, e.value ?? e.valueFrom]));
 }
 
@@ -39,6 +40,3 @@ export function secretKeysAreSecret(secret: Registration, keys: string[]): boole
 export function everythingExcept(run: MockRun, names: string[]): string {
     return JSON.stringify(run.registrations.filter((r) => !names.includes(r.name)).map((r) => r.inputs));
 }
-
-/** Unused-import guard for pulumi in helpers that only need types. */
-export type Input<T> = pulumi.Input<T>;
