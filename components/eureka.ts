@@ -5,8 +5,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
-import { ArgProblem, checkDnsLabel, checkImage, checkInteger, checkReplicas, checkBoolean, throwIfProblems } from "./lib/validation";
-import { createWorkload, memberDnsNames, resolveMonitoring, resolveResources, resolveScheduling, validateSharedArgs } from "./lib/workload";
+import { ArgProblem, checkInteger, checkReplicas, checkBoolean, throwIfProblems } from "./lib/validation";
+import {
+    createWorkload,
+    resolveMonitoring,
+    resolveResources,
+    resolveScheduling,
+    validateSharedArgs,
+    WORKLOAD_DEFAULTS,
+    workloadNames,
+} from "./lib/workload";
 
 /** Arguments of {@link Eureka}. */
 export interface EurekaArgs {
@@ -71,13 +79,13 @@ export interface EurekaArgs {
 
 /** Defaults of {@link EurekaArgs}. */
 export const EUREKA_DEFAULTS = {
-    namespace: "default",
+    namespace: WORKLOAD_DEFAULTS.namespace,
     replicas: 3,
     image: "steeltoeoss/eureka-server:4.1.1",
     port: 8761,
     peerNodesUpdateIntervalMs: 15000,
     selfPreservation: false,
-    clusterDomain: "cluster.local",
+    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
     runAsUser: 1000,
     resources: { cpuRequest: "250m", memoryRequest: "512Mi" },
 } as const;
@@ -85,17 +93,14 @@ export const EUREKA_DEFAULTS = {
 /** Returns every problem with the arguments of a Eureka component named `name`. */
 export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
-    checkDnsLabel(problems, "name", name, 43);
-    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
     const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
     checkReplicas(problems, "replicas", replicas, "any");
-    if (args.image !== undefined) checkImage(problems, "image", args.image);
     if (args.port !== undefined) checkInteger(problems, "port", args.port, 1, 65535);
     if (args.peerNodesUpdateIntervalMs !== undefined)
         checkInteger(problems, "peerNodesUpdateIntervalMs", args.peerNodesUpdateIntervalMs, 1000);
     checkBoolean(problems, "selfPreservation", args.selfPreservation);
     if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
-    validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, false);
+    validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, false);
     return problems;
 }
 
@@ -133,12 +138,15 @@ export class Eureka extends pulumi.ComponentResource {
         throwIfProblems(`Eureka "${name}" arguments`, validateEurekaArgs(name, args));
         super("stateful-k8s:index:Eureka", name, {}, opts);
 
-        const namespace = args.namespace ?? EUREKA_DEFAULTS.namespace;
         const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
         const port = args.port ?? EUREKA_DEFAULTS.port;
-        const clusterDomain = args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain;
-        const headless = `${name}-headless`;
-        const peerUrls = eurekaPeerUrls(memberDnsNames(name, replicas, headless, namespace, clusterDomain), port);
+        const names = workloadNames(
+            name,
+            args.namespace ?? EUREKA_DEFAULTS.namespace,
+            replicas,
+            args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain,
+        );
+        const peerUrls = eurekaPeerUrls(names.members, port);
         // SPRING_APPLICATION_JSON keeps the camel-case map key `defaultZone` that Eureka looks up
         // (an environment variable would be lower-cased by Spring's relaxed binding).
         const springJson = JSON.stringify({ eureka: { client: { serviceUrl: { defaultZone: peerUrls.join(",") } } } });
@@ -148,11 +156,7 @@ export class Eureka extends pulumi.ComponentResource {
             name,
             {
                 system: "eureka",
-                namespace,
-                statefulSetName: name,
-                headlessServiceName: headless,
-                clientServiceName: name,
-                clusterDomain,
+                names,
                 replicas,
                 image: args.image ?? EUREKA_DEFAULTS.image,
                 podManagementPolicy: "Parallel",
@@ -161,7 +165,7 @@ export class Eureka extends pulumi.ComponentResource {
                 env: {
                     POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
                     SERVER_PORT: String(port),
-                    EUREKA_INSTANCE_HOSTNAME: `$(POD_NAME).${headless}.${namespace}.svc.${clusterDomain}`,
+                    EUREKA_INSTANCE_HOSTNAME: `$(POD_NAME)${names.memberSuffix}`,
                     EUREKA_INSTANCE_PREFER_IP_ADDRESS: "false",
                     EUREKA_CLIENT_REGISTER_WITH_EUREKA: "true",
                     EUREKA_CLIENT_FETCH_REGISTRY: "true",
@@ -192,9 +196,9 @@ export class Eureka extends pulumi.ComponentResource {
         this.statefulSetName = workload.statefulSet.metadata.name;
         this.headlessServiceName = workload.headlessService.metadata.name;
         this.clientServiceName = workload.clientService.metadata.name;
-        this.memberDnsNames = pulumi.output(workload.memberDnsNames);
+        this.memberDnsNames = pulumi.output(names.members);
         this.peerUrls = pulumi.output(peerUrls);
-        this.clientEndpoint = pulumi.output(`http://${workload.clientHost}:${port}/eureka/`);
+        this.clientEndpoint = pulumi.output(`http://${names.clientHost}:${port}/eureka/`);
         this.registerOutputs({
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,

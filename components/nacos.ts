@@ -5,16 +5,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkDnsLabel, checkImage, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import { ArgProblem, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
     createWorkload,
-    memberDnsNames,
     resolveMonitoring,
     resolveResources,
     resolveScheduling,
     resolveStorage,
     validateSharedArgs,
+    WORKLOAD_DEFAULTS,
+    workloadNames,
 } from "./lib/workload";
 
 /** An external MySQL database for Nacos's configuration data. */
@@ -110,12 +111,12 @@ export interface NacosArgs {
 
 /** Defaults of {@link NacosArgs}. */
 export const NACOS_DEFAULTS = {
-    namespace: "default",
+    namespace: WORKLOAD_DEFAULTS.namespace,
     replicas: 3,
     image: "nacos/nacos-server:v3.0.1",
     identityKey: "nacos-server-identity",
     storageSize: "10Gi",
-    clusterDomain: "cluster.local",
+    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
     mysqlPort: 3306,
     mysqlDatabase: "nacos",
     mysqlParams: "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false",
@@ -128,8 +129,6 @@ export const NACOS_PORTS = { http: 8848, clientRpc: 9848, raftRpc: 9849, raft: 7
 /** Returns every problem with the arguments of a Nacos component named `name`. */
 export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
-    checkDnsLabel(problems, "name", name, 43);
-    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
     const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
     checkReplicas(problems, "replicas", replicas, "standaloneOrOddQuorum");
     if (args.currentReplicas !== undefined && checkInteger(problems, "currentReplicas", args.currentReplicas, 0)) {
@@ -141,7 +140,6 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
             });
         }
     }
-    if (args.image !== undefined) checkImage(problems, "image", args.image);
     checkPresent(problems, "authToken", args.authToken, "a secret of at least 32 bytes, base64-encoded");
     if (typeof args.authToken === "string" && args.authToken !== "" && Buffer.from(args.authToken, "base64").length < 32) {
         problems.push({ path: "authToken", value: "(secret)", allowed: "base64 of at least 32 bytes" });
@@ -153,7 +151,7 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         checkPresent(problems, "mysql.password", args.mysql.password, "a MySQL password (a secret)");
         if (args.mysql.port !== undefined) checkInteger(problems, "mysql.port", args.mysql.port, 1, 65535);
     }
-    validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, true);
+    validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }
 
@@ -195,9 +193,8 @@ export class Nacos extends pulumi.ComponentResource {
 
         const namespace = args.namespace ?? NACOS_DEFAULTS.namespace;
         const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
-        const clusterDomain = args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain;
-        const headless = `${name}-headless`;
-        const members = nacosClusterMembers(memberDnsNames(name, replicas, headless, namespace, clusterDomain));
+        const names = workloadNames(name, namespace, replicas, args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain);
+        const members = nacosClusterMembers(names.members);
         const secretName = `${name}-auth`;
 
         const secretData: Record<string, pulumi.Input<string>> = {
@@ -232,11 +229,7 @@ export class Nacos extends pulumi.ComponentResource {
             name,
             {
                 system: "nacos",
-                namespace,
-                statefulSetName: name,
-                headlessServiceName: headless,
-                clientServiceName: name,
-                clusterDomain,
+                names,
                 replicas,
                 image: args.image ?? NACOS_DEFAULTS.image,
                 podManagementPolicy: "Parallel",
@@ -298,9 +291,9 @@ export class Nacos extends pulumi.ComponentResource {
         this.statefulSetName = workload.statefulSet.metadata.name;
         this.headlessServiceName = workload.headlessService.metadata.name;
         this.clientServiceName = workload.clientService.metadata.name;
-        this.memberDnsNames = pulumi.output(workload.memberDnsNames);
+        this.memberDnsNames = pulumi.output(names.members);
         this.clusterMembers = pulumi.output(members);
-        this.clientEndpoint = pulumi.output(`http://${workload.clientHost}:${NACOS_PORTS.http}/nacos`);
+        this.clientEndpoint = pulumi.output(`http://${names.clientHost}:${NACOS_PORTS.http}/nacos`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
             statefulSetName: this.statefulSetName,

@@ -5,26 +5,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import {
-    ArgProblem,
-    checkBoolean,
-    checkDnsLabel,
-    checkImage,
-    checkInteger,
-    checkPresent,
-    checkReplicas,
-    throwIfProblems,
-} from "./lib/validation";
+import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
     checksum,
     childOptions,
     createWorkload,
-    memberDnsNames,
     resolveMonitoring,
     resolveResources,
     resolveScheduling,
     resolveStorage,
     validateSharedArgs,
+    WORKLOAD_DEFAULTS,
+    WorkloadNames,
+    workloadNames,
 } from "./lib/workload";
 
 /** Arguments of {@link RabbitMQ}. */
@@ -107,14 +100,14 @@ export interface RabbitMQArgs {
 
 /** Defaults of {@link RabbitMQArgs}. */
 export const RABBITMQ_DEFAULTS = {
-    namespace: "default",
+    namespace: WORKLOAD_DEFAULTS.namespace,
     replicas: 3,
     allowUnsafeScaleIn: false,
     image: "rabbitmq:4.1.4-management",
     defaultUser: "admin",
     terminationGracePeriodSeconds: 600,
     storageSize: "10Gi",
-    clusterDomain: "cluster.local",
+    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
     runAsUser: 999,
     resources: { cpuRequest: "500m", memoryRequest: "1Gi" },
 } as const;
@@ -128,8 +121,6 @@ export const RABBITMQ_PLUGINS = ["rabbitmq_peer_discovery_k8s", "rabbitmq_promet
 /** Returns every problem with the arguments of a RabbitMQ component named `name`. */
 export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
-    checkDnsLabel(problems, "name", name, 43);
-    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
     const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
     checkReplicas(problems, "replicas", replicas, "odd");
     checkBoolean(problems, "allowUnsafeScaleIn", args.allowUnsafeScaleIn);
@@ -143,7 +134,6 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
             });
         }
     }
-    if (args.image !== undefined) checkImage(problems, "image", args.image);
     checkPresent(problems, "erlangCookie", args.erlangCookie, "a non-empty secret");
     checkPresent(problems, "defaultPassword", args.defaultPassword, "a non-empty secret");
     if (args.defaultUser !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.defaultUser)) {
@@ -153,7 +143,7 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
         checkInteger(problems, "quorumQueueTargetGroupSize", args.quorumQueueTargetGroupSize, 1);
     if (args.terminationGracePeriodSeconds !== undefined)
         checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 120);
-    validateSharedArgs(problems, args, typeof replicas === "number" ? replicas : 1, true);
+    validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }
 
@@ -166,14 +156,14 @@ export function rabbitmqNodeNames(memberNames: string[]): string[] {
  * Renders `rabbitmq.conf`. Replica-dependent and secret values are interpolated from environment
  * variables (`$(VAR)`), so the file itself never changes on a scale edit and holds no secret.
  */
-export function renderRabbitmqConf(name: string, headless: string, namespace: string, clusterDomain: string): string {
+export function renderRabbitmqConf(name: string, names: WorkloadNames, clusterDomain: string): string {
     return [
         `cluster_name = ${name}`,
         "cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s",
         `cluster_formation.k8s.host = kubernetes.default.svc.${clusterDomain}`,
         "cluster_formation.k8s.address_type = hostname",
-        `cluster_formation.k8s.service_name = ${headless}`,
-        `cluster_formation.k8s.hostname_suffix = .${headless}.${namespace}.svc.${clusterDomain}`,
+        `cluster_formation.k8s.service_name = ${names.headlessService}`,
+        `cluster_formation.k8s.hostname_suffix = ${names.memberSuffix}`,
         "cluster_formation.node_cleanup.only_log_warning = true",
         "cluster_partition_handling = pause_minority",
         "queue_leader_locator = balanced",
@@ -229,8 +219,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         const namespace = args.namespace ?? RABBITMQ_DEFAULTS.namespace;
         const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
         const clusterDomain = args.clusterDomain ?? RABBITMQ_DEFAULTS.clusterDomain;
-        const headless = `${name}-headless`;
-        const members = memberDnsNames(name, replicas, headless, namespace, clusterDomain);
+        const names = workloadNames(name, namespace, replicas, clusterDomain);
         const child = childOptions(this, opts);
         const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
 
@@ -271,7 +260,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
             child,
         );
 
-        const conf = renderRabbitmqConf(name, headless, namespace, clusterDomain);
+        const conf = renderRabbitmqConf(name, names, clusterDomain);
         const plugins = `[${RABBITMQ_PLUGINS.join(",")}].\n`;
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
@@ -285,11 +274,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
             name,
             {
                 system: "rabbitmq",
-                namespace,
-                statefulSetName: name,
-                headlessServiceName: headless,
-                clientServiceName: name,
-                clusterDomain,
+                names,
                 replicas,
                 image,
                 // Every node joins the seed (ordinal 0) on first boot, so they may start together.
@@ -305,7 +290,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 env: {
                     MY_POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
                     RABBITMQ_USE_LONGNAME: "true",
-                    RABBITMQ_NODENAME: `rabbit@$(MY_POD_NAME).${headless}.${namespace}.svc.${clusterDomain}`,
+                    RABBITMQ_NODENAME: `rabbit@$(MY_POD_NAME)${names.memberSuffix}`,
                     RABBITMQ_CONFIG_FILES: "/etc/rabbitmq/conf.d",
                     RABBITMQ_ENABLED_PLUGINS_FILE: "/etc/rabbitmq/plugins/enabled_plugins",
                     RABBITMQ_QQ_TARGET_GROUP_SIZE: String(args.quorumQueueTargetGroupSize ?? replicas),
@@ -383,10 +368,10 @@ export class RabbitMQ extends pulumi.ComponentResource {
         this.statefulSetName = workload.statefulSet.metadata.name;
         this.headlessServiceName = workload.headlessService.metadata.name;
         this.clientServiceName = workload.clientService.metadata.name;
-        this.memberDnsNames = pulumi.output(members);
-        this.nodeNames = pulumi.output(rabbitmqNodeNames(members));
-        this.amqpEndpoint = pulumi.output(`amqp://${workload.clientHost}:${RABBITMQ_PORTS.amqp}`);
-        this.managementEndpoint = pulumi.output(`http://${workload.clientHost}:${RABBITMQ_PORTS.management}`);
+        this.memberDnsNames = pulumi.output(names.members);
+        this.nodeNames = pulumi.output(rabbitmqNodeNames(names.members));
+        this.amqpEndpoint = pulumi.output(`amqp://${names.clientHost}:${RABBITMQ_PORTS.amqp}`);
+        this.managementEndpoint = pulumi.output(`http://${names.clientHost}:${RABBITMQ_PORTS.management}`);
         this.secretName = secret.metadata.name;
         this.serviceAccountName = serviceAccount.metadata.name;
         this.registerOutputs({

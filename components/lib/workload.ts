@@ -8,7 +8,18 @@ import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./types";
-import { ArgProblem, checkBoolean, checkCpu, checkInteger, checkMemory, checkOneOf, checkStorageSize, checkStringMap } from "./validation";
+import {
+    ArgProblem,
+    checkBoolean,
+    checkCpu,
+    checkDnsLabel,
+    checkImage,
+    checkInteger,
+    checkMemory,
+    checkOneOf,
+    checkStorageSize,
+    checkStringMap,
+} from "./validation";
 
 /** A container port; `peer` ports go on the headless Service, `client` ports on the client Service. */
 export interface PortSpec {
@@ -46,16 +57,8 @@ export interface DataVolumeSpec {
 export interface WorkloadSpec {
     /** `app.kubernetes.io/name`, for example "rabbitmq". */
     system: string;
-    /** Namespace of every object. */
-    namespace: string;
-    /** Explicit name of the StatefulSet (also the prefix of its pods). */
-    statefulSetName: string;
-    /** Explicit name of the headless Service that governs the StatefulSet. */
-    headlessServiceName: string;
-    /** Explicit name of the client Service. */
-    clientServiceName: string;
-    /** Cluster DNS domain. */
-    clusterDomain: string;
+    /** Names and member DNS names, from {@link workloadNames}. */
+    names: WorkloadNames;
     /** Number of members. */
     replicas: number;
     /** Pinned image of the main container. */
@@ -116,12 +119,43 @@ export interface Workload {
     podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
     /** The ServiceMonitor, when requested. */
     serviceMonitor?: k8s.apiextensions.CustomResource;
-    /** In-cluster DNS name of every member, in ordinal order. */
-    memberDnsNames: string[];
-    /** In-cluster DNS name of the client Service. */
-    clientHost: string;
     /** Selector labels of the pods. */
     selectorLabels: Record<string, string>;
+}
+
+/** Names every stateful component derives from its own name. */
+export interface WorkloadNames {
+    /** Namespace of every object. */
+    namespace: string;
+    /** The StatefulSet (also the prefix of its pods): the component name. */
+    statefulSet: string;
+    /** The headless Service that governs the StatefulSet: `<name>-headless`. */
+    headlessService: string;
+    /** The client Service: the component name. */
+    clientService: string;
+    /** What follows a pod name in its stable DNS name: `.<headless>.<namespace>.svc.<clusterDomain>`. */
+    memberSuffix: string;
+    /** In-cluster DNS name of every member, in ordinal order. */
+    members: string[];
+    /** In-cluster DNS name of the client Service. */
+    clientHost: string;
+}
+
+/** Defaults shared by every component. */
+export const WORKLOAD_DEFAULTS = { namespace: "default", clusterDomain: "cluster.local" } as const;
+
+/** Derives the object names and member DNS names of a component named `name`. */
+export function workloadNames(name: string, namespace: string, replicas: number, clusterDomain: string): WorkloadNames {
+    const headlessService = `${name}-headless`;
+    return {
+        namespace,
+        statefulSet: name,
+        headlessService,
+        clientService: name,
+        memberSuffix: `.${headlessService}.${namespace}.svc.${clusterDomain}`,
+        members: memberDnsNames(name, replicas, headlessService, namespace, clusterDomain),
+        clientHost: `${name}.${namespace}.svc.${clusterDomain}`,
+    };
 }
 
 /** Default monitoring settings shared by all components. */
@@ -180,13 +214,25 @@ export function resolveResources(args: ResourcesArgs | undefined, defaults: Reso
     };
 }
 
-/** Validates the shared arg groups; returns problems with paths relative to the component's args. */
+/** Validates the component name and the args every component shares; problem paths are relative to the component's args. */
 export function validateSharedArgs(
     problems: ArgProblem[],
-    args: { storage?: StorageArgs; resources?: ResourcesArgs; monitoring?: MonitoringArgs; scheduling?: SchedulingArgs },
+    name: string,
+    args: {
+        namespace?: string;
+        image?: string;
+        storage?: StorageArgs;
+        resources?: ResourcesArgs;
+        monitoring?: MonitoringArgs;
+        scheduling?: SchedulingArgs;
+    },
     replicas: number,
     quorum: boolean,
 ): void {
+    // The headless Service is `<name>-headless`; StatefulSet names leave room for the pod-name suffixes.
+    checkDnsLabel(problems, "name", name, 43);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    if (args.image !== undefined) checkImage(problems, "image", args.image);
     if (args.storage !== undefined) {
         if (args.storage.size !== undefined) {
             checkStorageSize(problems, "storage.size", args.storage.size);
@@ -312,8 +358,8 @@ export function createWorkload(
         `${name}-headless`,
         {
             metadata: {
-                name: spec.headlessServiceName,
-                namespace: spec.namespace,
+                name: spec.names.headlessService,
+                namespace: spec.names.namespace,
                 labels: { ...labels.all, "stateful-k8s.io/service-role": "peer-discovery" },
             },
             spec: {
@@ -330,8 +376,8 @@ export function createWorkload(
         `${name}-client`,
         {
             metadata: {
-                name: spec.clientServiceName,
-                namespace: spec.namespace,
+                name: spec.names.clientService,
+                namespace: spec.names.namespace,
                 labels: { ...labels.all, "stateful-k8s.io/service-role": "client" },
             },
             spec: { type: "ClusterIP", selector: labels.selector, ports: servicePorts((p) => p.client) },
@@ -407,8 +453,8 @@ export function createWorkload(
         `${name}-sts`,
         {
             metadata: {
-                name: spec.statefulSetName,
-                namespace: spec.namespace,
+                name: spec.names.statefulSet,
+                namespace: spec.names.namespace,
                 labels: labels.all,
                 annotations: {
                     // A forced replacement deletes only the StatefulSet object: pods and claims survive and
@@ -439,7 +485,7 @@ export function createWorkload(
     const podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,
         {
-            metadata: { name: spec.statefulSetName, namespace: spec.namespace, labels: labels.all },
+            metadata: { name: spec.names.statefulSet, namespace: spec.names.namespace, labels: labels.all },
             spec: { maxUnavailable: spec.scheduling.maxUnavailable, selector: { matchLabels: labels.selector } },
         },
         child,
@@ -453,13 +499,13 @@ export function createWorkload(
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
                 metadata: {
-                    name: spec.statefulSetName,
-                    namespace: spec.namespace,
+                    name: spec.names.statefulSet,
+                    namespace: spec.names.namespace,
                     labels: { ...labels.all, ...spec.monitoring.serviceMonitorLabels },
                 },
                 spec: {
                     selector: { matchLabels: { ...labels.selector, "stateful-k8s.io/service-role": "client" } },
-                    namespaceSelector: { matchNames: [spec.namespace] },
+                    namespaceSelector: { matchNames: [spec.names.namespace] },
                     endpoints: [{ port: spec.metrics.portName, path: spec.metrics.path, interval: spec.monitoring.interval }],
                 },
             },
@@ -473,8 +519,6 @@ export function createWorkload(
         clientService,
         podDisruptionBudget,
         serviceMonitor,
-        memberDnsNames: memberDnsNames(spec.statefulSetName, spec.replicas, spec.headlessServiceName, spec.namespace, spec.clusterDomain),
-        clientHost: `${spec.clientServiceName}.${spec.namespace}.svc.${spec.clusterDomain}`,
         selectorLabels: labels.selector,
     };
 }
