@@ -31,6 +31,8 @@ export interface PortSpec {
     peer: boolean;
     /** Published on the client Service (consumers connect to it). */
     client: boolean;
+    /** Served by a sidecar, which declares the container port itself; the main container does not. */
+    sidecar?: boolean;
 }
 
 /** Where and how metrics are scraped. */
@@ -87,6 +89,11 @@ export interface WorkloadSpec {
     volumes?: k8s.types.input.core.v1.Volume[];
     /** Init containers. */
     initContainers?: kx.types.Container[];
+    /** Containers that run beside the main one (for example a metrics exporter). */
+    sidecars?: kx.types.Container[];
+    /** `app.kubernetes.io/component` of the pods, for example "sentinel".
+     * @default "server" */
+    component?: string;
     /** The data volume; absent for systems that keep no data (Eureka). */
     dataVolume?: DataVolumeSpec;
     /** User and group the pod runs as (the image's non-root user); undefined for images that must run as root. */
@@ -277,6 +284,7 @@ export function recommendedLabels(
     system: string,
     instance: string,
     image: string,
+    component = "server",
 ): {
     selector: Record<string, string>;
     all: Record<string, string>;
@@ -293,7 +301,7 @@ export function recommendedLabels(
         all: {
             ...selector,
             "app.kubernetes.io/version": tag,
-            "app.kubernetes.io/component": "server",
+            "app.kubernetes.io/component": component,
             "app.kubernetes.io/part-of": "stateful-k8s",
             "app.kubernetes.io/managed-by": "pulumi",
         },
@@ -350,7 +358,7 @@ export function createWorkload(
     opts?: pulumi.ComponentResourceOptions,
 ): Workload {
     const child = childOptions(parent, opts);
-    const labels = recommendedLabels(spec.system, name, spec.image);
+    const labels = recommendedLabels(spec.system, name, spec.image, spec.component);
     const servicePorts = (filter: (p: PortSpec) => boolean): k8s.types.input.core.v1.ServicePort[] =>
         spec.ports.filter(filter).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" }));
 
@@ -415,12 +423,12 @@ export function createWorkload(
         volumes: spec.volumes ?? [],
         containers: [
             {
-                name: spec.system,
+                name: spec.component ?? spec.system,
                 image: spec.image,
                 imagePullPolicy: "IfNotPresent",
                 command: spec.command,
                 env: spec.env,
-                ports: Object.fromEntries(spec.ports.map((p) => [p.name, p.port])),
+                ports: Object.fromEntries(spec.ports.filter((p) => !p.sidecar).map((p) => [p.name, p.port])),
                 volumeMounts,
                 resources: resourceRequirements(spec.resources),
                 readinessProbe: spec.readinessProbe,
@@ -432,6 +440,7 @@ export function createWorkload(
                         ? { allowPrivilegeEscalation: false }
                         : { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             },
+            ...(spec.sidecars ?? []),
         ],
     });
 

@@ -1,0 +1,505 @@
+/**
+ * Layer 4: Redis in sentinel mode, with the work an operator would do done by the component: a
+ * StatefulSet of nodes (ordinal 0 is master on the first start; later every node asks the sentinels
+ * for the current master and joins it), an odd number of sentinels that monitor the master by stable
+ * name, a redis_exporter sidecar, PVCs, and a sentinel reset after every scale-in.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { refuseAutoscaling } from "./lib/autoscaling";
+import { REDIS_NODE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./lib/redis-scripts";
+import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { ArgProblem, checkImage, checkInteger, checkOneOf, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import {
+    checksum,
+    childOptions,
+    createWorkload,
+    recommendedLabels,
+    resolveMonitoring,
+    resolveResources,
+    resolveScheduling,
+    resolveStorage,
+    validateSharedArgs,
+    WORKLOAD_DEFAULTS,
+    workloadNames,
+} from "./lib/workload";
+
+/** Arguments of {@link Redis}. */
+export interface RedisArgs {
+    /**
+     * Namespace of every object the component creates. It must already exist.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Number of Redis nodes: one master and `replicas - 1` replicas. At least 2, so that there is a
+     * replica to fail over to.
+     * @default 3
+     */
+    replicas?: number;
+    /**
+     * Node count currently deployed, when known. A lower `replicas` is a scale-in, after which the
+     * component runs a Job that resets the sentinels one at a time so that removed nodes stop counting.
+     * @default - unknown: no reset Job
+     */
+    currentReplicas?: number;
+    /**
+     * Number of sentinels; odd and at least 3, so that a majority can authorise a failover.
+     * @default 3
+     */
+    sentinels?: number;
+    /**
+     * Sentinel count currently deployed, when known; a lower `sentinels` also triggers the reset Job.
+     * @default - unknown: no reset Job
+     */
+    currentSentinels?: number;
+    /**
+     * Sentinels that must agree that the master is down. At least a majority of `sentinels`.
+     * @default - a majority: floor(sentinels / 2) + 1
+     */
+    quorum?: number;
+    /**
+     * Name of the monitored master set, the name clients ask the sentinels for.
+     * @default "mymaster"
+     */
+    masterName?: string;
+    /** Password of the nodes (`requirepass`/`masterauth`) and of the sentinels. Pass a Pulumi secret. */
+    password: pulumi.Input<string>;
+    /**
+     * Redis image (it also provides `redis-sentinel` and `redis-cli`), pinned.
+     * @default "redis:7.0.15"
+     */
+    image?: string;
+    /**
+     * redis_exporter image of the metrics sidecar, pinned.
+     * @default "oliver006/redis_exporter:v1.77.0"
+     */
+    exporterImage?: string;
+    /**
+     * Persistence: "aof" (append-only file, fsync every second) or "rdb" (periodic snapshots).
+     * @default "aof"
+     */
+    persistence?: string;
+    /**
+     * Milliseconds without a reply after which a sentinel considers an instance down.
+     * @default 5000
+     */
+    downAfterMilliseconds?: number;
+    /**
+     * Failover timeout of the sentinels, in milliseconds.
+     * @default 60000
+     */
+    failoverTimeoutMilliseconds?: number;
+    /**
+     * Replicas that re-sync with a new master at the same time after a failover.
+     * @default 1
+     */
+    parallelSyncs?: number;
+    /**
+     * Each node's volume, mounted at `/data`.
+     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
+     */
+    storage?: StorageArgs;
+    /**
+     * Cluster DNS domain used in the members' stable names.
+     * @default "cluster.local"
+     */
+    clusterDomain?: string;
+    /**
+     * CPU and memory of each node.
+     * @default { cpuRequest: "250m", memoryRequest: "512Mi" }
+     */
+    resources?: ResourcesArgs;
+    /**
+     * CPU and memory of each sentinel.
+     * @default { cpuRequest: "50m", memoryRequest: "64Mi" }
+     */
+    sentinelResources?: ResourcesArgs;
+    /**
+     * Prometheus wiring for the redis_exporter sidecar (port 9121, `/metrics`).
+     * @default { scrapeAnnotations: true, serviceMonitor: false }
+     */
+    monitoring?: MonitoringArgs;
+    /**
+     * Anti-affinity and disruption budget of the nodes (the sentinels always allow one disruption).
+     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
+     */
+    scheduling?: SchedulingArgs;
+    /**
+     * Refused: sentinel mode has one writable master, so more nodes add only read replicas, and each
+     * new replica copies the whole dataset from the master under load. Size `replicas` per environment.
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
+}
+
+/** Defaults of {@link RedisArgs}. */
+export const REDIS_DEFAULTS = {
+    namespace: WORKLOAD_DEFAULTS.namespace,
+    replicas: 3,
+    sentinels: 3,
+    masterName: "mymaster",
+    image: "redis:7.0.15",
+    exporterImage: "oliver006/redis_exporter:v1.77.0",
+    persistence: "aof",
+    downAfterMilliseconds: 5000,
+    failoverTimeoutMilliseconds: 60000,
+    parallelSyncs: 1,
+    storageSize: "10Gi",
+    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
+    runAsUser: 999,
+    resources: { cpuRequest: "250m", memoryRequest: "512Mi" },
+    sentinelResources: { cpuRequest: "50m", memoryRequest: "64Mi" },
+    resetTimeoutSeconds: 120,
+} as const;
+
+/** Redis's ports. */
+export const REDIS_PORTS = { redis: 6379, sentinel: 26379, metrics: 9121 } as const;
+
+/** Allowed values of {@link RedisArgs.persistence}. */
+export const REDIS_PERSISTENCE = ["aof", "rdb"] as const;
+
+/** The sentinel quorum used when none is given: a majority of the sentinels. */
+export function defaultQuorum(sentinels: number): number {
+    return Math.floor(sentinels / 2) + 1;
+}
+
+/** Returns every problem with the arguments of a Redis component named `name`. */
+export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    const replicas = args.replicas ?? REDIS_DEFAULTS.replicas;
+    if (checkInteger(problems, "replicas", replicas, 1) && replicas < 2) {
+        problems.push({ path: "replicas", value: replicas, allowed: "at least 2: a master and a replica the sentinels can promote" });
+    }
+    const sentinels = args.sentinels ?? REDIS_DEFAULTS.sentinels;
+    checkReplicas(problems, "sentinels", sentinels, "odd");
+    if (typeof sentinels === "number" && Number.isInteger(sentinels) && sentinels < 3) {
+        problems.push({ path: "sentinels", value: sentinels, allowed: "an odd whole number >= 3: a single sentinel is a single point of failure" });
+    }
+    if (args.quorum !== undefined && typeof sentinels === "number" && Number.isInteger(sentinels) && sentinels >= 1) {
+        checkInteger(problems, "quorum", args.quorum, defaultQuorum(sentinels), sentinels);
+    }
+    if (args.currentReplicas !== undefined) checkInteger(problems, "currentReplicas", args.currentReplicas, 0);
+    if (args.currentSentinels !== undefined) checkInteger(problems, "currentSentinels", args.currentSentinels, 0);
+    const masterName = args.masterName ?? REDIS_DEFAULTS.masterName;
+    if (typeof masterName !== "string" || !/^[A-Za-z0-9._-]{1,64}$/.test(masterName)) {
+        problems.push({ path: "masterName", value: masterName, allowed: "1 to 64 letters, digits, '.', '_' or '-'" });
+    }
+    checkPresent(problems, "password", args.password, "a non-empty secret");
+    if (args.exporterImage !== undefined) checkImage(problems, "exporterImage", args.exporterImage);
+    if (args.persistence !== undefined) checkOneOf(problems, "persistence", args.persistence, REDIS_PERSISTENCE);
+    if (args.downAfterMilliseconds !== undefined) checkInteger(problems, "downAfterMilliseconds", args.downAfterMilliseconds, 100);
+    if (args.failoverTimeoutMilliseconds !== undefined) {
+        checkInteger(problems, "failoverTimeoutMilliseconds", args.failoverTimeoutMilliseconds, 1000);
+    }
+    if (args.parallelSyncs !== undefined) checkInteger(problems, "parallelSyncs", args.parallelSyncs, 1);
+    refuseAutoscaling(
+        problems,
+        "autoscaling",
+        args.autoscaling,
+        "Redis (sentinel mode)",
+        "it has one writable master: more nodes only add read replicas, each copying the whole dataset from the master under load",
+    );
+    validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 2, false);
+    const sentinelResources = args.sentinelResources;
+    if (sentinelResources !== undefined) {
+        const inner: ArgProblem[] = [];
+        validateSharedArgs(inner, name, { resources: sentinelResources }, 3, true);
+        problems.push(...inner.map((p) => ({ ...p, path: p.path.replace(/^resources\./, "sentinelResources.") })));
+    }
+    return problems;
+}
+
+/** The static part of every node's `redis.conf`; the start-up script appends the per-node lines. */
+export function renderRedisConf(persistence: string): string {
+    const lines = [
+        "# Generated by stateful-k8s. The start-up script appends port, bind, dir, announce, auth and replicaof.",
+        "daemonize no",
+        'logfile ""',
+        "protected-mode no",
+        "replica-read-only yes",
+        "replica-serve-stale-data yes",
+        "repl-diskless-sync yes",
+    ];
+    if (persistence === "aof") {
+        lines.push("appendonly yes", "appendfsync everysec", 'save ""');
+    } else {
+        lines.push("appendonly no", "save 3600 1 300 100 60 10000");
+    }
+    return lines.join("\n") + "\n";
+}
+
+/** The sentinel directives that must precede `sentinel monitor` (hostname support). */
+export function renderSentinelGlobalConf(): string {
+    return [
+        "# Generated by stateful-k8s. Members are known by stable DNS names, not pod IPs.",
+        "daemonize no",
+        'logfile ""',
+        "protected-mode no",
+        "sentinel resolve-hostnames yes",
+        "sentinel announce-hostnames yes",
+        "",
+    ].join("\n");
+}
+
+/** The per-master sentinel directives that follow `sentinel monitor`. */
+export function renderSentinelMasterConf(masterName: string, downAfterMs: number, failoverTimeoutMs: number, parallelSyncs: number): string {
+    return [
+        `sentinel down-after-milliseconds ${masterName} ${downAfterMs}`,
+        `sentinel failover-timeout ${masterName} ${failoverTimeoutMs}`,
+        `sentinel parallel-syncs ${masterName} ${parallelSyncs}`,
+        "",
+    ].join("\n");
+}
+
+/** Mount paths inside the pods. */
+const PATHS = { scripts: "/scripts", template: "/etc/redis-template", run: "/run/redis", data: "/data" } as const;
+
+/**
+ * Redis master/replicas with sentinels: a node StatefulSet with PVCs and an exporter sidecar, a
+ * sentinel StatefulSet with a client Service on 26379, and a sentinel reset Job after a scale-in.
+ */
+export class Redis extends pulumi.ComponentResource {
+    /** Name of the nodes' StatefulSet. */
+    public readonly statefulSetName: pulumi.Output<string>;
+    /** Name of the nodes' headless Service. */
+    public readonly headlessServiceName: pulumi.Output<string>;
+    /** Name of the sentinels' StatefulSet. */
+    public readonly sentinelStatefulSetName: pulumi.Output<string>;
+    /** Name of the Service clients ask for the master (`SENTINEL get-master-addr-by-name`). */
+    public readonly sentinelServiceName: pulumi.Output<string>;
+    /** In-cluster DNS name of every node. */
+    public readonly memberDnsNames: pulumi.Output<string[]>;
+    /** In-cluster DNS name of every sentinel. */
+    public readonly sentinelDnsNames: pulumi.Output<string[]>;
+    /** Name of the master set. */
+    public readonly masterName: pulumi.Output<string>;
+    /** `<sentinel service>:26379`, what a sentinel-aware client is configured with. */
+    public readonly sentinelEndpoint: pulumi.Output<string>;
+    /** Name of the Secret holding the password (key `password`). */
+    public readonly secretName: pulumi.Output<string>;
+    /** The nodes' StatefulSet. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+    /**
+     * @param name Component name; the nodes' StatefulSet is `<name>`, the sentinels' `<name>-sentinel`.
+     * @param args See {@link RedisArgs}.
+     * @param opts Resource options; `dependsOn` also orders the children.
+     */
+    constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems(`Redis "${name}" arguments`, validateRedisArgs(name, args));
+        super("stateful-k8s:index:Redis", name, {}, opts);
+
+        const d = REDIS_DEFAULTS;
+        const namespace = args.namespace ?? d.namespace;
+        const replicas = args.replicas ?? d.replicas;
+        const sentinels = args.sentinels ?? d.sentinels;
+        const quorum = args.quorum ?? defaultQuorum(sentinels);
+        const masterName = args.masterName ?? d.masterName;
+        const image = args.image ?? d.image;
+        const clusterDomain = args.clusterDomain ?? d.clusterDomain;
+        const nodes = workloadNames(name, namespace, replicas, clusterDomain);
+        const sentinelNames = workloadNames(`${name}-sentinel`, namespace, sentinels, clusterDomain);
+        const child = childOptions(this, opts);
+
+        const secret = new k8s.core.v1.Secret(
+            `${name}-auth`,
+            { metadata: { name: `${name}-auth`, namespace }, type: "Opaque", stringData: { password: pulumi.secret(args.password) } },
+            child,
+        );
+        const files = {
+            "redis.conf": renderRedisConf(args.persistence ?? d.persistence),
+            "sentinel-global.conf": renderSentinelGlobalConf(),
+            "sentinel-master.conf": renderSentinelMasterConf(
+                masterName,
+                args.downAfterMilliseconds ?? d.downAfterMilliseconds,
+                args.failoverTimeoutMilliseconds ?? d.failoverTimeoutMilliseconds,
+                args.parallelSyncs ?? d.parallelSyncs,
+            ),
+        };
+        const scripts = { "redis-node.sh": REDIS_NODE_SCRIPT, "sentinel.sh": SENTINEL_SCRIPT, "sentinel-reset.sh": SENTINEL_RESET_SCRIPT };
+        const config = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            { metadata: { name: `${name}-config`, namespace }, data: { ...files, ...scripts } },
+            child,
+        );
+        const configChecksum = checksum(Object.values({ ...files, ...scripts }).join("\n"));
+
+        // The environment contract of the scripts (see lib/redis-scripts.ts).
+        const password = { secretKeyRef: { name: secret.metadata.name, key: "password" } };
+        const topology = {
+            REDIS_PASSWORD: password,
+            MASTER_NAME: masterName,
+            REDIS_PORT: String(REDIS_PORTS.redis),
+            SENTINEL_PORT: String(REDIS_PORTS.sentinel),
+            REDIS_HOSTS: nodes.members.join(" "),
+            SENTINEL_HOSTS: sentinelNames.members.join(" "),
+            SEED_HOST: nodes.members[0],
+        };
+        const member = (suffix: string) => ({
+            POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
+            POD_IP: { fieldRef: { fieldPath: "status.podIP" } },
+            SELF_HOST: `$(POD_NAME)${suffix}`,
+            CONFIG_DIR: PATHS.run,
+            CONFIG_TEMPLATE_DIR: PATHS.template,
+        });
+        const configVolumes = [
+            { name: "scripts", configMap: { name: config.metadata.name, defaultMode: 0o555 } },
+            { name: "template", configMap: { name: config.metadata.name } },
+            { name: "run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        ];
+        const configMounts = [
+            { name: "scripts", mountPath: PATHS.scripts },
+            { name: "template", mountPath: PATHS.template },
+            { name: "run", mountPath: PATHS.run },
+        ];
+        const ping = (port: number) => ({
+            exec: { command: ["sh", "-c", `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning -h "$POD_IP" -p ${port} ping | grep -q PONG`] },
+        });
+        const monitoring = resolveMonitoring(args.monitoring);
+        const exporterImage = args.exporterImage ?? d.exporterImage;
+
+        const workload = createWorkload(
+            this,
+            name,
+            {
+                system: "redis",
+                names: nodes,
+                replicas,
+                image,
+                podManagementPolicy: "Parallel",
+                ports: [
+                    { name: "redis", port: REDIS_PORTS.redis, peer: true, client: true },
+                    { name: "metrics", port: REDIS_PORTS.metrics, peer: false, client: true, sidecar: true },
+                ],
+                metrics: { portName: "metrics", port: REDIS_PORTS.metrics, path: "/metrics" },
+                env: { ...member(nodes.memberSuffix), ...topology, DATA_DIR: PATHS.data },
+                command: ["sh", `${PATHS.scripts}/redis-node.sh`],
+                readinessProbe: { ...ping(REDIS_PORTS.redis), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+                livenessProbe: { ...ping(REDIS_PORTS.redis), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                startupProbe: { ...ping(REDIS_PORTS.redis), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 60 },
+                dataVolume: { name: "data", mountPath: PATHS.data, storage: resolveStorage(args.storage, d.storageSize) },
+                volumes: configVolumes,
+                volumeMounts: configMounts,
+                sidecars: [
+                    {
+                        name: "exporter",
+                        image: exporterImage,
+                        imagePullPolicy: "IfNotPresent",
+                        env: { POD_IP: { fieldRef: { fieldPath: "status.podIP" } }, REDIS_ADDR: `redis://$(POD_IP):${REDIS_PORTS.redis}`, REDIS_PASSWORD: password },
+                        ports: { metrics: REDIS_PORTS.metrics },
+                        resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+                        readinessProbe: { httpGet: { path: "/health", port: "metrics" }, periodSeconds: 10 },
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+                runAsUser: d.runAsUser,
+                terminationGracePeriodSeconds: 30,
+                podAnnotations: { "stateful-k8s.io/config-checksum": configChecksum },
+                resources: resolveResources(args.resources, d.resources),
+                monitoring,
+                scheduling: resolveScheduling(args.scheduling),
+            },
+            opts,
+        );
+
+        const sentinel = createWorkload(
+            this,
+            `${name}-sentinel`,
+            {
+                system: "redis",
+                component: "sentinel",
+                names: sentinelNames,
+                replicas: sentinels,
+                image,
+                podManagementPolicy: "Parallel",
+                ports: [{ name: "sentinel", port: REDIS_PORTS.sentinel, peer: true, client: true }],
+                metrics: { portName: "sentinel", port: REDIS_PORTS.sentinel, path: "/metrics" },
+                env: { ...member(sentinelNames.memberSuffix), ...topology, QUORUM: String(quorum) },
+                command: ["sh", `${PATHS.scripts}/sentinel.sh`],
+                readinessProbe: { ...ping(REDIS_PORTS.sentinel), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+                livenessProbe: { ...ping(REDIS_PORTS.sentinel), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                volumes: configVolumes,
+                volumeMounts: configMounts,
+                runAsUser: d.runAsUser,
+                terminationGracePeriodSeconds: 10,
+                podAnnotations: { "stateful-k8s.io/config-checksum": configChecksum },
+                resources: resolveResources(args.sentinelResources, d.sentinelResources),
+                // The sentinels have no metrics endpoint of their own: the exporter on the nodes reports replication.
+                monitoring: { ...monitoring, scrapeAnnotations: false, serviceMonitor: false },
+                scheduling: { requireAntiAffinity: args.scheduling?.requireAntiAffinity ?? false, maxUnavailable: 1 },
+            },
+            opts,
+        );
+
+        const scaledIn =
+            (args.currentReplicas !== undefined && args.currentReplicas > replicas) ||
+            (args.currentSentinels !== undefined && args.currentSentinels > sentinels);
+        if (scaledIn) {
+            // Sentinels never forget members they have seen; after the StatefulSets shrank, reset them one at a time.
+            const topologyHash = checksum(`${replicas}/${sentinels}`).slice(0, 8);
+            new k8s.batch.v1.Job(
+                `${name}-sentinel-reset`,
+                {
+                    metadata: {
+                        name: `${name}-sentinel-reset-${topologyHash}`,
+                        namespace,
+                        labels: recommendedLabels("redis", name, image, "sentinel-reset").all,
+                    },
+                    spec: {
+                        backoffLimit: 3,
+                        activeDeadlineSeconds: d.resetTimeoutSeconds * (sentinels + 1),
+                        template: {
+                            spec: {
+                                restartPolicy: "OnFailure",
+                                automountServiceAccountToken: false,
+                                securityContext: { runAsNonRoot: true, runAsUser: d.runAsUser, seccompProfile: { type: "RuntimeDefault" } },
+                                containers: [
+                                    {
+                                        name: "sentinel-reset",
+                                        image,
+                                        command: ["sh", `${PATHS.scripts}/sentinel-reset.sh`],
+                                        env: Object.entries({
+                                            ...topology,
+                                            EXPECTED_REPLICAS: String(replicas),
+                                            EXPECTED_SENTINELS: String(sentinels),
+                                            RESET_TIMEOUT_SECONDS: String(d.resetTimeoutSeconds),
+                                        }).map(([n, v]) => (typeof v === "string" ? { name: n, value: v } : { name: n, valueFrom: v })),
+                                        volumeMounts: [{ name: "scripts", mountPath: PATHS.scripts }],
+                                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
+                                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                                    },
+                                ],
+                                volumes: [configVolumes[0]],
+                            },
+                        },
+                    },
+                },
+                { ...child, dependsOn: [workload.statefulSet, sentinel.statefulSet] },
+            );
+        }
+
+        this.statefulSet = workload.statefulSet;
+        this.statefulSetName = workload.statefulSet.metadata.name;
+        this.headlessServiceName = workload.headlessService.metadata.name;
+        this.sentinelStatefulSetName = sentinel.statefulSet.metadata.name;
+        this.sentinelServiceName = sentinel.clientService.metadata.name;
+        this.memberDnsNames = pulumi.output(nodes.members);
+        this.sentinelDnsNames = pulumi.output(sentinelNames.members);
+        this.masterName = pulumi.output(masterName);
+        this.sentinelEndpoint = pulumi.output(`${sentinelNames.clientHost}:${REDIS_PORTS.sentinel}`);
+        this.secretName = secret.metadata.name;
+        this.registerOutputs({
+            statefulSetName: this.statefulSetName,
+            headlessServiceName: this.headlessServiceName,
+            sentinelStatefulSetName: this.sentinelStatefulSetName,
+            sentinelServiceName: this.sentinelServiceName,
+            memberDnsNames: this.memberDnsNames,
+            sentinelDnsNames: this.sentinelDnsNames,
+            masterName: this.masterName,
+            sentinelEndpoint: this.sentinelEndpoint,
+            secretName: this.secretName,
+            statefulSet: this.statefulSet,
+        });
+    }
+}
