@@ -174,7 +174,11 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
     const sentinels = args.sentinels ?? REDIS_DEFAULTS.sentinels;
     checkReplicas(problems, "sentinels", sentinels, "odd");
     if (typeof sentinels === "number" && Number.isInteger(sentinels) && sentinels < 3) {
-        problems.push({ path: "sentinels", value: sentinels, allowed: "an odd whole number >= 3: a single sentinel is a single point of failure" });
+        problems.push({
+            path: "sentinels",
+            value: sentinels,
+            allowed: "an odd whole number >= 3: a single sentinel is a single point of failure",
+        });
     }
     if (args.quorum !== undefined && typeof sentinels === "number" && Number.isInteger(sentinels) && sentinels >= 1) {
         checkInteger(problems, "quorum", args.quorum, defaultQuorum(sentinels), sentinels);
@@ -243,7 +247,12 @@ export function renderSentinelGlobalConf(): string {
 }
 
 /** The per-master sentinel directives that follow `sentinel monitor`. */
-export function renderSentinelMasterConf(masterName: string, downAfterMs: number, failoverTimeoutMs: number, parallelSyncs: number): string {
+export function renderSentinelMasterConf(
+    masterName: string,
+    downAfterMs: number,
+    failoverTimeoutMs: number,
+    parallelSyncs: number,
+): string {
     return [
         `sentinel down-after-milliseconds ${masterName} ${downAfterMs}`,
         `sentinel failover-timeout ${masterName} ${failoverTimeoutMs}`,
@@ -354,7 +363,13 @@ export class Redis extends pulumi.ComponentResource {
             { name: "run", mountPath: PATHS.run },
         ];
         const ping = (port: number) => ({
-            exec: { command: ["sh", "-c", `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning -h "$POD_IP" -p ${port} ping | grep -q PONG`] },
+            exec: {
+                command: [
+                    "sh",
+                    "-c",
+                    `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning -h "$POD_IP" -p ${port} ping | grep -q PONG`,
+                ],
+            },
         });
         const monitoring = resolveMonitoring(args.monitoring);
         const exporterImage = args.exporterImage ?? d.exporterImage;
@@ -386,7 +401,11 @@ export class Redis extends pulumi.ComponentResource {
                         name: "exporter",
                         image: exporterImage,
                         imagePullPolicy: "IfNotPresent",
-                        env: { POD_IP: { fieldRef: { fieldPath: "status.podIP" } }, REDIS_ADDR: `redis://$(POD_IP):${REDIS_PORTS.redis}`, REDIS_PASSWORD: password },
+                        env: {
+                            POD_IP: { fieldRef: { fieldPath: "status.podIP" } },
+                            REDIS_ADDR: `redis://$(POD_IP):${REDIS_PORTS.redis}`,
+                            REDIS_PASSWORD: password,
+                        },
                         ports: { metrics: REDIS_PORTS.metrics },
                         resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { memory: "64Mi" } },
                         readinessProbe: { httpGet: { path: "/health", port: "metrics" }, periodSeconds: 10 },

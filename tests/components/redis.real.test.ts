@@ -13,7 +13,7 @@ import { MockRun } from "../../scripts/mock-runtime";
 import { register } from "../helpers/component";
 import { eventually, killPod, LocalPod, localPod, startPod } from "../helpers/local-pod";
 
-const PASSWORD = "s3cret \"quoted\" pass";
+const PASSWORD = 's3cret "quoted" pass';
 const args: RedisArgs = {
     namespace: "cache",
     replicas: 3,
@@ -74,7 +74,14 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         for (let i = 0; i < 3; i++) {
             nodes.push(localPod(run, run.named("redis-sts"), `redis-${i}`, nodeIp(i), dns, path.join(root, `redis-${i}`)));
             sentinels.push(
-                localPod(run, run.named("redis-sentinel-sts"), `redis-sentinel-${i}`, sentinelIp(i), dns, path.join(root, `redis-sentinel-${i}`)),
+                localPod(
+                    run,
+                    run.named("redis-sentinel-sts"),
+                    `redis-sentinel-${i}`,
+                    sentinelIp(i),
+                    dns,
+                    path.join(root, `redis-sentinel-${i}`),
+                ),
             );
         }
         // podManagementPolicy Parallel: every pod starts at once.
@@ -99,7 +106,9 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         }
         assert.deepStrictEqual(cli(nodeIp(0), 6379, "SET", "greeting", "hello"), ["OK"]);
         await eventually("the write to reach both replicas", 10, () =>
-            cli(nodeIp(1), 6379, "GET", "greeting")[0] === "hello" && cli(nodeIp(2), 6379, "GET", "greeting")[0] === "hello" ? true : undefined,
+            cli(nodeIp(1), 6379, "GET", "greeting")[0] === "hello" && cli(nodeIp(2), 6379, "GET", "greeting")[0] === "hello"
+                ? true
+                : undefined,
         );
     });
 
@@ -125,12 +134,17 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
     it("brings the restarted old master back as a replica of the new master, with its data", async () => {
         startPod(nodes[0]);
         await eventually("redis-0 to replicate the new master", 60, () =>
-            info(nodeIp(0), "role") === "slave" && info(nodeIp(0), "master_host") === newMaster && info(nodeIp(0), "master_link_status") === "up"
+            info(nodeIp(0), "role") === "slave" &&
+            info(nodeIp(0), "master_host") === newMaster &&
+            info(nodeIp(0), "master_link_status") === "up"
                 ? true
                 : undefined,
         );
         assert.strictEqual(cli(nodeIp(0), 6379, "GET", "greeting")[0], "hello");
-        assert.match(fs.readFileSync(nodes[0].log, "utf8"), new RegExp(`starting ${nodeIp(0).replace(/\./g, "\\.")} as replica of ${newMaster}`));
+        assert.match(
+            fs.readFileSync(nodes[0].log, "utf8"),
+            new RegExp(`starting ${nodeIp(0).replace(/\./g, "\\.")} as replica of ${newMaster}`),
+        );
     });
 
     it("after a scale-in, the reset Job makes every sentinel forget the removed node", async () => {

@@ -54,7 +54,14 @@ function objectNamed(run: MockRun, kind: string, name: string): Record<string, u
  * @param dns Stable DNS name -> loopback address, for every member that a value may name.
  * @param root Directory for this pod's volumes; `data` volumes (claims) live in `root/<claim>` and survive restarts.
  */
-export function localPod(run: MockRun, workload: Registration, podName: string, ip: string, dns: Map<string, string>, root: string): LocalPod {
+export function localPod(
+    run: MockRun,
+    workload: Registration,
+    podName: string,
+    ip: string,
+    dns: Map<string, string>,
+    root: string,
+): LocalPod {
     const spec = (workload.inputs.spec as { template: { spec: PodSpecLike } }).template.spec;
     const container = spec.containers[0];
     const mounts = new Map<string, string>();

@@ -1,0 +1,169 @@
+import * as assert from "assert";
+import { valueOf } from "../../scripts/mock-runtime";
+import { Redis, RedisArgs, validateRedisArgs } from "../../components/redis";
+import { childrenOf, envOf, everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
+import { schemaErrors } from "../helpers/schemas";
+import { toManifest } from "../../scripts/stack-runner";
+
+const base: RedisArgs = { namespace: "cache", password: "redis-pw-123" };
+const node = (i: number): string => `redis-${i}.redis-headless.cache.svc.cluster.local`;
+const sentinel = (i: number): string => `redis-sentinel-${i}.redis-sentinel-headless.cache.svc.cluster.local`;
+
+describe("Redis", () => {
+    for (const [replicas, sentinels] of [
+        [2, 3],
+        [3, 3],
+        [5, 5],
+    ]) {
+        it(`derives the node and sentinel lists from replicas (${replicas} nodes, ${sentinels} sentinels)`, async () => {
+            let redis: Redis | undefined;
+            const run = await register(() => (redis = new Redis("redis", { ...base, replicas, sentinels })));
+            const nodes = Array.from({ length: replicas }, (_, i) => node(i));
+            const sentinelHosts = Array.from({ length: sentinels }, (_, i) => sentinel(i));
+            for (const sts of ["redis-sts", "redis-sentinel-sts"]) {
+                const env = envOf(run.named(sts));
+                assert.strictEqual(env.REDIS_HOSTS, nodes.join(" "));
+                assert.strictEqual(env.SENTINEL_HOSTS, sentinelHosts.join(" "));
+                assert.strictEqual(env.SEED_HOST, node(0));
+                assert.strictEqual(env.MASTER_NAME, "mymaster");
+            }
+            assert.strictEqual(envOf(run.named("redis-sts")).SELF_HOST, "$(POD_NAME).redis-headless.cache.svc.cluster.local");
+            assert.strictEqual(
+                envOf(run.named("redis-sentinel-sts")).SELF_HOST,
+                "$(POD_NAME).redis-sentinel-headless.cache.svc.cluster.local",
+            );
+            assert.strictEqual(envOf(run.named("redis-sentinel-sts")).QUORUM, String(Math.floor(sentinels / 2) + 1));
+            assert.strictEqual((run.named("redis-sts").inputs as any).spec.replicas, replicas);
+            assert.strictEqual((run.named("redis-sentinel-sts").inputs as any).spec.replicas, sentinels);
+            assert.deepStrictEqual(await valueOf(redis!.memberDnsNames), nodes);
+            assert.deepStrictEqual(await valueOf(redis!.sentinelDnsNames), sentinelHosts);
+            assert.strictEqual(await valueOf(redis!.sentinelEndpoint), "redis-sentinel.cache.svc.cluster.local:26379");
+        });
+    }
+
+    it("enables hostname resolution and announcement before the monitor line", async () => {
+        const run = await register(() => new Redis("redis", { ...base, downAfterMilliseconds: 3000 }));
+        const data = (run.named("redis-config").inputs as any).data;
+        assert.match(data["sentinel-global.conf"], /^sentinel resolve-hostnames yes$/m);
+        assert.match(data["sentinel-global.conf"], /^sentinel announce-hostnames yes$/m);
+        assert.strictEqual(
+            data["sentinel-master.conf"],
+            "sentinel down-after-milliseconds mymaster 3000\nsentinel failover-timeout mymaster 60000\nsentinel parallel-syncs mymaster 1\n",
+        );
+        const script: string = data["sentinel.sh"];
+        assert.ok(script.indexOf("sentinel-global.conf") < script.indexOf("sentinel monitor"));
+    });
+
+    it("persists with AOF by default and with RDB snapshots on request", async () => {
+        const aof = await register(() => new Redis("redis", base));
+        assert.match((aof.named("redis-config").inputs as any).data["redis.conf"], /^appendonly yes\nappendfsync everysec\nsave ""$/m);
+        const rdb = await register(() => new Redis("redis", { ...base, persistence: "rdb" }));
+        assert.match((rdb.named("redis-config").inputs as any).data["redis.conf"], /^appendonly no\nsave 3600 1 300 100 60 10000$/m);
+    });
+
+    it("keeps the password in a Secret, marked secret and nowhere else", async () => {
+        const run = await register(() => new Redis("redis", base));
+        assert.ok(secretKeysAreSecret(run.named("redis-auth"), ["password"]));
+        assert.ok(!everythingExcept(run, ["redis-auth"]).includes("redis-pw-123"));
+        for (const container of podSpecOf(run.named("redis-sts")).containers) {
+            const pw = container.env.find((e: { name: string }) => e.name === "REDIS_PASSWORD");
+            assert.deepStrictEqual(pw.valueFrom, { secretKeyRef: { name: "redis-auth", key: "password" } });
+        }
+    });
+
+    it("runs redis_exporter on 9121 beside every node and scrapes it", async () => {
+        const run = await register(() => new Redis("redis", { ...base, monitoring: { serviceMonitor: true } }));
+        const pod = podSpecOf(run.named("redis-sts"));
+        assert.deepStrictEqual(
+            pod.containers.map((c: { name: string; image: string }) => [c.name, c.image]),
+            [
+                ["redis", "redis:7.0.15"],
+                ["exporter", "oliver006/redis_exporter:v1.77.0"],
+            ],
+        );
+        assert.deepStrictEqual(pod.containers[1].ports, [{ name: "metrics", containerPort: 9121 }]);
+        assert.deepStrictEqual(pod.containers[0].ports, [{ name: "redis", containerPort: 6379 }]);
+        const exporterEnv = Object.fromEntries(pod.containers[1].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+        assert.strictEqual(exporterEnv.REDIS_ADDR, "redis://$(POD_IP):6379");
+        const annotations = (run.named("redis-sts").inputs as any).spec.template.metadata.annotations;
+        assert.strictEqual(annotations["prometheus.io/port"], "9121");
+        assert.deepStrictEqual((run.named("redis-servicemonitor").inputs as any).spec.endpoints, [
+            { port: "metrics", path: "/metrics", interval: "30s" },
+        ]);
+        assert.deepStrictEqual(
+            (run.named("redis-sentinel-client").inputs as any).spec.ports.map((p: { name: string; port: number }) => [p.name, p.port]),
+            [["sentinel", 26379]],
+        );
+    });
+
+    it("keeps node data on retained PVCs at /data; sentinels keep none", async () => {
+        const run = await register(() => new Redis("redis", { ...base, storage: { size: "20Gi" } }));
+        const sts = run.named("redis-sts").inputs as any;
+        assert.strictEqual(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "20Gi");
+        assert.deepStrictEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepStrictEqual(sts.spec.template.spec.containers[0].volumeMounts[0], { name: "data", mountPath: "/data" });
+        assert.strictEqual((run.named("redis-sentinel-sts").inputs as any).spec.volumeClaimTemplates, undefined);
+    });
+
+    it("registers the sentinel reset Job only after a scale-in of nodes or sentinels", async () => {
+        const steady = await register(() => new Redis("redis", { ...base, replicas: 3, currentReplicas: 3, currentSentinels: 3 }));
+        assert.strictEqual(steady.ofType("kubernetes:batch/v1:Job").length, 0);
+        const out = await register(() => new Redis("redis", { ...base, replicas: 4, currentReplicas: 3 }));
+        assert.strictEqual(out.ofType("kubernetes:batch/v1:Job").length, 0);
+        for (const scaleIn of [
+            { replicas: 2, currentReplicas: 3 },
+            { sentinels: 3, currentSentinels: 5 },
+        ]) {
+            const run = await register(() => new Redis("redis", { ...base, ...scaleIn }));
+            const job = run.ofType("kubernetes:batch/v1:Job")[0].inputs as any;
+            const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+            assert.strictEqual(env.EXPECTED_REPLICAS, String(scaleIn.replicas ?? 3));
+            assert.strictEqual(env.EXPECTED_SENTINELS, String(scaleIn.sentinels ?? 3));
+            assert.deepStrictEqual(job.spec.template.spec.containers[0].command, ["sh", "/scripts/sentinel-reset.sh"]);
+        }
+    });
+
+    it("parents every child to the component", async () => {
+        const run = await register(() => new Redis("redis", base));
+        assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:Redis"), [
+            "kubernetes:apps/v1:StatefulSet::redis-sentinel-sts",
+            "kubernetes:apps/v1:StatefulSet::redis-sts",
+            "kubernetes:core/v1:ConfigMap::redis-config",
+            "kubernetes:core/v1:Secret::redis-auth",
+            "kubernetes:core/v1:Service::redis-client",
+            "kubernetes:core/v1:Service::redis-headless",
+            "kubernetes:core/v1:Service::redis-sentinel-client",
+            "kubernetes:core/v1:Service::redis-sentinel-headless",
+            "kubernetes:policy/v1:PodDisruptionBudget::redis-pdb",
+            "kubernetes:policy/v1:PodDisruptionBudget::redis-sentinel-pdb",
+        ]);
+    });
+
+    it("emits only objects the official schemas accept", async () => {
+        const run = await register(
+            () => new Redis("redis", { ...base, replicas: 2, currentReplicas: 3, monitoring: { serviceMonitor: true } }),
+        );
+        for (const r of run.kubernetesObjects()) {
+            assert.deepStrictEqual(await schemaErrors(toManifest(r) as any), [], r.name);
+        }
+    });
+
+    it("refuses a single node, an even or too small sentinel count, a minority quorum and autoscaling", async () => {
+        const paths = (a: Partial<RedisArgs>) => validateRedisArgs("redis", { ...base, ...a }).map((p) => `${p.path}: ${p.allowed}`);
+        assert.deepStrictEqual(paths({ replicas: 1 }), ["replicas: at least 2: a master and a replica the sentinels can promote"]);
+        assert.match(paths({ sentinels: 4 })[0], /^sentinels: an odd whole number/);
+        assert.deepStrictEqual(paths({ sentinels: 1 }), [
+            "sentinels: an odd whole number >= 3: a single sentinel is a single point of failure",
+        ]);
+        assert.deepStrictEqual(paths({ sentinels: 5, quorum: 2 }), ["quorum: a whole number from 3 to 5"]);
+        assert.deepStrictEqual(paths({ persistence: "none" }), ['persistence: one of "aof", "rdb"']);
+        assert.match(
+            paths({ autoscaling: { minReplicas: 2, maxReplicas: 5 } })[0],
+            /^autoscaling: nothing: Redis \(sentinel mode\) is not autoscaled, because it has one writable master/,
+        );
+        const run = await register(() =>
+            assert.throws(() => new Redis("redis", { ...base, password: "" }), /password: got ""; allowed: a non-empty secret/),
+        );
+        assert.strictEqual(run.registrations.length, 0);
+    });
+});
