@@ -4,9 +4,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitoringArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
+import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
 import { ArgProblem, checkInteger, checkReplicas, checkBoolean, throwIfProblems } from "./lib/validation";
 import {
+    childOptions,
     createWorkload,
     resolveMonitoring,
     resolveResources,
@@ -75,6 +77,12 @@ export interface EurekaArgs {
      * @default { requireAntiAffinity: false, maxUnavailable: 1 }
      */
     scheduling?: SchedulingArgs;
+    /**
+     * Scales the StatefulSet with a HorizontalPodAutoscaler on CPU. Every member then lists all
+     * `maxReplicas` possible peers (unreachable ones are skipped by Eureka), and Pulumi stops managing `replicas`.
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
 }
 
 /** Defaults of {@link EurekaArgs}. */
@@ -100,6 +108,7 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
         checkInteger(problems, "peerNodesUpdateIntervalMs", args.peerNodesUpdateIntervalMs, 1000);
     checkBoolean(problems, "selfPreservation", args.selfPreservation);
     if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
+    validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "a single server is a single point of failure");
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, false);
     return problems;
 }
@@ -140,10 +149,12 @@ export class Eureka extends pulumi.ComponentResource {
 
         const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
         const port = args.port ?? EUREKA_DEFAULTS.port;
+        // With an autoscaler, every possible member is a peer: the list must not depend on the live count.
+        const peers = args.autoscaling?.maxReplicas ?? replicas;
         const names = workloadNames(
             name,
             args.namespace ?? EUREKA_DEFAULTS.namespace,
-            replicas,
+            peers,
             args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain,
         );
         const peerUrls = eurekaPeerUrls(names.members, port);
@@ -188,9 +199,19 @@ export class Eureka extends pulumi.ComponentResource {
                 resources: resolveResources(args.resources, EUREKA_DEFAULTS.resources),
                 monitoring: resolveMonitoring(args.monitoring),
                 scheduling: resolveScheduling(args.scheduling),
+                autoscaled: args.autoscaling !== undefined,
             },
             opts,
         );
+        if (args.autoscaling !== undefined) {
+            createAutoscaler(
+                `${name}-hpa`,
+                { name, namespace: names.namespace, labels: { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": name } },
+                { apiVersion: "apps/v1", kind: "StatefulSet", name: workload.statefulSet.metadata.name },
+                args.autoscaling,
+                { ...childOptions(this, opts), dependsOn: [workload.statefulSet] },
+            );
+        }
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { refuseAutoscaling } from "./lib/autoscaling";
+import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
@@ -107,6 +108,12 @@ export interface NacosArgs {
      * @default { requireAntiAffinity: false, maxUnavailable: 1 }
      */
     scheduling?: SchedulingArgs;
+    /**
+     * Refused: cluster.conf (the JRaft membership) is derived from `replicas`, and Nacos removes at
+     * most one member safely per change, which an autoscaler cannot honour. Size `replicas` per environment.
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
 }
 
 /** Defaults of {@link NacosArgs}. */
@@ -151,6 +158,13 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         checkPresent(problems, "mysql.password", args.mysql.password, "a MySQL password (a secret)");
         if (args.mysql.port !== undefined) checkInteger(problems, "mysql.port", args.mysql.port, 1, 65535);
     }
+    refuseAutoscaling(
+        problems,
+        "autoscaling",
+        args.autoscaling,
+        "Nacos",
+        "its JRaft membership (cluster.conf) is derived from replicas and loses quorum if an autoscaler removes several members at once",
+    );
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }

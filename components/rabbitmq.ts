@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { refuseAutoscaling } from "./lib/autoscaling";
+import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
     checksum,
@@ -96,6 +97,12 @@ export interface RabbitMQArgs {
      * @default { requireAntiAffinity: false, maxUnavailable: 1 }
      */
     scheduling?: SchedulingArgs;
+    /**
+     * Refused: a scale-in does not remove nodes from the cluster or their quorum-queue replicas, and
+     * adding brokers does not speed up existing queues. Scale consumers instead (KEDA's rabbitmq trigger).
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
 }
 
 /** Defaults of {@link RabbitMQArgs}. */
@@ -143,6 +150,13 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
         checkInteger(problems, "quorumQueueTargetGroupSize", args.quorumQueueTargetGroupSize, 1);
     if (args.terminationGracePeriodSeconds !== undefined)
         checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 120);
+    refuseAutoscaling(
+        problems,
+        "autoscaling",
+        args.autoscaling,
+        "RabbitMQ",
+        "a scale-in leaves the removed nodes in the cluster with their quorum-queue replicas, and more brokers do not speed up existing queues (autoscale consumers instead)",
+    );
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }

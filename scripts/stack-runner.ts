@@ -41,6 +41,7 @@ export const PLACEHOLDER_SECRETS: Record<string, string> = {
     "stateful-k8s:nacosMysqlPassword": "render-placeholder-mysql",
     "stateful-k8s:rabbitmqErlangCookie": "render-placeholder-cookie",
     "stateful-k8s:rabbitmqDefaultPassword": "render-placeholder-password",
+    "stateful-k8s:redisPassword": "render-placeholder-redis",
 };
 
 /** Options of {@link runStack}. */

@@ -3,15 +3,19 @@
  * registered. Pure functions only; `program.ts` wires the result to the components.
  */
 import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
+import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
+import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
 import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
+import { RedisArgs, validateRedisArgs } from "../components/redis";
+import { TiDBArgs, validateTiDBArgs } from "../components/tidb";
 import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf } from "../components/lib/validation";
 
 /** The project name, which is also the namespace of every config key (`stateful-k8s:<key>`). */
 export const PROJECT = "stateful-k8s";
 
 /** The systems a stack can enable, in deployment order. */
-export const SYSTEMS = ["eureka", "nacos", "rabbitmq"] as const;
+export const SYSTEMS = ["eureka", "nacos", "rabbitmq", "redis", "kafka", "tidb"] as const;
 /** One of {@link SYSTEMS}. */
 export type SystemName = (typeof SYSTEMS)[number];
 
@@ -20,6 +24,9 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
     eureka: {},
     nacos: { authToken: "nacosAuthToken", identityValue: "nacosIdentityValue", "mysql.password": "nacosMysqlPassword" },
     rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
+    redis: { password: "redisPassword" },
+    kafka: {},
+    tidb: {},
 };
 
 const SHARED_GROUPS: Record<string, readonly string[]> = {
@@ -27,6 +34,19 @@ const SHARED_GROUPS: Record<string, readonly string[]> = {
     resources: ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"],
     monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"],
     scheduling: ["requireAntiAffinity", "maxUnavailable"],
+    autoscaling: AUTOSCALING_KEYS,
+    podMonitoring: ["podMonitor", "podMonitorLabels", "interval"],
+    poolStorage: ["size", "storageClassName"],
+};
+const OPERATOR_KEYS = ["installOperator", "operatorNamespace", "operatorVersion"] as const;
+
+const STATEFULSET_GROUPS: Record<string, readonly string[]> = {
+    storage: SHARED_GROUPS.storage,
+    resources: SHARED_GROUPS.resources,
+    monitoring: SHARED_GROUPS.monitoring,
+    scheduling: SHARED_GROUPS.scheduling,
+    // Accepted so that the component can refuse it with its reason.
+    autoscaling: SHARED_GROUPS.autoscaling,
 };
 
 /** Keys each system's config object accepts, with the nested groups' keys. */
@@ -43,11 +63,16 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "clusterDomain",
             "runAsUser",
         ],
-        groups: { resources: SHARED_GROUPS.resources, monitoring: SHARED_GROUPS.monitoring, scheduling: SHARED_GROUPS.scheduling },
+        groups: {
+            resources: SHARED_GROUPS.resources,
+            monitoring: SHARED_GROUPS.monitoring,
+            scheduling: SHARED_GROUPS.scheduling,
+            autoscaling: SHARED_GROUPS.autoscaling,
+        },
     },
     nacos: {
         plain: ["enabled", "namespace", "replicas", "image", "identityKey", "clusterDomain"],
-        groups: { ...SHARED_GROUPS, mysql: ["host", "port", "database", "user", "params"] },
+        groups: { ...STATEFULSET_GROUPS, mysql: ["host", "port", "database", "user", "params"] },
     },
     rabbitmq: {
         plain: [
@@ -61,8 +86,69 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "terminationGracePeriodSeconds",
             "clusterDomain",
         ],
-        groups: SHARED_GROUPS,
+        groups: STATEFULSET_GROUPS,
     },
+    redis: {
+        plain: [
+            "enabled",
+            "namespace",
+            "replicas",
+            "sentinels",
+            "quorum",
+            "masterName",
+            "image",
+            "exporterImage",
+            "persistence",
+            "downAfterMilliseconds",
+            "failoverTimeoutMilliseconds",
+            "parallelSyncs",
+            "clusterDomain",
+        ],
+        groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources },
+    },
+    kafka: {
+        plain: [
+            "enabled",
+            "namespace",
+            "replicas",
+            "controllers",
+            "version",
+            "replicationFactor",
+            "kafkaExporter",
+            "requireAntiAffinity",
+            ...OPERATOR_KEYS,
+        ],
+        groups: {
+            brokerStorage: SHARED_GROUPS.poolStorage,
+            controllerStorage: SHARED_GROUPS.poolStorage,
+            brokerResources: SHARED_GROUPS.resources,
+            controllerResources: SHARED_GROUPS.resources,
+            monitoring: SHARED_GROUPS.podMonitoring,
+            autoscaling: SHARED_GROUPS.autoscaling,
+        },
+    },
+    tidb: {
+        plain: ["enabled", "namespace", "version", "replicas", "pdReplicas", "tikvReplicas", "maxReplicas", ...OPERATOR_KEYS],
+        groups: {
+            pdStorage: SHARED_GROUPS.poolStorage,
+            tikvStorage: SHARED_GROUPS.poolStorage,
+            resources: SHARED_GROUPS.resources,
+            pdResources: SHARED_GROUPS.resources,
+            tikvResources: SHARED_GROUPS.resources,
+            monitoring: SHARED_GROUPS.podMonitoring,
+            autoscaling: SHARED_GROUPS.autoscaling,
+        },
+    },
+};
+
+/** Validators of each system's args (pure; the same ones the components run). */
+const VALIDATORS: Record<SystemName, (name: string, args: never) => ArgProblem[]> = {
+    eureka: validateEurekaArgs,
+    nacos: validateNacosArgs,
+    rabbitmq: validateRabbitMQArgs,
+    redis: validateRedisArgs,
+    kafka: validateKafkaArgs,
+    tidb: validateTiDBArgs,
 };
 
 /** Stack-wide keys besides the systems and their secrets. */
@@ -87,6 +173,12 @@ export interface StackSettings {
     nacos?: Omit<NacosArgs, "authToken" | "identityValue">;
     /** See {@link StackSettings.eureka}. */
     rabbitmq?: Omit<RabbitMQArgs, "erlangCookie" | "defaultPassword">;
+    /** See {@link StackSettings.eureka}. */
+    redis?: Omit<RedisArgs, "password">;
+    /** See {@link StackSettings.eureka}. */
+    kafka?: KafkaArgs;
+    /** See {@link StackSettings.eureka}. */
+    tidb?: TiDBArgs;
 }
 
 const PLACEHOLDER_SECRET = "placeholder-secret-value-for-validation-0123456789";
@@ -203,12 +295,7 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
         if (typeof candidate.mysql === "object" && candidate.mysql !== null) {
             candidate.mysql = { ...(candidate.mysql as Record<string, unknown>), password: PLACEHOLDER_SECRET };
         }
-        const found =
-            system === "eureka"
-                ? validateEurekaArgs(system, candidate as EurekaArgs)
-                : system === "nacos"
-                  ? validateNacosArgs(system, candidate as unknown as NacosArgs)
-                  : validateRabbitMQArgs(system, candidate as unknown as RabbitMQArgs);
+        const found = VALIDATORS[system](system, candidate as never);
         const secretPaths = SECRET_KEYS[system];
         for (const p of found) {
             problems.push(secretPaths[p.path] ? { ...p, path: secretPaths[p.path] } : { ...p, path: `${system}.${p.path}` });

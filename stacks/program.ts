@@ -6,7 +6,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EUREKA_DEFAULTS, Eureka } from "../components/eureka";
 import { NACOS_DEFAULTS, Nacos } from "../components/nacos";
+import { KAFKA_DEFAULTS, Kafka } from "../components/kafka";
 import { RABBITMQ_DEFAULTS, RabbitMQ } from "../components/rabbitmq";
+import { REDIS_DEFAULTS, Redis } from "../components/redis";
+import { TIDB_DEFAULTS, TiDB } from "../components/tidb";
 import { PROJECT, SECRET_KEYS, StackSettings, parseStackConfig } from "./config";
 
 /**
@@ -25,7 +28,9 @@ export async function deployStack(): Promise<Record<string, unknown>> {
     const settings: StackSettings = parseStackConfig(pulumi.runtime.allConfig());
     const config = new pulumi.Config(PROJECT);
     const secret = (key: string) => config.requireSecret(key);
-    const previous = settings.nacos !== undefined || settings.rabbitmq !== undefined ? await deployedReplicas() : {};
+    // Systems whose component checks a change against what is deployed.
+    const checked = [settings.nacos, settings.rabbitmq, settings.redis, settings.kafka];
+    const previous = checked.some((s) => s !== undefined) ? await deployedReplicas() : {};
 
     const namespaces = new Map<string, k8s.core.v1.Namespace>();
     const namespaceOf = (name: string): pulumi.ComponentResourceOptions => {
@@ -89,6 +94,50 @@ export async function deployStack(): Promise<Record<string, unknown>> {
             secretName: rabbitmq.secretName,
         };
         replicas.rabbitmq = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
+    }
+    if (settings.redis !== undefined) {
+        const args = settings.redis;
+        const redis = new Redis(
+            "redis",
+            {
+                ...args,
+                password: secret(SECRET_KEYS.redis.password),
+                currentReplicas: previous.redis,
+                currentSentinels: previous.redisSentinels,
+            },
+            namespaceOf(args.namespace ?? settings.namespace),
+        );
+        outputs.redis = {
+            sentinelEndpoint: redis.sentinelEndpoint,
+            masterName: redis.masterName,
+            memberDnsNames: redis.memberDnsNames,
+            statefulSet: redis.statefulSetName,
+            secretName: redis.secretName,
+        };
+        replicas.redis = args.replicas ?? REDIS_DEFAULTS.replicas;
+        replicas.redisSentinels = args.sentinels ?? REDIS_DEFAULTS.sentinels;
+    }
+    if (settings.kafka !== undefined) {
+        const args = settings.kafka;
+        const kafka = new Kafka(
+            "kafka",
+            { ...args, currentControllers: previous.kafkaControllers },
+            namespaceOf(args.namespace ?? settings.namespace),
+        );
+        outputs.kafka = {
+            bootstrapServers: kafka.bootstrapServers,
+            tlsBootstrapServers: kafka.tlsBootstrapServers,
+            brokerPool: kafka.brokerPoolName,
+            replicationFactor: kafka.replicationFactor,
+        };
+        replicas.kafka = args.replicas ?? KAFKA_DEFAULTS.replicas;
+        replicas.kafkaControllers = args.controllers ?? KAFKA_DEFAULTS.controllers;
+    }
+    if (settings.tidb !== undefined) {
+        const args = settings.tidb;
+        const tidb = new TiDB("tidb", args, namespaceOf(args.namespace ?? settings.namespace));
+        outputs.tidb = { cluster: tidb.clusterName, groups: tidb.groupNames };
+        replicas.tidb = args.replicas ?? TIDB_DEFAULTS.replicas;
     }
     outputs.replicas = replicas;
     return outputs;

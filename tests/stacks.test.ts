@@ -24,6 +24,7 @@ function configError(config: Record<string, string>): string {
     assert.fail("the config was accepted");
 }
 const secrets = {
+    "stateful-k8s:redisPassword": "redis-password",
     "stateful-k8s:nacosAuthToken": Buffer.from("a-real-looking-token-of-thirty-two-bytes!").toString("base64"),
     "stateful-k8s:nacosIdentityValue": "identity",
     "stateful-k8s:rabbitmqErlangCookie": "cookie",
@@ -52,7 +53,33 @@ describe("stacks", () => {
         const size = (r: typeof prod.run) =>
             (r.named("rabbitmq-sts").inputs.spec as any).volumeClaimTemplates[0].spec.resources.requests.storage;
         assert.deepStrictEqual([size(dev.run), size(staging.run), size(prod.run)], ["1Gi", "10Gi", "100Gi"]);
-        assert.deepStrictEqual(prod.outputs.replicas, { eureka: 3, nacos: 3, rabbitmq: 3 });
+        assert.deepStrictEqual(prod.outputs.replicas, {
+            eureka: 3,
+            nacos: 3,
+            rabbitmq: 3,
+            redis: 3,
+            redisSentinels: 3,
+            kafka: 3,
+            kafkaControllers: 3,
+            tidb: 3,
+        });
+        const crReplicas = (r: typeof prod.run, name: string) => (r.named(name).inputs.spec as { replicas: number }).replicas;
+        assert.deepStrictEqual(
+            [dev.run, staging.run, prod.run].map((r) => [
+                replicasOf(r, "redis"),
+                replicasOf(r, "redis-sentinel"),
+                crReplicas(r, "kafka-broker-pool"),
+                crReplicas(r, "kafka-controller-pool"),
+                crReplicas(r, "tidb-pd"),
+                crReplicas(r, "tidb-tikv"),
+                crReplicas(r, "tidb-tidb"),
+            ]),
+            [
+                [2, 3, 1, 1, 1, 1, 1],
+                [3, 3, 3, 3, 3, 3, 2],
+                [3, 3, 3, 3, 3, 3, 3],
+            ],
+        );
     });
 
     it("scales a system with one config value: only its StatefulSet changes", async () => {
@@ -67,6 +94,28 @@ describe("stacks", () => {
         const env = sts.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "SPRING_APPLICATION_JSON");
         assert.strictEqual(JSON.parse(env.value).eureka.client.serviceUrl.defaultZone.split(",").length, 5);
     });
+
+    for (const [system, expected] of [
+        ["nacos", ["StatefulSet/nacos"]],
+        ["rabbitmq", ["StatefulSet/rabbitmq"]],
+        // The sentinels list the nodes too (their fallback when no other sentinel answers), so they roll as well.
+        ["redis", ["StatefulSet/redis", "StatefulSet/redis-sentinel"]],
+        ["kafka", ["KafkaNodePool/kafka-broker"]],
+        ["tidb", ["TiDBGroup/tidb-tidb"]],
+    ] as const) {
+        it(`scales ${system} from 3 to 5 with one config value, changing only ${expected.join(" and ")}`, async () => {
+            const before = manifests((await runStack("prod")).run);
+            const cfg = JSON.parse(loadStackConfig("prod")[`stateful-k8s:${system}`]);
+            const after = manifests(
+                (await runStack("prod", { overrides: { [`stateful-k8s:${system}`]: JSON.stringify({ ...cfg, replicas: 5 }) } })).run,
+            );
+            assert.strictEqual(after.length, before.length);
+            const changed = after
+                .filter((m, i) => JSON.stringify(m) !== JSON.stringify(before[i]))
+                .map((m) => `${m.kind}/${m.metadata.name}`);
+            assert.deepStrictEqual(changed.sort(), [...expected].sort());
+        });
+    }
 
     it("learns the deployed replica count from the stack's previous outputs and refuses a RabbitMQ scale-in", async () => {
         await assert.rejects(
@@ -100,8 +149,20 @@ describe("stacks", () => {
             /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, namespace, replicas/,
         );
         assert.match(
-            configError({ "stateful-k8s:kafka": JSON.stringify({ replicas: 3 }) }),
-            /- stateful-k8s:kafka: got \{"replicas":3\}; allowed: a known key: eureka, nacos, rabbitmq/,
+            configError({ "stateful-k8s:mongodb": JSON.stringify({ replicas: 3 }) }),
+            /- stateful-k8s:mongodb: got \{"replicas":3\}; allowed: a known key: eureka, nacos, rabbitmq, redis, kafka, tidb/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:rabbitmq": JSON.stringify({ autoscaling: { minReplicas: 3, maxReplicas: 5 } }) }),
+            /- stateful-k8s:rabbitmq\.autoscaling: got \{"minReplicas":3,"maxReplicas":5\}; allowed: nothing: RabbitMQ is not autoscaled, because a scale-in leaves the removed nodes in the cluster/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:kafka": JSON.stringify({ replicas: 3, controllers: 2 }) }),
+            /- stateful-k8s:kafka\.controllers: got 2; allowed: an odd whole number/,
+        );
+        assert.match(
+            configError({ "stateful-k8s:tidb": JSON.stringify({ tikvReplicas: 2 }) }),
+            /- stateful-k8s:tidb\.tikvReplicas: got 2; allowed: at least maxReplicas \(3\)/,
         );
     });
 

@@ -1,0 +1,474 @@
+/**
+ * Layer 5: Kafka on Strimzi (`kafka.strimzi.io/v1`, KRaft only). A `Kafka` with a fixed controller
+ * node pool and a broker node pool sized by stack config; Cruise Control rebalances partitions
+ * automatically when brokers are added or removed, so a scale is one config edit.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { createPodMonitor, dependingOn, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
+import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import {
+    ArgProblem,
+    checkBoolean,
+    checkCpu,
+    checkDnsLabel,
+    checkInteger,
+    checkMemory,
+    checkReplicas,
+    checkStorageSize,
+    throwIfProblems,
+} from "./lib/validation";
+import { childOptions, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+
+/** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
+export interface KafkaStorageArgs {
+    /**
+     * Size of each node's volume.
+     * @default "100Gi" for brokers, "10Gi" for controllers
+     */
+    size?: string;
+    /**
+     * StorageClass of the volumes.
+     * @default - the cluster's default StorageClass
+     */
+    storageClassName?: string;
+}
+
+/** Arguments of {@link Kafka}. */
+export interface KafkaArgs extends OperatorInstallArgs {
+    /**
+     * Namespace of the Kafka cluster. It must already exist and be watched by the Strimzi operator.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Number of brokers (the broker node pool's replicas). Partitions move onto new brokers and off
+     * removed ones automatically (Cruise Control auto-rebalance).
+     * @default 3
+     */
+    replicas?: number;
+    /**
+     * Number of KRaft controllers; odd. Strimzi runs a static controller quorum, so this cannot
+     * change once the cluster exists.
+     * @default 3
+     */
+    controllers?: number;
+    /**
+     * Controller count currently deployed, when known; any change from it is refused.
+     * @default - unknown: no check
+     */
+    currentControllers?: number;
+    /**
+     * Kafka version, pinned.
+     * @default "4.3.0"
+     */
+    version?: string;
+    /**
+     * Replication factor of new topics and internal topics.
+     * @default - min(3, the fewest brokers the cluster may have)
+     */
+    replicationFactor?: number;
+    /**
+     * Brokers storage.
+     * @default { size: "100Gi" }
+     */
+    brokerStorage?: KafkaStorageArgs;
+    /**
+     * Controllers storage.
+     * @default { size: "10Gi" }
+     */
+    controllerStorage?: KafkaStorageArgs;
+    /**
+     * CPU and memory of each broker.
+     * @default { cpuRequest: "500m", memoryRequest: "2Gi" }
+     */
+    brokerResources?: ResourcesArgs;
+    /**
+     * CPU and memory of each controller.
+     * @default { cpuRequest: "250m", memoryRequest: "1Gi" }
+     */
+    controllerResources?: ResourcesArgs;
+    /**
+     * Deploys Kafka Exporter (consumer lag and topic metrics).
+     * @default true
+     */
+    kafkaExporter?: boolean;
+    /**
+     * Requires brokers (and controllers) to run on different nodes; preferred otherwise.
+     * @default false
+     */
+    requireAntiAffinity?: boolean;
+    /**
+     * PodMonitors for the brokers, controllers and Kafka Exporter (port `tcp-prometheus`, 9404).
+     * @default { podMonitor: false }
+     */
+    monitoring?: OperatorMonitoringArgs;
+    /**
+     * Scales the broker pool with a HorizontalPodAutoscaler through the pool's `/scale` subresource;
+     * Cruise Control moves partitions on every change. `minReplicas` must be at least the replication factor.
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
+}
+
+/** Defaults of {@link KafkaArgs}. */
+export const KAFKA_DEFAULTS = {
+    namespace: WORKLOAD_DEFAULTS.namespace,
+    replicas: 3,
+    controllers: 3,
+    version: "4.3.0",
+    brokerStorageSize: "100Gi",
+    controllerStorageSize: "10Gi",
+    brokerResources: { cpuRequest: "500m", memoryRequest: "2Gi" },
+    controllerResources: { cpuRequest: "250m", memoryRequest: "1Gi" },
+    kafkaExporter: true,
+    requireAntiAffinity: false,
+    installOperator: false,
+    operatorNamespace: "strimzi",
+    operatorVersion: "1.2.0",
+} as const;
+
+/** Strimzi's official Helm chart repository. */
+export const STRIMZI_CHART = { chart: "strimzi-kafka-operator", repo: "https://strimzi.io/charts/" } as const;
+
+/** Ports of the listeners and of the metrics endpoint Strimzi exposes. */
+export const KAFKA_PORTS = { plain: 9092, tls: 9093, metrics: 9404 } as const;
+
+/** Replication settings derived from the fewest brokers the cluster may run with. */
+export function kafkaReplication(minBrokers: number, replicationFactor?: number): { replicationFactor: number; minInSync: number } {
+    const rf = replicationFactor ?? Math.min(3, minBrokers);
+    return { replicationFactor: rf, minInSync: Math.max(1, rf - 1) };
+}
+
+/** Returns every problem with the arguments of a Kafka component named `name`. */
+export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    // Strimzi names pods `<cluster>-<pool>-<id>` with pool `<cluster>-broker`; keep them DNS labels.
+    checkDnsLabel(problems, "name", name, 24);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    const brokers = args.replicas ?? KAFKA_DEFAULTS.replicas;
+    checkReplicas(problems, "replicas", brokers, "any");
+    const controllers = args.controllers ?? KAFKA_DEFAULTS.controllers;
+    checkReplicas(problems, "controllers", controllers, "odd");
+    if (args.currentControllers !== undefined && checkInteger(problems, "currentControllers", args.currentControllers, 0)) {
+        if (args.currentControllers > 0 && controllers !== args.currentControllers) {
+            problems.push({
+                path: "controllers",
+                value: controllers,
+                allowed: `${args.currentControllers} (the deployed count): Strimzi runs a static KRaft controller quorum, which cannot be scaled; scale brokers instead`,
+            });
+        }
+    }
+    if (args.version !== undefined && !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(String(args.version))) {
+        problems.push({
+            path: "version",
+            value: args.version,
+            allowed: 'a Kafka version such as "4.3.0" that the Strimzi operator supports',
+        });
+    }
+    const minBrokers = args.autoscaling?.minReplicas ?? brokers;
+    if (args.replicationFactor !== undefined && checkInteger(problems, "replicationFactor", args.replicationFactor, 1)) {
+        if (typeof minBrokers === "number" && args.replicationFactor > minBrokers) {
+            problems.push({
+                path: "replicationFactor",
+                value: args.replicationFactor,
+                allowed: `at most ${minBrokers}, the fewest brokers the cluster may run with`,
+            });
+        }
+    }
+    const rf = typeof minBrokers === "number" ? kafkaReplication(Math.max(1, minBrokers), args.replicationFactor).replicationFactor : 1;
+    validateAutoscaling(
+        problems,
+        "autoscaling",
+        args.autoscaling,
+        brokers,
+        rf,
+        `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
+    );
+    for (const [key, storage] of [
+        ["brokerStorage", args.brokerStorage],
+        ["controllerStorage", args.controllerStorage],
+    ] as const) {
+        if (storage?.size !== undefined) checkStorageSize(problems, `${key}.size`, storage.size);
+        if (storage?.storageClassName !== undefined) checkDnsLabel(problems, `${key}.storageClassName`, storage.storageClassName, 253);
+    }
+    for (const key of ["brokerResources", "controllerResources"] as const) {
+        checkCpu(problems, `${key}.cpuRequest`, args[key]?.cpuRequest);
+        checkCpu(problems, `${key}.cpuLimit`, args[key]?.cpuLimit);
+        checkMemory(problems, `${key}.memoryRequest`, args[key]?.memoryRequest);
+        checkMemory(problems, `${key}.memoryLimit`, args[key]?.memoryLimit);
+    }
+    checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
+    checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
+    validateOperatorArgs(problems, args);
+    return problems;
+}
+
+/** The JMX Prometheus exporter rules the brokers and controllers load (a ConfigMap the Kafka CR references). */
+export function renderKafkaMetricsConfig(): string {
+    return [
+        "# Generated by stateful-k8s: JMX MBeans exported as Prometheus metrics on port 9404.",
+        "lowercaseOutputName: true",
+        "lowercaseOutputLabelNames: true",
+        "rules:",
+        "  # Per-topic and per-partition broker metrics, such as under-replicated partitions.",
+        '  - pattern: "kafka.server<type=(.+), name=(.+), clientId=(.+), topic=(.+), partition=(.*)><>Value"',
+        '    name: "kafka_server_$1_$2"',
+        "    type: GAUGE",
+        '    labels: { clientId: "$3", topic: "$4", partition: "$5" }',
+        '  - pattern: "kafka.server<type=(.+), name=(.+)><>Value"',
+        '    name: "kafka_server_$1_$2"',
+        "    type: GAUGE",
+        '  - pattern: "kafka.server<type=(.+), name=(.+)><>Count"',
+        '    name: "kafka_server_$1_$2_total"',
+        "    type: COUNTER",
+        "  # Controller (KRaft quorum) health: active controller count, offline partitions.",
+        '  - pattern: "kafka.controller<type=(.+), name=(.+)><>Value"',
+        '    name: "kafka_controller_$1_$2"',
+        "    type: GAUGE",
+        '  - pattern: "kafka.server<type=raft-metrics><>(.+): (.*)"',
+        '    name: "kafka_server_raftmetrics_$1"',
+        "    type: GAUGE",
+        "  # Request rates and latencies.",
+        '  - pattern: "kafka.network<type=(.+), name=(.+), request=(.+)><>Count"',
+        '    name: "kafka_network_$1_$2_total"',
+        "    type: COUNTER",
+        '    labels: { request: "$3" }',
+        '  - pattern: "kafka.network<type=(.+), name=(.+), request=(.+)><>(\\\\d+)thPercentile"',
+        '    name: "kafka_network_$1_$2"',
+        "    type: GAUGE",
+        '    labels: { request: "$3", quantile: "0.$4" }',
+        "  # Log size per partition.",
+        '  - pattern: "kafka.log<type=Log, name=(.+), topic=(.+), partition=(.+)><>Value"',
+        '    name: "kafka_log_log_$1"',
+        "    type: GAUGE",
+        '    labels: { topic: "$2", partition: "$3" }',
+        "",
+    ].join("\n");
+}
+
+/**
+ * A Strimzi-managed Kafka cluster in KRaft mode: controller and broker node pools with retained
+ * persistent claims, Cruise Control auto-rebalancing on scale, JMX metrics and Kafka Exporter.
+ */
+export class Kafka extends pulumi.ComponentResource {
+    /** Name of the `Kafka` resource (the Strimzi cluster name). */
+    public readonly clusterName: pulumi.Output<string>;
+    /** Name of the broker node pool. */
+    public readonly brokerPoolName: pulumi.Output<string>;
+    /** Name of the controller node pool. */
+    public readonly controllerPoolName: pulumi.Output<string>;
+    /** Plain-text bootstrap address (`<cluster>-kafka-bootstrap.<ns>.svc:9092`). */
+    public readonly bootstrapServers: pulumi.Output<string>;
+    /** TLS bootstrap address (port 9093). */
+    public readonly tlsBootstrapServers: pulumi.Output<string>;
+    /** Replication factor new topics get. */
+    public readonly replicationFactor: pulumi.Output<number>;
+    /** The `Kafka` custom resource. */
+    public readonly kafka: k8s.apiextensions.CustomResource;
+
+    /**
+     * @param name Component name; also the Strimzi cluster name.
+     * @param args See {@link KafkaArgs}.
+     * @param opts Resource options; `dependsOn` also orders the children.
+     */
+    constructor(name: string, args: KafkaArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems(`Kafka "${name}" arguments`, validateKafkaArgs(name, args));
+        super("stateful-k8s:index:Kafka", name, {}, opts);
+
+        const d = KAFKA_DEFAULTS;
+        const namespace = args.namespace ?? d.namespace;
+        const brokers = args.replicas ?? d.replicas;
+        const { replicationFactor, minInSync } = kafkaReplication(args.autoscaling?.minReplicas ?? brokers, args.replicationFactor);
+        const monitoring = resolveOperatorMonitoring(args.monitoring);
+        const cluster = { "strimzi.io/cluster": name };
+        const labels = { "app.kubernetes.io/part-of": "stateful-k8s", "app.kubernetes.io/managed-by": "pulumi", ...cluster };
+        let child = childOptions(this, opts);
+
+        if (args.installOperator ?? d.installOperator) {
+            const operator = installOperatorChart(
+                `${name}-strimzi`,
+                "strimzi-cluster-operator",
+                {
+                    ...STRIMZI_CHART,
+                    version: args.operatorVersion ?? d.operatorVersion,
+                    namespace: args.operatorNamespace ?? d.operatorNamespace,
+                    // The operator reconciles the cluster's namespace (the chart's CRDs come with the release).
+                    values: { watchNamespaces: [namespace] },
+                },
+                child,
+            );
+            child = dependingOn(child, [operator]);
+        }
+
+        const metrics = new k8s.core.v1.ConfigMap(
+            `${name}-metrics`,
+            {
+                metadata: { name: `${name}-kafka-metrics`, namespace, labels },
+                data: { "kafka-metrics-config.yml": renderKafkaMetricsConfig() },
+            },
+            child,
+        );
+
+        const antiAffinity = (pool: string) => {
+            const term = {
+                labelSelector: { matchLabels: { ...cluster, "strimzi.io/pool-name": pool } },
+                topologyKey: "kubernetes.io/hostname",
+            };
+            return (args.requireAntiAffinity ?? d.requireAntiAffinity)
+                ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
+                : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+        };
+        const pool = (
+            role: "broker" | "controller",
+            replicas: number,
+            storage: KafkaStorageArgs | undefined,
+            size: string,
+            resources: ResourcesArgs,
+            autoscaled: boolean,
+        ) => {
+            const poolName = `${name}-${role}`;
+            const r = resolveResources(resources, resources);
+            return new k8s.apiextensions.CustomResource(
+                `${name}-${role}-pool`,
+                {
+                    apiVersion: "kafka.strimzi.io/v1",
+                    kind: "KafkaNodePool",
+                    metadata: { name: poolName, namespace, labels },
+                    spec: {
+                        replicas,
+                        roles: [role],
+                        storage: {
+                            type: "jbod",
+                            volumes: [
+                                {
+                                    id: 0,
+                                    type: "persistent-claim",
+                                    size: storage?.size ?? size,
+                                    class: storage?.storageClassName,
+                                    // The claims outlive the pool and the cluster: data is never deleted with them.
+                                    deleteClaim: false,
+                                    kraftMetadata: "shared",
+                                },
+                            ],
+                        },
+                        resources: {
+                            requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+                            limits: r.cpuLimit === undefined ? { memory: r.memoryLimit } : { cpu: r.cpuLimit, memory: r.memoryLimit },
+                        },
+                        template: { pod: { affinity: antiAffinity(poolName) } },
+                    },
+                },
+                autoscaled ? { ...child, ignoreChanges: ["spec.replicas"] } : child,
+            );
+        };
+        const controllerPool = pool(
+            "controller",
+            args.controllers ?? d.controllers,
+            args.controllerStorage,
+            d.controllerStorageSize,
+            resolveResources(args.controllerResources, d.controllerResources),
+            false,
+        );
+        const brokerPool = pool(
+            "broker",
+            brokers,
+            args.brokerStorage,
+            d.brokerStorageSize,
+            resolveResources(args.brokerResources, d.brokerResources),
+            args.autoscaling !== undefined,
+        );
+
+        // Templates for the rebalances Strimzi runs itself when the broker pool grows or shrinks.
+        const rebalanceTemplates = (["add-brokers", "remove-brokers"] as const).map(
+            (mode) =>
+                new k8s.apiextensions.CustomResource(
+                    `${name}-rebalance-${mode}`,
+                    {
+                        apiVersion: "kafka.strimzi.io/v1",
+                        kind: "KafkaRebalance",
+                        metadata: { name: `${name}-${mode}`, namespace, labels, annotations: { "strimzi.io/rebalance-template": "true" } },
+                        spec: { skipHardGoalCheck: false },
+                    },
+                    child,
+                ),
+        );
+
+        const kafka = new k8s.apiextensions.CustomResource(
+            `${name}-kafka`,
+            {
+                apiVersion: "kafka.strimzi.io/v1",
+                kind: "Kafka",
+                metadata: { name, namespace, labels },
+                spec: {
+                    kafka: {
+                        version: args.version ?? d.version,
+                        listeners: [
+                            { name: "plain", port: KAFKA_PORTS.plain, type: "internal", tls: false },
+                            { name: "tls", port: KAFKA_PORTS.tls, type: "internal", tls: true },
+                        ],
+                        config: {
+                            "default.replication.factor": replicationFactor,
+                            "min.insync.replicas": minInSync,
+                            "offsets.topic.replication.factor": replicationFactor,
+                            "transaction.state.log.replication.factor": replicationFactor,
+                            "transaction.state.log.min.isr": minInSync,
+                        },
+                        metricsConfig: {
+                            type: "jmxPrometheusExporter",
+                            valueFrom: { configMapKeyRef: { name: metrics.metadata.name, key: "kafka-metrics-config.yml" } },
+                        },
+                    },
+                    entityOperator: { topicOperator: {}, userOperator: {} },
+                    cruiseControl: {
+                        autoRebalance: rebalanceTemplates.map((t, i) => ({
+                            mode: i === 0 ? "add-brokers" : "remove-brokers",
+                            template: { name: t.metadata.name },
+                        })),
+                    },
+                    kafkaExporter: (args.kafkaExporter ?? d.kafkaExporter) ? { topicRegex: ".*", groupRegex: ".*" } : undefined,
+                },
+            },
+            dependingOn(child, [controllerPool, brokerPool]),
+        );
+
+        if (args.autoscaling !== undefined) {
+            createAutoscaler(
+                `${name}-broker-hpa`,
+                { name: `${name}-broker`, namespace, labels },
+                { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", name: brokerPool.metadata.name },
+                args.autoscaling,
+                dependingOn(child, [brokerPool]),
+            );
+        }
+        if (monitoring.podMonitor) {
+            createPodMonitor(
+                `${name}-podmonitor`,
+                { name: `${name}-kafka-resources`, namespace, labels },
+                cluster,
+                [{ port: "tcp-prometheus", path: "/metrics" }],
+                monitoring,
+                { jobLabel: "strimzi.io/cluster" },
+                child,
+            );
+        }
+
+        this.kafka = kafka;
+        this.clusterName = kafka.metadata.name;
+        this.brokerPoolName = brokerPool.metadata.name;
+        this.controllerPoolName = controllerPool.metadata.name;
+        this.bootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`);
+        this.tlsBootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.tls}`);
+        this.replicationFactor = pulumi.output(replicationFactor);
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            brokerPoolName: this.brokerPoolName,
+            controllerPoolName: this.controllerPoolName,
+            bootstrapServers: this.bootstrapServers,
+            tlsBootstrapServers: this.tlsBootstrapServers,
+            replicationFactor: this.replicationFactor,
+            kafka: this.kafka,
+        });
+    }
+}

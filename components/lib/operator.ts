@@ -1,0 +1,120 @@
+/**
+ * Shared pieces of the operator-backed components (Kafka on Strimzi, TiDB on tidb-operator): the
+ * optional operator install, PodMonitors, and the checks of their monitoring and install args.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { OperatorInstallArgs, OperatorMonitoringArgs } from "./types";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkStringMap } from "./validation";
+
+/** Defaults of {@link OperatorMonitoringArgs}. */
+export const OPERATOR_MONITORING_DEFAULTS: Required<OperatorMonitoringArgs> = { podMonitor: false, podMonitorLabels: {}, interval: "30s" };
+
+/** Merges monitoring args over the defaults. */
+export function resolveOperatorMonitoring(args: OperatorMonitoringArgs | undefined): Required<OperatorMonitoringArgs> {
+    return {
+        podMonitor: args?.podMonitor ?? OPERATOR_MONITORING_DEFAULTS.podMonitor,
+        podMonitorLabels: args?.podMonitorLabels ?? OPERATOR_MONITORING_DEFAULTS.podMonitorLabels,
+        interval: args?.interval ?? OPERATOR_MONITORING_DEFAULTS.interval,
+    };
+}
+
+/** Validates the monitoring and operator-install args shared by the operator-backed components. */
+export function validateOperatorArgs(problems: ArgProblem[], args: { monitoring?: OperatorMonitoringArgs } & OperatorInstallArgs): void {
+    checkBoolean(problems, "monitoring.podMonitor", args.monitoring?.podMonitor);
+    checkStringMap(problems, "monitoring.podMonitorLabels", args.monitoring?.podMonitorLabels);
+    if (args.monitoring?.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(args.monitoring.interval))) {
+        problems.push({
+            path: "monitoring.interval",
+            value: args.monitoring.interval,
+            allowed: 'a Prometheus duration such as "30s" or "1m"',
+        });
+    }
+    checkBoolean(problems, "installOperator", args.installOperator);
+    if (args.operatorNamespace !== undefined) checkDnsLabel(problems, "operatorNamespace", args.operatorNamespace);
+    if (args.operatorVersion !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(String(args.operatorVersion))) {
+        problems.push({ path: "operatorVersion", value: args.operatorVersion, allowed: 'a pinned chart version such as "1.2.0"' });
+    }
+}
+
+/** A Helm chart that installs an operator. */
+export interface OperatorChart {
+    /** Chart name (or full `oci://` reference). */
+    chart: string;
+    /** Chart repository URL; omitted for OCI references. */
+    repo?: string;
+    /** Pinned chart version. */
+    version: string;
+    /** Namespace of the release (created). */
+    namespace: string;
+    /** Chart values. */
+    values: Record<string, unknown>;
+}
+
+/** Installs an operator's chart as a Helm release named `releaseName` (Pulumi name `${resourceName}`). */
+export function installOperatorChart(
+    resourceName: string,
+    releaseName: string,
+    chart: OperatorChart,
+    opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+    return new k8s.helm.v3.Release(
+        resourceName,
+        {
+            name: releaseName,
+            chart: chart.chart,
+            version: chart.version,
+            repositoryOpts: chart.repo === undefined ? undefined : { repo: chart.repo },
+            namespace: chart.namespace,
+            createNamespace: true,
+            // Wait for the operator to be ready, so that custom resources are accepted and reconciled.
+            atomic: true,
+            values: chart.values,
+        },
+        opts,
+    );
+}
+
+/** One PodMonitor endpoint: a container port (by name or number) and its path. */
+export interface PodMetricsEndpoint {
+    /** Name of the container port. */
+    port?: string;
+    /** Number of the container port, when its name is the operator's business. */
+    portNumber?: number;
+    /** HTTP path. */
+    path: string;
+}
+
+/** Creates a `monitoring.coreos.com/v1` PodMonitor named `name` in `namespace`. */
+export function createPodMonitor(
+    resourceName: string,
+    metadata: { name: string; namespace: string; labels: Record<string, string> },
+    selector: Record<string, string>,
+    endpoints: PodMetricsEndpoint[],
+    monitoring: Required<OperatorMonitoringArgs>,
+    extra: Record<string, unknown>,
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(
+        resourceName,
+        {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PodMonitor",
+            metadata: { ...metadata, labels: { ...metadata.labels, ...monitoring.podMonitorLabels } },
+            spec: {
+                selector: { matchLabels: selector },
+                namespaceSelector: { matchNames: [metadata.namespace] },
+                podMetricsEndpoints: endpoints.map((e) => ({ ...e, interval: monitoring.interval })),
+                ...extra,
+            },
+        },
+        opts,
+    );
+}
+
+/** `options` with `resources` added to its `dependsOn` (the program passes arrays of resources). */
+export function dependingOn(options: pulumi.CustomResourceOptions, resources: pulumi.Resource[]): pulumi.CustomResourceOptions {
+    const existing = options.dependsOn;
+    const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing as pulumi.Input<pulumi.Resource>];
+    return { ...options, dependsOn: [...list, ...resources] };
+}

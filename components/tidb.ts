@@ -1,0 +1,341 @@
+/**
+ * Layer 6: TiDB on tidb-operator v2 (`core.pingcap.com/v1alpha1`): a `Cluster` with PD, TiKV and TiDB
+ * groups sized per environment, versions pinned, PodMonitors on request, and the SQL layer
+ * autoscaled by a HorizontalPodAutoscaler through the TiDBGroup's `/scale` subresource (the
+ * successor of the TidbClusterAutoScaler that tidb-operator removed in v1.6.2).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { createPodMonitor, dependingOn, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
+import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import {
+    ArgProblem,
+    checkBoolean,
+    checkCpu,
+    checkDnsLabel,
+    checkInteger,
+    checkMemory,
+    checkReplicas,
+    checkStorageSize,
+    throwIfProblems,
+} from "./lib/validation";
+import { childOptions, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+
+/** The data volume of each PD or TiKV instance. */
+export interface TiDBStorageArgs {
+    /**
+     * Size of each instance's data volume.
+     * @default "10Gi" for PD, "100Gi" for TiKV
+     */
+    size?: string;
+    /**
+     * StorageClass of the volumes.
+     * @default - the cluster's default StorageClass
+     */
+    storageClassName?: string;
+}
+
+/** Arguments of {@link TiDB}. */
+export interface TiDBArgs extends OperatorInstallArgs {
+    /**
+     * Namespace of the cluster. It must already exist.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * TiDB version of every component (PD, TiKV, TiDB), pinned.
+     * @default "v8.5.2"
+     */
+    version?: string;
+    /**
+     * Number of TiDB (SQL layer) servers: stateless, the layer that scales with load. With
+     * `autoscaling`, the count at creation.
+     * @default 2
+     */
+    replicas?: number;
+    /**
+     * Number of PD (placement driver) members; odd, as PD is a Raft group.
+     * @default 3
+     */
+    pdReplicas?: number;
+    /**
+     * Number of TiKV stores; at least `maxReplicas`.
+     * @default 3
+     */
+    tikvReplicas?: number;
+    /**
+     * Copies PD keeps of every region (PD `replication.max-replicas`); odd.
+     * @default 3
+     */
+    maxReplicas?: number;
+    /**
+     * PD data volumes.
+     * @default { size: "10Gi" }
+     */
+    pdStorage?: TiDBStorageArgs;
+    /**
+     * TiKV data volumes.
+     * @default { size: "100Gi" }
+     */
+    tikvStorage?: TiDBStorageArgs;
+    /**
+     * CPU and memory of each TiDB server.
+     * @default { cpuRequest: "1", memoryRequest: "2Gi" }
+     */
+    resources?: ResourcesArgs;
+    /**
+     * CPU and memory of each PD member.
+     * @default { cpuRequest: "500m", memoryRequest: "1Gi" }
+     */
+    pdResources?: ResourcesArgs;
+    /**
+     * CPU and memory of each TiKV store.
+     * @default { cpuRequest: "1", memoryRequest: "4Gi" }
+     */
+    tikvResources?: ResourcesArgs;
+    /**
+     * PodMonitors for PD (2379), TiKV (20180) and TiDB (10080), path `/metrics`.
+     * @default { podMonitor: false }
+     */
+    monitoring?: OperatorMonitoringArgs;
+    /**
+     * Scales the TiDB (SQL) group with a HorizontalPodAutoscaler through its `/scale` subresource.
+     * PD and TiKV are never autoscaled: TiKV scale-in migrates every region off the store.
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
+}
+
+/** Defaults of {@link TiDBArgs}. */
+export const TIDB_DEFAULTS = {
+    namespace: WORKLOAD_DEFAULTS.namespace,
+    version: "v8.5.2",
+    replicas: 2,
+    pdReplicas: 3,
+    tikvReplicas: 3,
+    maxReplicas: 3,
+    pdStorageSize: "10Gi",
+    tikvStorageSize: "100Gi",
+    resources: { cpuRequest: "1", memoryRequest: "2Gi" },
+    pdResources: { cpuRequest: "500m", memoryRequest: "1Gi" },
+    tikvResources: { cpuRequest: "1", memoryRequest: "4Gi" },
+    installOperator: false,
+    operatorNamespace: "tidb-admin",
+    operatorVersion: "v2.0.1",
+} as const;
+
+/** tidb-operator v2's chart (OCI) and the release asset with its CRDs, which the chart does not install. */
+export const TIDB_OPERATOR_CHART = {
+    chart: "oci://ghcr.io/pingcap/charts/tidb-operator",
+    crds: (version: string) => `https://github.com/pingcap/tidb-operator/releases/download/${version}/tidb-operator.crds.yaml`,
+} as const;
+
+/** Metrics ports of the three components. */
+export const TIDB_METRICS_PORTS = { pd: 2379, tikv: 20180, tidb: 10080 } as const;
+
+/** Returns every problem with the arguments of a TiDB component named `name`. */
+export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    checkDnsLabel(problems, "name", name, 40);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    if (args.version !== undefined && !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(String(args.version))) {
+        problems.push({ path: "version", value: args.version, allowed: 'a pinned TiDB version such as "v8.5.2"' });
+    }
+    const replicas = args.replicas ?? TIDB_DEFAULTS.replicas;
+    checkReplicas(problems, "replicas", replicas, "any");
+    checkReplicas(problems, "pdReplicas", args.pdReplicas ?? TIDB_DEFAULTS.pdReplicas, "odd");
+    const maxReplicas = args.maxReplicas ?? TIDB_DEFAULTS.maxReplicas;
+    checkReplicas(problems, "maxReplicas", maxReplicas, "odd");
+    const tikv = args.tikvReplicas ?? TIDB_DEFAULTS.tikvReplicas;
+    if (checkInteger(problems, "tikvReplicas", tikv, 1) && typeof maxReplicas === "number" && tikv < maxReplicas) {
+        problems.push({
+            path: "tikvReplicas",
+            value: tikv,
+            allowed: `at least maxReplicas (${maxReplicas}): PD places ${maxReplicas} copies of every region on distinct stores`,
+        });
+    }
+    validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "one TiDB server must stay up while another restarts");
+    for (const key of ["pdStorage", "tikvStorage"] as const) {
+        if (args[key]?.size !== undefined) checkStorageSize(problems, `${key}.size`, args[key]?.size);
+        if (args[key]?.storageClassName !== undefined) checkDnsLabel(problems, `${key}.storageClassName`, args[key]?.storageClassName, 253);
+    }
+    for (const key of ["resources", "pdResources", "tikvResources"] as const) {
+        checkCpu(problems, `${key}.cpuRequest`, args[key]?.cpuRequest);
+        checkCpu(problems, `${key}.cpuLimit`, args[key]?.cpuLimit);
+        checkMemory(problems, `${key}.memoryRequest`, args[key]?.memoryRequest);
+        checkMemory(problems, `${key}.memoryLimit`, args[key]?.memoryLimit);
+    }
+    checkBoolean(problems, "installOperator", args.installOperator);
+    validateOperatorArgs(problems, args);
+    return problems;
+}
+
+/** tidb-operator v2 takes a quantity per resource (`cpu`, `memory`), used as request and limit. */
+function groupResources(r: ResourcesArgs): { cpu?: string; memory?: string } {
+    return { cpu: r.cpuLimit ?? r.cpuRequest, memory: r.memoryLimit ?? r.memoryRequest };
+}
+
+/**
+ * A TiDB cluster managed by tidb-operator v2: Cluster, PDGroup, TiKVGroup and TiDBGroup, with an
+ * optional HorizontalPodAutoscaler on the TiDB group and PodMonitors for the three components.
+ */
+export class TiDB extends pulumi.ComponentResource {
+    /** Name of the `Cluster` resource. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** Names of the PD, TiKV and TiDB groups. */
+    public readonly groupNames: pulumi.Output<{ pd: string; tikv: string; tidb: string }>;
+    /** The TiDBGroup (the autoscaled one). */
+    public readonly tidbGroup: k8s.apiextensions.CustomResource;
+
+    /**
+     * @param name Component name; also the `Cluster` name and the prefix of the groups.
+     * @param args See {@link TiDBArgs}.
+     * @param opts Resource options; `dependsOn` also orders the children.
+     */
+    constructor(name: string, args: TiDBArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems(`TiDB "${name}" arguments`, validateTiDBArgs(name, args));
+        super("stateful-k8s:index:TiDB", name, {}, opts);
+
+        const d = TIDB_DEFAULTS;
+        const namespace = args.namespace ?? d.namespace;
+        const version = args.version ?? d.version;
+        const monitoring = resolveOperatorMonitoring(args.monitoring);
+        const labels = {
+            "app.kubernetes.io/part-of": "stateful-k8s",
+            "app.kubernetes.io/managed-by": "pulumi",
+            "pingcap.com/cluster": name,
+        };
+        let child = childOptions(this, opts);
+
+        if (args.installOperator ?? d.installOperator) {
+            const operatorVersion = args.operatorVersion ?? d.operatorVersion;
+            // The chart installs everything but the CRDs; the release publishes those separately.
+            const crds = new k8s.yaml.v2.ConfigFile(
+                `${name}-tidb-operator-crds`,
+                { file: TIDB_OPERATOR_CHART.crds(operatorVersion) },
+                child,
+            );
+            const operator = installOperatorChart(
+                `${name}-tidb-operator`,
+                "tidb-operator",
+                {
+                    chart: TIDB_OPERATOR_CHART.chart,
+                    version: operatorVersion,
+                    namespace: args.operatorNamespace ?? d.operatorNamespace,
+                    values: {},
+                },
+                dependingOn(child, [crds]),
+            );
+            child = dependingOn(child, [crds, operator]);
+        }
+
+        const cluster = new k8s.apiextensions.CustomResource(
+            `${name}-cluster`,
+            { apiVersion: "core.pingcap.com/v1alpha1", kind: "Cluster", metadata: { name, namespace, labels }, spec: {} },
+            child,
+        );
+        const group = (
+            kind: "PDGroup" | "TiKVGroup" | "TiDBGroup",
+            component: "pd" | "tikv" | "tidb",
+            replicas: number,
+            resources: ResourcesArgs,
+            config: string,
+            storage: { size: string; storageClassName?: string } | undefined,
+            autoscaled: boolean,
+        ) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-${component}`,
+                {
+                    apiVersion: "core.pingcap.com/v1alpha1",
+                    kind,
+                    metadata: { name: `${name}-${component}`, namespace, labels },
+                    spec: {
+                        cluster: { name: cluster.metadata.name },
+                        replicas,
+                        template: {
+                            metadata: { labels: { "app.kubernetes.io/part-of": "stateful-k8s" } },
+                            spec: {
+                                version,
+                                resources: groupResources(resources),
+                                config,
+                                volumes:
+                                    storage === undefined
+                                        ? undefined
+                                        : [
+                                              {
+                                                  name: "data",
+                                                  mounts: [{ type: "data" }],
+                                                  storage: storage.size,
+                                                  storageClassName: storage.storageClassName,
+                                              },
+                                          ],
+                            },
+                        },
+                    },
+                },
+                autoscaled ? { ...dependingOn(child, [cluster]), ignoreChanges: ["spec.replicas"] } : dependingOn(child, [cluster]),
+            );
+
+        const maxReplicas = args.maxReplicas ?? d.maxReplicas;
+        const pd = group(
+            "PDGroup",
+            "pd",
+            args.pdReplicas ?? d.pdReplicas,
+            resolveResources(args.pdResources, d.pdResources),
+            `[replication]\nmax-replicas = ${maxReplicas}\n`,
+            { size: args.pdStorage?.size ?? d.pdStorageSize, storageClassName: args.pdStorage?.storageClassName },
+            false,
+        );
+        const tikv = group(
+            "TiKVGroup",
+            "tikv",
+            args.tikvReplicas ?? d.tikvReplicas,
+            resolveResources(args.tikvResources, d.tikvResources),
+            "",
+            { size: args.tikvStorage?.size ?? d.tikvStorageSize, storageClassName: args.tikvStorage?.storageClassName },
+            false,
+        );
+        const tidb = group(
+            "TiDBGroup",
+            "tidb",
+            args.replicas ?? d.replicas,
+            resolveResources(args.resources, d.resources),
+            "",
+            undefined,
+            args.autoscaling !== undefined,
+        );
+
+        if (args.autoscaling !== undefined) {
+            createAutoscaler(
+                `${name}-tidb-hpa`,
+                { name: `${name}-tidb`, namespace, labels },
+                { apiVersion: "core.pingcap.com/v1alpha1", kind: "TiDBGroup", name: tidb.metadata.name },
+                args.autoscaling,
+                dependingOn(child, [tidb]),
+            );
+        }
+        if (monitoring.podMonitor) {
+            for (const component of ["pd", "tikv", "tidb"] as const) {
+                createPodMonitor(
+                    `${name}-${component}-podmonitor`,
+                    { name: `${name}-${component}`, namespace, labels },
+                    { "pingcap.com/cluster": name, "pingcap.com/component": component },
+                    [{ portNumber: TIDB_METRICS_PORTS[component], path: "/metrics" }],
+                    monitoring,
+                    { jobLabel: "pingcap.com/component" },
+                    dependingOn(child, [pd, tikv, tidb]),
+                );
+            }
+        }
+
+        this.tidbGroup = tidb;
+        this.clusterName = cluster.metadata.name;
+        this.groupNames = pulumi.output({ pd: `${name}-pd`, tikv: `${name}-tikv`, tidb: `${name}-tidb` });
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            groupNames: this.groupNames,
+            tidbGroup: this.tidbGroup,
+        });
+    }
+}
