@@ -60,7 +60,13 @@ export function validateAutoscaling(
     if (autoscaling.scaleDownStabilizationSeconds !== undefined) {
         checkInteger(problems, `${path}.scaleDownStabilizationSeconds`, autoscaling.scaleDownStabilizationSeconds, 0, 3600);
     }
-    if (minOk && maxOk && typeof replicas === "number" && (replicas < autoscaling.minReplicas || replicas > autoscaling.maxReplicas)) {
+    if (
+        minOk &&
+        maxOk &&
+        autoscaling.maxReplicas >= autoscaling.minReplicas &&
+        typeof replicas === "number" &&
+        (replicas < autoscaling.minReplicas || replicas > autoscaling.maxReplicas)
+    ) {
         problems.push({
             path: "replicas",
             value: replicas,

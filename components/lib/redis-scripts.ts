@@ -142,6 +142,9 @@ for s in $SENTINEL_HOSTS; do
             echo "stateful-k8s: sentinel $s did not re-discover $((EXPECTED_REPLICAS - 1)) replicas and $((EXPECTED_SENTINELS - 1)) other sentinels in $RESET_TIMEOUT_SECONDS s" >&2
             exit 1
         fi
+        if [ $((waited % 10)) -eq 0 ]; then
+            echo "stateful-k8s: waiting for sentinel $s: it sees $(master_field "$s" num-slaves) replicas and $(master_field "$s" num-other-sentinels) other sentinels"
+        fi
         sleep 1
         waited=$((waited + 1))
     done

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { valueOf } from "../../scripts/mock-runtime";
 import { Eureka, validateEurekaArgs } from "../../components/eureka";
-import { childrenOf, envOf, podSpecOf, register } from "../helpers/component";
+import { childrenOf, envOf, optionsRecorder, podSpecOf, register } from "../helpers/component";
 
 const url = (i: number) => `http://eureka-${i}.eureka-headless.apps.svc.cluster.local:8761/eureka/`;
 
@@ -117,5 +117,43 @@ describe("Eureka", () => {
             ["image"],
         );
         assert.deepStrictEqual(validateEurekaArgs("eureka", { image: "registry:5000/eureka@sha256:abc" }), []);
+    });
+
+    it("autoscales with an HPA on the StatefulSet, lists every possible peer and lets the HPA own replicas", async () => {
+        const rec = optionsRecorder();
+        let eureka: Eureka | undefined;
+        const run = await register(
+            () =>
+                (eureka = new Eureka(
+                    "eureka",
+                    { namespace: "apps", replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+                    rec.opts,
+                )),
+        );
+        const hpa = run.named("eureka-hpa").inputs as any;
+        assert.deepStrictEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "StatefulSet", name: "eureka" });
+        assert.deepStrictEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [2, 4]);
+        assert.strictEqual(hpa.spec.behavior.scaleUp.policies[0].value, 1);
+        assert.strictEqual((run.named("eureka-sts").inputs as any).spec.replicas, 2);
+        assert.deepStrictEqual(rec.of("eureka-sts").ignoreChanges, ["spec.replicas"]);
+        assert.deepStrictEqual(await valueOf(eureka!.peerUrls), [0, 1, 2, 3].map(url));
+        const json = JSON.parse(envOf(run.named("eureka-sts")).SPRING_APPLICATION_JSON as string);
+        assert.strictEqual(json.eureka.client.serviceUrl.defaultZone, [0, 1, 2, 3].map(url).join(","));
+        const fixed = optionsRecorder();
+        await register(() => new Eureka("eureka", { namespace: "apps" }, fixed.opts));
+        assert.strictEqual(fixed.of("eureka-sts").ignoreChanges, undefined);
+    });
+
+    it("refuses an autoscaler that may leave a single server or starts outside its range", () => {
+        assert.deepStrictEqual(
+            validateEurekaArgs("eureka", { replicas: 1, autoscaling: { minReplicas: 1, maxReplicas: 3 } }).map(
+                (p) => `${p.path}: ${p.allowed}`,
+            ),
+            ["autoscaling.minReplicas: at least 2 (a single server is a single point of failure)"],
+        );
+        assert.deepStrictEqual(
+            validateEurekaArgs("eureka", { replicas: 6, autoscaling: { minReplicas: 2, maxReplicas: 4 } }).map((p) => p.path),
+            ["replicas"],
+        );
     });
 });

@@ -114,4 +114,16 @@ describe("Nacos", () => {
             ["storage.size", "scheduling.maxUnavailable"],
         );
     });
+
+    it("refuses autoscaling, saying why", () => {
+        const problems = validateNacosArgs("nacos", { ...base, autoscaling: { minReplicas: 3, maxReplicas: 5 } });
+        assert.deepStrictEqual(
+            problems.map((p) => p.path),
+            ["autoscaling"],
+        );
+        assert.match(
+            problems[0].allowed,
+            /^nothing: Nacos is not autoscaled, because its JRaft membership \(cluster\.conf\) is derived from replicas/,
+        );
+    });
 });

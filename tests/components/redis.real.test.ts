@@ -4,7 +4,7 @@
  * them). Every pod is started from the registered pod spec by tests/helpers/local-pod.ts.
  */
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -161,11 +161,13 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         const job = scaled.ofType("kubernetes:batch/v1:Job")[0];
         assert.ok(job, "a scale-in registers the reset Job");
         const reset = localPod(scaled, job, "redis-sentinel-reset", "127.0.0.30", dns, path.join(root, "reset"));
-        const output = execFileSync(reset.command[0], reset.command.slice(1), {
+        const result = spawnSync(reset.command[0], reset.command.slice(1), {
             env: { PATH: process.env.PATH, ...reset.env },
             encoding: "utf8",
-            timeout: 120_000,
+            timeout: 150_000,
         });
+        const output = result.stdout;
+        assert.strictEqual(result.status, 0, `the reset Job failed:\n${output}\n${result.stderr}`);
         assert.match(output, /sentinel 127\.0\.0\.23 reset; it sees 1 replicas and 2 other sentinels/);
         for (let i = 0; i < 3; i++) {
             const m = cli(sentinelIp(i), 26379, "SENTINEL", "MASTER", "mymaster");

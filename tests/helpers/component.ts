@@ -1,4 +1,5 @@
 /** Small helpers for component tests. */
+import * as pulumi from "@pulumi/pulumi";
 import { MockRun, Registration, isSecretValue } from "../../scripts/mock-runtime";
 
 /** Constructs resources under fresh mocks and waits for every registration. */
@@ -39,4 +40,34 @@ export function secretKeysAreSecret(secret: Registration, keys: string[]): boole
 /** JSON of every registration except those named, with secret markers unwrapped, to search for leaked values. */
 export function everythingExcept(run: MockRun, names: string[]): string {
     return JSON.stringify(run.registrations.filter((r) => !names.includes(r.name)).map((r) => r.inputs));
+}
+
+/** Records the resource options every child of a component was registered with (through a transformation). */
+export function optionsRecorder(): {
+    opts: pulumi.ComponentResourceOptions;
+    of(name: string): pulumi.ResourceOptions;
+    dependsOnNames(name: string): string[];
+} {
+    const seen = new Map<string, pulumi.ResourceOptions>();
+    const of = (name: string): pulumi.ResourceOptions => {
+        const found = seen.get(name);
+        if (found === undefined) throw new Error(`no child named ${name}; seen: ${[...seen.keys()].join(", ")}`);
+        return found;
+    };
+    return {
+        opts: {
+            transformations: [
+                (args) => {
+                    seen.set(args.name, args.opts);
+                    return undefined;
+                },
+            ],
+        },
+        of,
+        dependsOnNames: (name) => {
+            const deps = of(name).dependsOn;
+            const list = deps === undefined ? [] : Array.isArray(deps) ? deps : [deps];
+            return list.map((d) => (d as unknown as { __name: string }).__name).sort();
+        },
+    };
 }
