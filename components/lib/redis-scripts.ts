@@ -130,7 +130,35 @@ ${COMMON}
 master_field() {
     cli "$1" "$SENTINEL_PORT" SENTINEL MASTER "$MASTER_NAME" | awk -v key="$2" 'found { print; exit } $0 == key { found = 1 }'
 }
+# Replicas connected to the master $1.
+connected_replicas() {
+    cli "$1" "$REDIS_PORT" INFO replication | sed -n 's/^connected_slaves:\([0-9]*\).*/\1/p'
+}
+# A reset clears a failover in progress, which would leave the sentinel watching the old master. So a
+# reset waits until every sentinel sees the same master with no failover flag, and that master has
+# every remaining replica connected (after a failover, the sentinels have reconfigured them all).
+settled() {
+    master=$(master_from_sentinels) || return 1
+    [ "$(connected_replicas "$master")" = "$((EXPECTED_REPLICAS - 1))" ] || return 1
+    for t in $SENTINEL_HOSTS; do
+        [ "$(master_field "$t" ip)" = "$master" ] || return 1
+        [ "$(master_field "$t" flags)" = "master" ] || return 1
+    done
+}
+wait_settled() {
+    waited=0
+    until settled; do
+        if [ "$waited" -ge "$RESET_TIMEOUT_SECONDS" ]; then
+            echo "stateful-k8s: the sentinels did not agree on a master with $((EXPECTED_REPLICAS - 1)) connected replicas in $RESET_TIMEOUT_SECONDS s; not resetting" >&2
+            exit 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+}
 for s in $SENTINEL_HOSTS; do
+    wait_settled
+    echo "stateful-k8s: resetting sentinel $s (master $master has $((EXPECTED_REPLICAS - 1)) connected replicas)"
     if [ "$(cli "$s" "$SENTINEL_PORT" SENTINEL RESET "$MASTER_NAME")" != "1" ]; then
         echo "stateful-k8s: sentinel $s did not reset $MASTER_NAME" >&2
         exit 1

@@ -147,8 +147,20 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         );
     });
 
-    it("after a scale-in, the reset Job makes every sentinel forget the removed node", async () => {
-        // The removed member is the highest ordinal; if it is the master, the sentinels fail over first.
+    it("after a scale-in that removes the master, the reset Job makes every sentinel forget the removed node", async () => {
+        // The hardest case: the removed member (the highest ordinal) is the master. Make redis-2 master first.
+        for (const i of [0, 1]) cli(nodeIp(i), 6379, "CONFIG", "SET", "replica-priority", "0");
+        if (sentinelMaster(0) !== nodeIp(2)) {
+            await eventually("sentinel 0 to accept a manual failover", 30, () =>
+                cli(sentinelIp(0), 26379, "SENTINEL", "FAILOVER", "mymaster")[0] === "OK" ? true : undefined,
+            );
+        }
+        await eventually("redis-2 to be master with 2 connected replicas", 60, () =>
+            [0, 1, 2].every((i) => sentinelMaster(i) === nodeIp(2)) && info(nodeIp(2), "connected_slaves") === "2" ? true : undefined,
+        );
+        for (const i of [0, 1]) cli(nodeIp(i), 6379, "CONFIG", "SET", "replica-priority", "100");
+
+        // Scale-in: the StatefulSet removes redis-2; the sentinels promote another node.
         await killPod(nodes[2]);
         const master = await eventually("a master among the remaining nodes", 60, () => {
             const seen = [0, 1, 2].map(sentinelMaster);
