@@ -297,6 +297,7 @@ export class Nacos extends pulumi.ComponentResource {
                 resources: resolveResources(args.resources, NACOS_DEFAULTS.resources),
                 monitoring: resolveMonitoring(args.monitoring),
                 scheduling: resolveScheduling(args.scheduling),
+                quorum: true,
             },
             opts,
         );

@@ -374,6 +374,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 resources: resolveResources(args.resources, RABBITMQ_DEFAULTS.resources),
                 monitoring: resolveMonitoring(args.monitoring),
                 scheduling: resolveScheduling(args.scheduling),
+                quorum: true,
             },
             opts,
         );

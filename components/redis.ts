@@ -447,6 +447,7 @@ export class Redis extends pulumi.ComponentResource {
                 // The sentinels have no metrics endpoint of their own: the exporter on the nodes reports replication.
                 monitoring: { ...monitoring, scrapeAnnotations: false, serviceMonitor: false },
                 scheduling: { requireAntiAffinity: args.scheduling?.requireAntiAffinity ?? false, maxUnavailable: 1 },
+                quorum: true,
             },
             opts,
         );

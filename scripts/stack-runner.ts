@@ -3,6 +3,7 @@
  * and turns what it registers into Kubernetes manifests. Used by `npm run render`, the tests and the
  * benchmarks, so all three see exactly what the program registers.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
@@ -64,6 +65,8 @@ export interface StackRun {
     run: MockRun;
     /** The stack's outputs. */
     outputs: Record<string, unknown>;
+    /** Effective resource options of every resource created inside a component, by `type::name`. */
+    options: Map<string, { protect: boolean; ignoreChanges: string[] }>;
 }
 
 /** Runs the stack program for `stack` under mocks. */
@@ -77,9 +80,22 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
         secretKeys: Object.keys(secrets),
         stackReferenceOutputs: options.previousReplicas === undefined ? {} : { replicas: options.previousReplicas },
     });
-    const outputs = await deployStack();
+    // Record each component's and child's options; protect is inherited from the parent when unset.
+    const seen = new Map<pulumi.Resource, { key: string; opts: pulumi.ResourceOptions }>();
+    const outputs = await deployStack({
+        transformations: [
+            (args) => {
+                seen.set(args.resource, { key: `${args.type}::${args.name}`, opts: args.opts });
+                return undefined;
+            },
+        ],
+    });
     await run.settle();
-    return { run, outputs };
+    const protect = (opts: pulumi.ResourceOptions | undefined): boolean =>
+        opts?.protect ?? (opts?.parent === undefined ? false : protect(seen.get(opts.parent)?.opts));
+    const recorded = new Map<string, { protect: boolean; ignoreChanges: string[] }>();
+    for (const { key, opts } of seen.values()) recorded.set(key, { protect: protect(opts), ignoreChanges: opts.ignoreChanges ?? [] });
+    return { run, outputs, options: recorded };
 }
 
 /** Replaces every leaf of a secret value by {@link REDACTED}, keeping its shape (a map stays a map). */

@@ -23,8 +23,11 @@ export async function deployedReplicas(): Promise<Record<string, number>> {
     return typeof value === "object" && value !== null ? (value as Record<string, number>) : {};
 }
 
-/** Deploys the stack; the returned object becomes the stack's outputs. */
-export async function deployStack(): Promise<Record<string, unknown>> {
+/**
+ * Deploys the stack; the returned object becomes the stack's outputs.
+ * @param extra Resource options added to every component (tests pass transformations that record options).
+ */
+export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): Promise<Record<string, unknown>> {
     const settings: StackSettings = parseStackConfig(pulumi.runtime.allConfig());
     const config = new pulumi.Config(PROJECT);
     const secret = (key: string) => config.requireSecret(key);
@@ -47,13 +50,19 @@ export async function deployStack(): Promise<Record<string, unknown>> {
         }
         return { dependsOn: [ns] };
     };
+    // Production stacks protect every component, and so every child: pulumi destroy cannot delete data.
+    const componentOptions = (name: string): pulumi.ComponentResourceOptions => ({
+        ...extra,
+        ...namespaceOf(name),
+        protect: settings.production,
+    });
 
     const outputs: Record<string, unknown> = { environment: settings.environment };
     const replicas: Record<string, number> = {};
 
     if (settings.eureka !== undefined) {
         const args = settings.eureka;
-        const eureka = new Eureka("eureka", args, namespaceOf(args.namespace ?? settings.namespace));
+        const eureka = new Eureka("eureka", args, componentOptions(args.namespace ?? settings.namespace));
         outputs.eureka = { peerUrls: eureka.peerUrls, clientEndpoint: eureka.clientEndpoint, statefulSet: eureka.statefulSetName };
         replicas.eureka = args.replicas ?? EUREKA_DEFAULTS.replicas;
     }
@@ -69,7 +78,7 @@ export async function deployStack(): Promise<Record<string, unknown>> {
                 identityValue: secret(SECRET_KEYS.nacos.identityValue),
                 currentReplicas: previous.nacos,
             },
-            namespaceOf(args.namespace ?? settings.namespace),
+            componentOptions(args.namespace ?? settings.namespace),
         );
         outputs.nacos = { clusterMembers: nacos.clusterMembers, clientEndpoint: nacos.clientEndpoint, statefulSet: nacos.statefulSetName };
         replicas.nacos = args.replicas ?? NACOS_DEFAULTS.replicas;
@@ -84,7 +93,7 @@ export async function deployStack(): Promise<Record<string, unknown>> {
                 defaultPassword: secret(SECRET_KEYS.rabbitmq.defaultPassword),
                 currentReplicas: previous.rabbitmq,
             },
-            namespaceOf(args.namespace ?? settings.namespace),
+            componentOptions(args.namespace ?? settings.namespace),
         );
         outputs.rabbitmq = {
             nodeNames: rabbitmq.nodeNames,
@@ -105,7 +114,7 @@ export async function deployStack(): Promise<Record<string, unknown>> {
                 currentReplicas: previous.redis,
                 currentSentinels: previous.redisSentinels,
             },
-            namespaceOf(args.namespace ?? settings.namespace),
+            componentOptions(args.namespace ?? settings.namespace),
         );
         outputs.redis = {
             sentinelEndpoint: redis.sentinelEndpoint,
@@ -122,7 +131,7 @@ export async function deployStack(): Promise<Record<string, unknown>> {
         const kafka = new Kafka(
             "kafka",
             { ...args, currentControllers: previous.kafkaControllers },
-            namespaceOf(args.namespace ?? settings.namespace),
+            componentOptions(args.namespace ?? settings.namespace),
         );
         outputs.kafka = {
             bootstrapServers: kafka.bootstrapServers,
@@ -135,7 +144,7 @@ export async function deployStack(): Promise<Record<string, unknown>> {
     }
     if (settings.tidb !== undefined) {
         const args = settings.tidb;
-        const tidb = new TiDB("tidb", args, namespaceOf(args.namespace ?? settings.namespace));
+        const tidb = new TiDB("tidb", args, componentOptions(args.namespace ?? settings.namespace));
         outputs.tidb = { cluster: tidb.clusterName, groups: tidb.groupNames };
         replicas.tidb = args.replicas ?? TIDB_DEFAULTS.replicas;
     }

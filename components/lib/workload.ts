@@ -112,6 +112,8 @@ export interface WorkloadSpec {
     scheduling: Required<SchedulingArgs>;
     /** Let an autoscaler own `spec.replicas`: Pulumi sets it at creation only and ignores later changes. */
     autoscaled?: boolean;
+    /** The members vote (a quorum system): labelled `stateful-k8s.io/quorum: "true"` for the policy pack. */
+    quorum?: boolean;
 }
 
 /** The objects the building block created, plus the derived names. */
@@ -464,11 +466,13 @@ export function createWorkload(
             metadata: {
                 name: spec.names.statefulSet,
                 namespace: spec.names.namespace,
-                labels: labels.all,
+                labels: spec.quorum ? { ...labels.all, "stateful-k8s.io/quorum": "true" } : labels.all,
                 annotations: {
                     // A forced replacement deletes only the StatefulSet object: pods and claims survive and
                     // are adopted by the new StatefulSet of the same name.
                     "pulumi.com/deletionPropagationPolicy": "orphan",
+                    // Declares, for the policy pack, that a StatefulSet without claim templates keeps no data.
+                    ...(spec.dataVolume === undefined ? { "stateful-k8s.io/data": "none" } : {}),
                 },
             },
             spec: {

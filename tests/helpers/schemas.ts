@@ -7,8 +7,22 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 
-/** Folder of the unmodified upstream CRDs (read from there, never copied). */
-export const SHARED_CRDS = path.resolve(__dirname, "..", "..", "..", "shared", "crds");
+/**
+ * Folder of the unmodified upstream CRDs (read from there, never copied): `$STATEFUL_K8S_SHARED/crds`,
+ * or the first `shared/crds` beside the checkout or one of its parent folders.
+ */
+export const SHARED_CRDS = findSharedCrds();
+
+function findSharedCrds(): string {
+    if (process.env.STATEFUL_K8S_SHARED !== undefined) return path.join(process.env.STATEFUL_K8S_SHARED, "crds");
+    for (let dir = path.resolve(__dirname, "..", ".."); ; dir = path.dirname(dir)) {
+        const candidate = path.join(path.dirname(dir), "shared", "crds");
+        if (fs.existsSync(candidate)) return candidate;
+        if (path.dirname(dir) === dir) {
+            throw new Error("shared/crds not found beside the checkout or its parents: set STATEFUL_K8S_SHARED to the shared folder");
+        }
+    }
+}
 
 interface CrdVersion {
     name: string;

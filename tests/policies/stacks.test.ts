@@ -1,0 +1,24 @@
+import * as assert from "assert";
+import { runStack } from "../../scripts/stack-runner";
+import { runPack, stackResources } from "../helpers/policy";
+import * as fs from "fs";
+import * as path from "path";
+
+const production = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "production.json"), "utf8"));
+
+describe("policy pack over our stacks", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+        it(`finds no mandatory violation in what the ${stack} stack registers`, async () => {
+            const violations = await runPack(stackResources(await runStack(stack)), stack === "prod" ? production : {});
+            assert.deepStrictEqual(
+                violations.filter((v) => v.level === "mandatory"),
+                [],
+            );
+            // Outside production the only findings are the advisory "not protected" ones; prod protects everything.
+            assert.deepStrictEqual(
+                [...new Set(violations.map((v) => `${v.policy}/${v.level}`))],
+                stack === "prod" ? [] : ["production-data-protected/advisory"],
+            );
+        });
+    }
+});
