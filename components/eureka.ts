@@ -10,6 +10,7 @@ import { ArgProblem, checkInteger, checkReplicas, checkBoolean, throwIfProblems 
 import {
     childOptions,
     createWorkload,
+    dependingOn,
     resolveMonitoring,
     resolveResources,
     resolveScheduling,
@@ -209,7 +210,7 @@ export class Eureka extends pulumi.ComponentResource {
                 { name, namespace: names.namespace, labels: { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": name } },
                 { apiVersion: "apps/v1", kind: "StatefulSet", name: workload.statefulSet.metadata.name },
                 args.autoscaling,
-                { ...childOptions(this, opts), dependsOn: [workload.statefulSet] },
+                dependingOn(childOptions(this, opts), [workload.statefulSet]),
             );
         }
 

@@ -6,20 +6,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
-import { createPodMonitor, dependingOn, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
+import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
 import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkBoolean,
-    checkCpu,
     checkDnsLabel,
     checkInteger,
-    checkMemory,
     checkReplicas,
-    checkStorageSize,
+    checkResources,
+    checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, dependingOn, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 
 /** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
 export interface KafkaStorageArgs {
@@ -190,14 +189,10 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
         ["brokerStorage", args.brokerStorage],
         ["controllerStorage", args.controllerStorage],
     ] as const) {
-        if (storage?.size !== undefined) checkStorageSize(problems, `${key}.size`, storage.size);
-        if (storage?.storageClassName !== undefined) checkDnsLabel(problems, `${key}.storageClassName`, storage.storageClassName, 253);
+        checkSizedStorage(problems, key, storage);
     }
     for (const key of ["brokerResources", "controllerResources"] as const) {
-        checkCpu(problems, `${key}.cpuRequest`, args[key]?.cpuRequest);
-        checkCpu(problems, `${key}.cpuLimit`, args[key]?.cpuLimit);
-        checkMemory(problems, `${key}.memoryRequest`, args[key]?.memoryRequest);
-        checkMemory(problems, `${key}.memoryLimit`, args[key]?.memoryLimit);
+        checkResources(problems, key, args[key]);
     }
     checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
     checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);

@@ -9,7 +9,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { REDIS_NODE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./lib/redis-scripts";
 import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkImage, checkInteger, checkOneOf, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import {
+    ArgProblem,
+    checkImage,
+    checkResources,
+    checkInteger,
+    checkOneOf,
+    checkPresent,
+    checkReplicas,
+    throwIfProblems,
+} from "./lib/validation";
 import {
     checksum,
     childOptions,
@@ -205,12 +214,7 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
         "it has one writable master: more nodes only add read replicas, each copying the whole dataset from the master under load",
     );
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 2, false);
-    const sentinelResources = args.sentinelResources;
-    if (sentinelResources !== undefined) {
-        const inner: ArgProblem[] = [];
-        validateSharedArgs(inner, name, { resources: sentinelResources }, 3, true);
-        problems.push(...inner.map((p) => ({ ...p, path: p.path.replace(/^resources\./, "sentinelResources.") })));
-    }
+    checkResources(problems, "sentinelResources", args.sentinelResources);
     return problems;
 }
 

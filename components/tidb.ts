@@ -7,20 +7,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
-import { createPodMonitor, dependingOn, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
+import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
 import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkBoolean,
-    checkCpu,
     checkDnsLabel,
     checkInteger,
-    checkMemory,
     checkReplicas,
-    checkStorageSize,
+    checkResources,
+    checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, dependingOn, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 
 /** The data volume of each PD or TiKV instance. */
 export interface TiDBStorageArgs {
@@ -157,14 +156,10 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     }
     validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "one TiDB server must stay up while another restarts");
     for (const key of ["pdStorage", "tikvStorage"] as const) {
-        if (args[key]?.size !== undefined) checkStorageSize(problems, `${key}.size`, args[key]?.size);
-        if (args[key]?.storageClassName !== undefined) checkDnsLabel(problems, `${key}.storageClassName`, args[key]?.storageClassName, 253);
+        checkSizedStorage(problems, key, args[key]);
     }
     for (const key of ["resources", "pdResources", "tikvResources"] as const) {
-        checkCpu(problems, `${key}.cpuRequest`, args[key]?.cpuRequest);
-        checkCpu(problems, `${key}.cpuLimit`, args[key]?.cpuLimit);
-        checkMemory(problems, `${key}.memoryRequest`, args[key]?.memoryRequest);
-        checkMemory(problems, `${key}.memoryLimit`, args[key]?.memoryLimit);
+        checkResources(problems, key, args[key]);
     }
     checkBoolean(problems, "installOperator", args.installOperator);
     validateOperatorArgs(problems, args);

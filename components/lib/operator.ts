@@ -111,10 +111,3 @@ export function createPodMonitor(
         opts,
     );
 }
-
-/** `options` with `resources` added to its `dependsOn` (the program passes arrays of resources). */
-export function dependingOn(options: pulumi.CustomResourceOptions, resources: pulumi.Resource[]): pulumi.CustomResourceOptions {
-    const existing = options.dependsOn;
-    const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing as pulumi.Input<pulumi.Resource>];
-    return { ...options, dependsOn: [...list, ...resources] };
-}

@@ -185,3 +185,25 @@ export function checkPresent(problems: ArgProblem[], path: string, value: unknow
         problems.push({ path, value, allowed: what });
     }
 }
+
+/** Checks a resources group (`cpuRequest`, `cpuLimit`, `memoryRequest`, `memoryLimit`) at `path`. */
+export function checkResources(
+    problems: ArgProblem[],
+    path: string,
+    resources: { cpuRequest?: string; cpuLimit?: string; memoryRequest?: string; memoryLimit?: string } | undefined,
+): void {
+    checkCpu(problems, `${path}.cpuRequest`, resources?.cpuRequest);
+    checkCpu(problems, `${path}.cpuLimit`, resources?.cpuLimit);
+    checkMemory(problems, `${path}.memoryRequest`, resources?.memoryRequest);
+    checkMemory(problems, `${path}.memoryLimit`, resources?.memoryLimit);
+}
+
+/** Checks a size-and-class storage group (`size`, `storageClassName`) at `path`. */
+export function checkSizedStorage(
+    problems: ArgProblem[],
+    path: string,
+    storage: { size?: string; storageClassName?: string } | undefined,
+): void {
+    if (storage?.size !== undefined) checkStorageSize(problems, `${path}.size`, storage.size);
+    if (storage?.storageClassName !== undefined) checkDnsLabel(problems, `${path}.storageClassName`, storage.storageClassName, 253);
+}

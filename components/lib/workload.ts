@@ -11,12 +11,11 @@ import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./ty
 import {
     ArgProblem,
     checkBoolean,
-    checkCpu,
     checkDnsLabel,
     checkImage,
     checkInteger,
-    checkMemory,
     checkOneOf,
+    checkResources,
     checkStorageSize,
     checkStringMap,
 } from "./validation";
@@ -252,10 +251,7 @@ export function validateSharedArgs(
             }
         }
     }
-    checkCpu(problems, "resources.cpuRequest", args.resources?.cpuRequest);
-    checkCpu(problems, "resources.cpuLimit", args.resources?.cpuLimit);
-    checkMemory(problems, "resources.memoryRequest", args.resources?.memoryRequest);
-    checkMemory(problems, "resources.memoryLimit", args.resources?.memoryLimit);
+    checkResources(problems, "resources", args.resources);
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
@@ -328,6 +324,13 @@ export function checksum(text: string): string {
 /** Options for a component's children: parented to it, and ordered after what the component itself depends on. */
 export function childOptions(parent: pulumi.Resource, opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
     return opts?.dependsOn === undefined ? { parent } : { parent, dependsOn: opts.dependsOn };
+}
+
+/** `options` with `resources` added to its `dependsOn` (the program passes arrays of resources). */
+export function dependingOn(options: pulumi.CustomResourceOptions, resources: pulumi.Resource[]): pulumi.CustomResourceOptions {
+    const existing = options.dependsOn;
+    const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing as pulumi.Input<pulumi.Resource>];
+    return { ...options, dependsOn: [...list, ...resources] };
 }
 
 function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.ResourceRequirements {
