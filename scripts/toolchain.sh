@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Builds the end-to-end toolchain from Go modules (the only way here: no binary downloads, no Docker)
+# into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
+# warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
+#
+#   scripts/toolchain.sh [pulumi|k8s-provider|etcd|kube ...]   (default: all, one after another)
+#
+# Prints the cache's bin directory on the last line. Environment:
+#   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${STATEFUL_K8S_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain}
+BIN=$CACHE/bin
+STAMPS=$CACHE/stamps
+mkdir -p "$BIN" "$STAMPS"
+
+PULUMI_VERSION=3.274.1
+PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
+PROVIDER_VERSION=4.25.0 # the commit the module proxy serves (v4.0.0-20260115033456-f47bc2d6f199)
+ETCD_VERSION=3.6.16
+KUBE_VERSION=1.34.4
+
+export CGO_ENABLED=0
+command -v go >/dev/null || {
+    echo "toolchain: go is not installed (needs Go >= 1.26)" >&2
+    exit 1
+}
+
+# The key of a build: what is built and from which wrapper module.
+key_of() { # <name> <version> <wrapper dir>
+    printf '%s %s %s' "$1" "$2" "$(cat "$3"/go.mod "$3"/go.sum "$3"/*.go 2>/dev/null | sha256sum | cut -c1-16)"
+}
+
+# Runs a build unless the cache holds the same key and every listed binary.
+cached_build() { # <stamp name> <key> <binaries...> -- <command...>
+    local name=$1 key=$2
+    shift 2
+    local binaries=()
+    while [ "$1" != "--" ]; do
+        binaries+=("$1")
+        shift
+    done
+    shift
+    local fresh=1
+    [ "$(cat "$STAMPS/$name" 2>/dev/null)" = "$key" ] || fresh=0
+    for b in "${binaries[@]}"; do [ -x "$BIN/$b" ] || fresh=0; done
+    if [ $fresh = 1 ]; then
+        echo "toolchain: $name cached ($key)" >&2
+        return
+    fi
+    echo "toolchain: building $name ($key)" >&2
+    local start=$SECONDS
+    "$@"
+    echo "$key" >"$STAMPS/$name"
+    echo "toolchain: built $name in $((SECONDS - start)) s" >&2
+}
+
+build_pulumi() {
+    local dir=$ROOT/tools/pulumi
+    cached_build pulumi "$(key_of pulumi "$PULUMI_VERSION" "$dir")" pulumi -- \
+        go build -C "$dir" -trimpath -tags osusergo,grpcnotrace \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+        -o "$BIN/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+build_k8s_provider() {
+    local dir=$ROOT/tools/k8s-provider
+    build() {
+        # Upstream's main embeds generated copies of these two files, which the module does not ship.
+        go mod download -C "$dir" "$PROVIDER_MODULE"
+        local src
+        src=$(go list -C "$dir" -m -f '{{.Dir}}' "$PROVIDER_MODULE")/cmd/pulumi-resource-kubernetes
+        node -e '
+            const fs = require("fs");
+            const schema = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+            schema.version = process.argv[3];
+            fs.writeFileSync(process.argv[2] + "/schema-embed.json", JSON.stringify(schema));
+            fs.copyFileSync(process.argv[4], process.argv[2] + "/terraform-mapping-embed.json");
+        ' "$src/schema.json" "$dir" "$PROVIDER_VERSION" "$src/terraform-mapping.json"
+        go build -C "$dir" -trimpath \
+            -ldflags "-s -w -X $PROVIDER_MODULE/pkg/version.Version=$PROVIDER_VERSION" \
+            -o "$BIN/pulumi-resource-kubernetes" .
+    }
+    cached_build k8s-provider "$(key_of k8s-provider "$PROVIDER_VERSION" "$dir")" pulumi-resource-kubernetes -- build
+}
+
+build_etcd() {
+    local dir=$ROOT/tools/etcd
+    cached_build etcd "$(key_of etcd "$ETCD_VERSION" "$dir")" etcd -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_kube() {
+    local dir=$ROOT/tools/kube
+    local minor=${KUBE_VERSION#*.}
+    minor=${minor%%.*}
+    # Without the version ldflags the server reports v0.0.0 and the Pulumi provider misjudges it as pre-1.24.
+    local v=k8s.io/component-base/version
+    local ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+    build() {
+        for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+            go build -C "$dir" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
+        done
+    }
+    cached_build kube "$(key_of kube "$KUBE_VERSION" "$dir")" kube-apiserver kube-controller-manager kube-scheduler -- build
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi k8s-provider etcd kube)
+for t in "${targets[@]}"; do
+    case "$t" in
+        pulumi) build_pulumi ;;
+        k8s-provider) build_k8s_provider ;;
+        etcd) build_etcd ;;
+        kube) build_kube ;;
+        *)
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, k8s-provider, etcd, kube" >&2
+            exit 2
+            ;;
+    esac
+done
+echo "$BIN"
