@@ -106,31 +106,11 @@ build_kube() {
     cached_build kube "$(key_of kube "$KUBE_VERSION" "$dir")" kube-apiserver kube-controller-manager kube-scheduler -- build
 }
 
-# The Node.js language host is not served by the module proxy. The CLI then runs a Node.js policy pack
-# through an analyzer plugin named pulumi-analyzer-policy-nodejs (its fallback when no language plugin
-# exists), started in the pack's directory with the engine address and "."; this shim hands those to
-# the SDK's own policy-pack runner.
-write_policy_shim() {
-    cat >"$BIN/pulumi-analyzer-policy-nodejs" <<'SHIM'
-#!/bin/sh
-# Runs a Node.js policy pack with the @pulumi/pulumi that the pack's directory resolves.
-run=$(node -e "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))") || {
-    echo "pulumi-analyzer-policy-nodejs: @pulumi/pulumi is not installed for the policy pack in $(pwd) (run npm ci)" >&2
-    exit 1
-}
-exec node "$run" "$@"
-SHIM
-    chmod +x "$BIN/pulumi-analyzer-policy-nodejs"
-}
-
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(pulumi k8s-provider etcd kube)
 for t in "${targets[@]}"; do
     case "$t" in
-        pulumi)
-            build_pulumi
-            write_policy_shim
-            ;;
+        pulumi) build_pulumi ;;
         k8s-provider) build_k8s_provider ;;
         etcd) build_etcd ;;
         kube) build_kube ;;
