@@ -3,7 +3,7 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|k8s-provider|etcd|kube ...]   (default: all, one after another)
+#   scripts/toolchain.sh [pulumi|k8s-provider|etcd|kube|kwok ...]   (default: all, one after another)
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
@@ -20,6 +20,7 @@ PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 PROVIDER_VERSION=4.25.0 # the commit the module proxy serves (v4.0.0-20260115033456-f47bc2d6f199)
 ETCD_VERSION=3.6.16
 KUBE_VERSION=1.34.4
+KWOK_VERSION=0.8.0
 
 export CGO_ENABLED=0
 command -v go >/dev/null || {
@@ -99,23 +100,37 @@ build_kube() {
     local v=k8s.io/component-base/version
     local ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
     build() {
-        for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+        for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
             go build -C "$dir" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
         done
     }
-    cached_build kube "$(key_of kube "$KUBE_VERSION" "$dir")" kube-apiserver kube-controller-manager kube-scheduler -- build
+    cached_build kube "$(key_of kube "$KUBE_VERSION" "$dir")" kube-apiserver kube-controller-manager kube-scheduler kubectl -- build
+}
+
+build_kwok() {
+    local dir=$ROOT/tools/kwok
+    cached_build kwok "$(key_of kwok "$KWOK_VERSION" "$dir")" kwok -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w" -o "$BIN/kwok" sigs.k8s.io/kwok/cmd/kwok
+    # kwok's stock "fast" stages (nodes become Ready; scheduled pods Running and Ready; deleted pods go),
+    # taken from its module as kwokctl's default configuration does.
+    local src
+    src=$(go list -C "$dir" -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+    mkdir -p "$CACHE/kwok-stages"
+    cp "$src"/node/fast/node-initialize.yaml "$src"/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+        "$src"/pod/fast/pod-ready.yaml "$src"/pod/fast/pod-complete.yaml "$src"/pod/fast/pod-delete.yaml "$CACHE/kwok-stages/"
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi k8s-provider etcd kube)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi k8s-provider etcd kube kwok)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
         k8s-provider) build_k8s_provider ;;
         etcd) build_etcd ;;
         kube) build_kube ;;
+        kwok) build_kwok ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, k8s-provider, etcd, kube" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, k8s-provider, etcd, kube, kwok" >&2
             exit 2
             ;;
     esac

@@ -40,12 +40,17 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         if (!settings.createNamespaces) return {};
         let ns = namespaces.get(name);
         if (ns === undefined) {
-            ns = new k8s.core.v1.Namespace(`ns-${name}`, {
-                metadata: {
-                    name,
-                    labels: { "app.kubernetes.io/part-of": "stateful-k8s", "stateful-k8s.io/environment": settings.environment },
+            // Retained on destroy: deleting a namespace deletes every claim in it, and claims outlive the stack.
+            ns = new k8s.core.v1.Namespace(
+                `ns-${name}`,
+                {
+                    metadata: {
+                        name,
+                        labels: { "app.kubernetes.io/part-of": "stateful-k8s", "stateful-k8s.io/environment": settings.environment },
+                    },
                 },
-            });
+                { retainOnDelete: true },
+            );
             namespaces.set(name, ns);
         }
         return { dependsOn: [ns] };

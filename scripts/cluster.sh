@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# A local Kubernetes control plane on loopback, from the binaries scripts/toolchain.sh builds: etcd,
+# kube-apiserver (TLS, RBAC, a service-account issuer), kube-controller-manager, kube-scheduler and kwok
+# (one fake node that runs every scheduled pod as Running and Ready; no container runs).
+#
+#   scripts/cluster.sh up     start (idempotent), write the kubeconfig, install the CRDs from ../shared/crds
+#   scripts/cluster.sh down   stop every process it started and delete its state
+#   scripts/cluster.sh env    print `export KUBECONFIG=...`
+#
+# Environment: STATEFUL_K8S_CLUSTER (state dir, default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/cluster),
+# STATEFUL_K8S_API_PORT (default 16443), STATEFUL_K8S_ETCD_PORT (default 12379), STATEFUL_K8S_SHARED (../shared).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STATE=${STATEFUL_K8S_CLUSTER:-${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/cluster}
+API_PORT=${STATEFUL_K8S_API_PORT:-16443}
+ETCD_PORT=${STATEFUL_K8S_ETCD_PORT:-12379}
+ETCD_PEER_PORT=$((ETCD_PORT + 1))
+KCM_PORT=$((API_PORT + 1))
+SCHED_PORT=$((API_PORT + 2))
+KWOK_PORT=$((API_PORT + 3))
+SHARED=${STATEFUL_K8S_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
+PKI=$STATE/pki
+KUBECONFIG_FILE=$STATE/kubeconfig
+PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+say() { echo "cluster: $*" >&2; }
+die() {
+    say "$*"
+    exit 1
+}
+
+bin_dir() {
+    local bin=${STATEFUL_K8S_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain}/bin
+    for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
+        [ -x "$bin/$b" ] || die "missing $bin/$b: run scripts/toolchain.sh first"
+    done
+    echo "$bin"
+}
+
+running() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start() { # <name> <args...>: runs bin/<name> in the background, logging to $STATE/<name>.log
+    local name=$1
+    shift
+    if running "$name"; then
+        say "$name already running (pid $(cat "$STATE/$name.pid"))"
+        return
+    fi
+    "$BIN/$name" "$@" >"$STATE/$name.log" 2>&1 &
+    echo $! >"$STATE/$name.pid"
+    say "started $name (pid $!, log $STATE/$name.log)"
+}
+
+wait_for() { # <what> <seconds> <command...>
+    local what=$1 seconds=$2
+    shift 2
+    for _ in $(seq 1 "$((seconds * 2))"); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.5
+    done
+    die "$what did not become ready in $seconds s (logs in $STATE)"
+}
+
+pki() {
+    [ -f "$PKI/admin.crt" ] && return
+    mkdir -p "$PKI"
+    local o="openssl"
+    $o req -x509 -newkey rsa:2048 -nodes -keyout "$PKI/ca.key" -out "$PKI/ca.crt" -days 3650 -subj "/CN=stateful-k8s-local-ca" 2>/dev/null
+    $o req -newkey rsa:2048 -nodes -keyout "$PKI/apiserver.key" -out "$PKI/apiserver.csr" -subj "/CN=kube-apiserver" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n' >"$PKI/apiserver.ext"
+    $o x509 -req -in "$PKI/apiserver.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -out "$PKI/apiserver.crt" -days 3650 -extfile "$PKI/apiserver.ext" 2>/dev/null
+    $o req -newkey rsa:2048 -nodes -keyout "$PKI/admin.key" -out "$PKI/admin.csr" -subj "/O=system:masters/CN=admin" 2>/dev/null
+    $o x509 -req -in "$PKI/admin.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -out "$PKI/admin.crt" -days 3650 2>/dev/null
+    $o genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+}
+
+kubeconfig() {
+    cat >"$KUBECONFIG_FILE" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+  - name: local
+    cluster:
+      server: https://127.0.0.1:$API_PORT
+      certificate-authority: $PKI/ca.crt
+users:
+  - name: admin
+    user:
+      client-certificate: $PKI/admin.crt
+      client-key: $PKI/admin.key
+contexts:
+  - name: local
+    context: { cluster: local, user: admin }
+current-context: local
+EOF
+}
+
+up() {
+    BIN=$(bin_dir)
+    mkdir -p "$STATE"
+    for p in "$API_PORT" "$ETCD_PORT" "$ETCD_PEER_PORT"; do
+        if ! port_free "$p" && ! running kube-apiserver && ! running etcd; then
+            die "port $p on 127.0.0.1 is busy; set STATEFUL_K8S_API_PORT / STATEFUL_K8S_ETCD_PORT"
+        fi
+    done
+    pki
+    kubeconfig
+    start etcd --name=local --data-dir="$STATE/etcd" \
+        --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
+        --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-cluster="local=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync=true --log-level=warn
+    wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+    start kube-apiserver --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+        --bind-address=127.0.0.1 --secure-port="$API_PORT" --advertise-address=127.0.0.1 --endpoint-reconciler-type=none \
+        --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
+        --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+        --service-account-key-file="$PKI/sa.key" --service-account-signing-key-file="$PKI/sa.key" \
+        --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true --enable-priority-and-fairness=false
+    wait_for kube-apiserver 90 "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz
+    start kube-controller-manager --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
+        --authorization-kubeconfig="$KUBECONFIG_FILE" --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
+        --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" --use-service-account-credentials=false \
+        --leader-elect=false
+    start kube-scheduler --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
+        --authorization-kubeconfig="$KUBECONFIG_FILE" --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false
+    local stages=()
+    for f in "$BIN"/../kwok-stages/*.yaml; do stages+=("--config=$f"); done
+    [ ${#stages[@]} -gt 0 ] || die "kwok's stages are missing: run scripts/toolchain.sh kwok"
+    start kwok "${stages[@]}" --kubeconfig="$KUBECONFIG_FILE" --manage-all-nodes=false \
+        --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --node-lease-duration-seconds=40 \
+        --server-address="127.0.0.1:$KWOK_PORT"
+    "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-0
+  annotations: { kwok.x-k8s.io/node: fake }
+  labels: { kubernetes.io/hostname: kwok-node-0, type: kwok }
+status:
+  allocatable: { cpu: "64", memory: 256Gi, pods: "500" }
+  capacity: { cpu: "64", memory: 256Gi, pods: "500" }
+EOF
+    # Storage: no kubelet writes data here, but claims must bind for pods to schedule. A StorageClass
+    # "standard" (the class our stacks name) without a provisioner, and pre-created volumes that the
+    # persistent-volume controller binds to claims.
+    {
+        printf 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: standard }\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\nreclaimPolicy: Retain\n'
+        for i in $(seq -w 0 63); do
+            printf -- '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: { name: local-pv-%s }\nspec:\n  capacity: { storage: 1Ti }\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: standard\n  hostPath: { path: /tmp/stateful-k8s-pv/%s }\n' "$i" "$i"
+        done
+    } | "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side -f - >/dev/null
+    [ -d "$SHARED/crds" ] || die "CRDs not found at $SHARED/crds: set STATEFUL_K8S_SHARED"
+    for dir in strimzi tidb-operator-v2 prometheus-operator keda; do
+        "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side --force-conflicts -f "$SHARED/crds/$dir" >/dev/null
+    done
+    "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" wait --for=condition=Established crd --all --timeout=60s >/dev/null
+    wait_for "the fake node" 60 sh -c "'$BIN/kubectl' --kubeconfig '$KUBECONFIG_FILE' get node kwok-node-0 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -q True"
+    say "up: KUBECONFIG=$KUBECONFIG_FILE ($("$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" version -o json | grep -m1 gitVersion | tr -d ' ,'))"
+    echo "$KUBECONFIG_FILE"
+}
+
+down() {
+    local stopped=0
+    for ((i = ${#PROCS[@]} - 1; i >= 0; i--)); do
+        local name=${PROCS[$i]}
+        if running "$name"; then
+            local pid
+            pid=$(cat "$STATE/$name.pid")
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+            kill -9 "$pid" 2>/dev/null || true
+            stopped=$((stopped + 1))
+        fi
+        rm -f "$STATE/$name.pid"
+    done
+    rm -rf "$STATE"
+    say "down: stopped $stopped processes, removed $STATE"
+}
+
+case "${1:-}" in
+    up) up ;;
+    down) down ;;
+    env) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
+    *)
+        echo "usage: scripts/cluster.sh up|down|env" >&2
+        exit 2
+        ;;
+esac
