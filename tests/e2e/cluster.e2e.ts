@@ -10,7 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { deployStack } from "../../stacks/program";
-import { inlineStack, pulumiEnv, PulumiEnv, REPO } from "./toolchain";
+import { inlineStack, pulumiEnv, PulumiEnv, REPO } from "../../scripts/pulumi-local";
 
 const SECRETS = {
     nacosAuthToken: Buffer.from("e2e-token-e2e-token-e2e-token-e2e-token").toString("base64"),

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as assert from "assert";
 import * as path from "path";
 import { deployStack } from "../../stacks/program";
-import { inlineStack, pulumiEnv, PulumiEnv, REPO } from "./toolchain";
+import { inlineStack, pulumiEnv, PulumiEnv, REPO } from "../../scripts/pulumi-local";
 
 const SECRETS = {
     nacosAuthToken: Buffer.from("e2e-token-e2e-token-e2e-token-e2e-token").toString("base64"),

@@ -1,5 +1,5 @@
 /**
- * The real Pulumi toolchain for end-to-end tests: builds it (scripts/toolchain.sh, cached outside the
+ * The real Pulumi toolchain for end-to-end tests and `npm run local`: builds it (scripts/toolchain.sh, cached outside the
  * checkout), gives each run its own PULUMI_HOME and file backend, and registers the Kubernetes provider
  * under the version the npm SDK asks for.
  */
@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 
 /** The repository root. */
-export const REPO = path.resolve(__dirname, "..", "..");
+export const REPO = path.resolve(__dirname, "..");
 
 /** A Pulumi environment of its own: CLI, plugin home, file backend, empty passphrase, no update checks. */
 export interface PulumiEnv {
@@ -22,8 +22,11 @@ export interface PulumiEnv {
     dir: string;
 }
 
-/** Builds (or finds in the cache) the CLI and provider, and prepares an isolated environment. */
-export async function pulumiEnv(): Promise<PulumiEnv> {
+/**
+ * Builds (or finds in the cache) the CLI and provider, and prepares an isolated environment.
+ * @param options `state`: a persistent file-backend folder (default: a fresh temporary one); `kubeconfig` to target.
+ */
+export async function pulumiEnv(options: { state?: string; kubeconfig?: string } = {}): Promise<PulumiEnv> {
     const out = execFileSync("bash", [path.join(REPO, "scripts", "toolchain.sh"), "pulumi", "k8s-provider"], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
@@ -32,13 +35,14 @@ export async function pulumiEnv(): Promise<PulumiEnv> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-e2e-"));
     const envVars: Record<string, string> = {
         PULUMI_HOME: path.join(dir, "home"),
-        PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+        PULUMI_BACKEND_URL: `file://${options.state ?? path.join(dir, "state")}`,
         PULUMI_CONFIG_PASSPHRASE: "",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     };
-    fs.mkdirSync(path.join(dir, "state"), { recursive: true });
+    fs.mkdirSync(options.state ?? path.join(dir, "state"), { recursive: true });
+    if (options.kubeconfig !== undefined) envVars.KUBECONFIG = options.kubeconfig;
     // Registered under the exact version @pulumi/kubernetes requests (the engine selects cached plugins by exact version).
     const sdkVersion = JSON.parse(
         fs.readFileSync(path.join(REPO, "node_modules", "@pulumi", "kubernetes", "package.json"), "utf8"),
