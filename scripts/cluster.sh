@@ -19,7 +19,19 @@ ETCD_PEER_PORT=$((ETCD_PORT + 1))
 KCM_PORT=$((API_PORT + 1))
 SCHED_PORT=$((API_PORT + 2))
 KWOK_PORT=$((API_PORT + 3))
-SHARED=${STATEFUL_K8S_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
+# The upstream CRDs: $STATEFUL_K8S_SHARED/crds, or the first shared/crds beside the checkout or a parent.
+find_shared() {
+    local dir=$ROOT
+    while [ "$dir" != "/" ]; do
+        [ -d "$(dirname "$dir")/shared/crds" ] && {
+            echo "$(dirname "$dir")/shared"
+            return
+        }
+        dir=$(dirname "$dir")
+    done
+    echo "$ROOT/../shared"
+}
+SHARED=${STATEFUL_K8S_SHARED:-$(find_shared)}
 PKI=$STATE/pki
 KUBECONFIG_FILE=$STATE/kubeconfig
 PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
