@@ -4,6 +4,9 @@
  * Layer 1 {@link Eureka}: StatefulSet + headless Service, peer list derived from `replicas`.
  * Layer 2 {@link Nacos}: + automatic peer discovery (`cluster.conf`) + PVCs.
  * Layer 3 {@link RabbitMQ}: + Kubernetes peer-discovery and Prometheus plugins, RBAC, PVCs.
+ * Layer 4 {@link Redis}: master/replicas + sentinels + exporter sidecar + PVCs, the work an operator would do.
+ * Layer 5 {@link Kafka}: Strimzi custom resources (KRaft, node pools), metrics, automatic rebalancing.
+ * Layer 6 {@link TiDB}: tidb-operator v2 custom resources, monitoring, autoscaling of the SQL layer.
  */
 export { Eureka, EurekaArgs, EUREKA_DEFAULTS, eurekaPeerUrls, validateEurekaArgs } from "./eureka";
 export { Nacos, NacosArgs, NacosMysqlArgs, NACOS_DEFAULTS, NACOS_PORTS, nacosClusterMembers, validateNacosArgs } from "./nacos";
@@ -17,5 +20,25 @@ export {
     renderRabbitmqConf,
     validateRabbitMQArgs,
 } from "./rabbitmq";
-export { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+export { Redis, RedisArgs, REDIS_DEFAULTS, REDIS_PORTS, REDIS_PERSISTENCE, defaultQuorum, validateRedisArgs } from "./redis";
+export {
+    Kafka,
+    KafkaArgs,
+    KafkaStorageArgs,
+    KAFKA_DEFAULTS,
+    KAFKA_PORTS,
+    STRIMZI_CHART,
+    kafkaReplication,
+    validateKafkaArgs,
+} from "./kafka";
+export { TiDB, TiDBArgs, TiDBStorageArgs, TIDB_DEFAULTS, TIDB_METRICS_PORTS, TIDB_OPERATOR_CHART, validateTiDBArgs } from "./tidb";
+export {
+    AutoscalingArgs,
+    MonitoringArgs,
+    OperatorInstallArgs,
+    OperatorMonitoringArgs,
+    ResourcesArgs,
+    SchedulingArgs,
+    StorageArgs,
+} from "./lib/types";
 export { ArgProblem, ArgsError } from "./lib/validation";

@@ -260,8 +260,6 @@ export class Kafka extends pulumi.ComponentResource {
     public readonly tlsBootstrapServers: pulumi.Output<string>;
     /** Replication factor new topics get. */
     public readonly replicationFactor: pulumi.Output<number>;
-    /** The `Kafka` custom resource. */
-    public readonly kafka: k8s.apiextensions.CustomResource;
 
     /**
      * @param name Component name; also the Strimzi cluster name.
@@ -449,7 +447,6 @@ export class Kafka extends pulumi.ComponentResource {
             );
         }
 
-        this.kafka = kafka;
         this.clusterName = kafka.metadata.name;
         this.brokerPoolName = brokerPool.metadata.name;
         this.controllerPoolName = controllerPool.metadata.name;
@@ -463,7 +460,6 @@ export class Kafka extends pulumi.ComponentResource {
             bootstrapServers: this.bootstrapServers,
             tlsBootstrapServers: this.tlsBootstrapServers,
             replicationFactor: this.replicationFactor,
-            kafka: this.kafka,
         });
     }
 }

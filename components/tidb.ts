@@ -178,10 +178,12 @@ function groupResources(r: ResourcesArgs): { cpu?: string; memory?: string } {
 export class TiDB extends pulumi.ComponentResource {
     /** Name of the `Cluster` resource. */
     public readonly clusterName: pulumi.Output<string>;
-    /** Names of the PD, TiKV and TiDB groups. */
-    public readonly groupNames: pulumi.Output<{ pd: string; tikv: string; tidb: string }>;
-    /** The TiDBGroup (the autoscaled one). */
-    public readonly tidbGroup: k8s.apiextensions.CustomResource;
+    /** Name of the PDGroup. */
+    public readonly pdGroupName: pulumi.Output<string>;
+    /** Name of the TiKVGroup. */
+    public readonly tikvGroupName: pulumi.Output<string>;
+    /** Name of the TiDBGroup (the SQL layer, the autoscaled one). */
+    public readonly tidbGroupName: pulumi.Output<string>;
 
     /**
      * @param name Component name; also the `Cluster` name and the prefix of the groups.
@@ -324,13 +326,15 @@ export class TiDB extends pulumi.ComponentResource {
             }
         }
 
-        this.tidbGroup = tidb;
         this.clusterName = cluster.metadata.name;
-        this.groupNames = pulumi.output({ pd: `${name}-pd`, tikv: `${name}-tikv`, tidb: `${name}-tidb` });
+        this.pdGroupName = pd.metadata.name;
+        this.tikvGroupName = tikv.metadata.name;
+        this.tidbGroupName = tidb.metadata.name;
         this.registerOutputs({
             clusterName: this.clusterName,
-            groupNames: this.groupNames,
-            tidbGroup: this.tidbGroup,
+            pdGroupName: this.pdGroupName,
+            tikvGroupName: this.tikvGroupName,
+            tidbGroupName: this.tidbGroupName,
         });
     }
 }

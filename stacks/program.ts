@@ -150,7 +150,12 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
     if (settings.tidb !== undefined) {
         const args = settings.tidb;
         const tidb = new TiDB("tidb", args, componentOptions(args.namespace ?? settings.namespace));
-        outputs.tidb = { cluster: tidb.clusterName, groups: tidb.groupNames };
+        outputs.tidb = {
+            cluster: tidb.clusterName,
+            pdGroup: tidb.pdGroupName,
+            tikvGroup: tidb.tikvGroupName,
+            tidbGroup: tidb.tidbGroupName,
+        };
         replicas.tidb = args.replicas ?? TIDB_DEFAULTS.replicas;
     }
     outputs.replicas = replicas;
