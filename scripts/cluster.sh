@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane on loopback, from the binaries scripts/toolchain.sh builds: etcd,
 # kube-apiserver (TLS, RBAC, a service-account issuer), kube-controller-manager, kube-scheduler and kwok
-# (one fake node that runs every scheduled pod as Running and Ready; no container runs).
+# (fake nodes that run every scheduled pod as Running and Ready; no container runs).
 #
 #   scripts/cluster.sh up     start (idempotent), write the kubeconfig, install the CRDs from ../shared/crds
 #   scripts/cluster.sh down   stop every process it started and delete its state
 #   scripts/cluster.sh env    print `export KUBECONFIG=...`
 #
 # Environment: STATEFUL_K8S_CLUSTER (state dir, default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/cluster),
-# STATEFUL_K8S_API_PORT (default 16443), STATEFUL_K8S_ETCD_PORT (default 12379), STATEFUL_K8S_SHARED (../shared).
+# STATEFUL_K8S_API_PORT (default 16443), STATEFUL_K8S_ETCD_PORT (default 12379), STATEFUL_K8S_SHARED (../shared),
+# STATEFUL_K8S_NODES (fake nodes, default 10).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ ETCD_PEER_PORT=$((ETCD_PORT + 1))
 KCM_PORT=$((API_PORT + 1))
 SCHED_PORT=$((API_PORT + 2))
 KWOK_PORT=$((API_PORT + 3))
+NODES=${STATEFUL_K8S_NODES:-10}
 # The upstream CRDs: $STATEFUL_K8S_SHARED/crds, or the first shared/crds beside the checkout or a parent.
 find_shared() {
     local dir=$ROOT
@@ -144,17 +146,10 @@ up() {
     start kwok "${stages[@]}" --kubeconfig="$KUBECONFIG_FILE" --manage-all-nodes=false \
         --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --node-lease-duration-seconds=40 \
         --server-address="127.0.0.1:$KWOK_PORT"
-    "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side -f - >/dev/null <<EOF
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-node-0
-  annotations: { kwok.x-k8s.io/node: fake }
-  labels: { kubernetes.io/hostname: kwok-node-0, type: kwok }
-status:
-  allocatable: { cpu: "64", memory: 256Gi, pods: "500" }
-  capacity: { cpu: "64", memory: 256Gi, pods: "500" }
-EOF
+    # Fake nodes (several, so that required pod anti-affinity can place every member on its own node).
+    for i in $(seq 0 $((NODES - 1))); do
+        printf -- '---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kwok-node-%s\n  annotations: { kwok.x-k8s.io/node: fake }\n  labels: { kubernetes.io/hostname: kwok-node-%s, type: kwok }\nstatus:\n  allocatable: { cpu: "64", memory: 256Gi, pods: "500" }\n  capacity: { cpu: "64", memory: 256Gi, pods: "500" }\n' "$i" "$i"
+    done | "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side -f - >/dev/null
     # Storage: no kubelet writes data here, but claims must bind for pods to schedule. A StorageClass
     # "standard" (the class our stacks name) without a provisioner, and pre-created volumes that the
     # persistent-volume controller binds to claims.
@@ -169,7 +164,7 @@ EOF
         "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side --force-conflicts -f "$SHARED/crds/$dir" >/dev/null
     done
     "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" wait --for=condition=Established crd --all --timeout=60s >/dev/null
-    wait_for "the fake node" 60 sh -c "'$BIN/kubectl' --kubeconfig '$KUBECONFIG_FILE' get node kwok-node-0 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -q True"
+    wait_for "the fake nodes" 60 sh -c "'$BIN/kubectl' --kubeconfig '$KUBECONFIG_FILE' get node kwok-node-0 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -q True"
     say "up: KUBECONFIG=$KUBECONFIG_FILE ($("$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" version -o json | grep -m1 gitVersion | tr -d ' ,'))"
     echo "$KUBECONFIG_FILE"
 }
