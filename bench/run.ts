@@ -98,10 +98,10 @@ const kubectlOf =
         });
 
 /** Waits until `check` holds; returns the seconds it took. */
-async function until(check: () => boolean, limitS = 300): Promise<number> {
+async function until(what: string, check: () => boolean, limitS = 300): Promise<number> {
     const t = Date.now();
     while (!check()) {
-        if (Date.now() - t > limitS * 1000) throw new Error("timed out");
+        if (Date.now() - t > limitS * 1000) throw new Error(`timed out after ${limitS} s waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 100));
     }
     return secs(Date.now() - t);
@@ -170,11 +170,11 @@ async function engine(): Promise<void> {
     const baselineScale: number[] = [];
     const baselinePods: number[] = [];
     for (const n of SCALED.eureka.steps) {
-        fs.writeFileSync(sts, fs.readFileSync(sts, "utf8").replace(/^ {4}replicas: [0-9]+$/m, `    replicas: ${n}`));
+        fs.writeFileSync(sts, fs.readFileSync(sts, "utf8").replace(/^ {2}replicas: [0-9]+$/m, `  replicas: ${n}`));
         t = Date.now();
         kubectl("apply", "--server-side", "-f", sts);
         baselineScale.push(secs(Date.now() - t));
-        baselinePods.push(secs(Date.now() - t) + (await until(() => podsOf("eureka-") === n)));
+        baselinePods.push(secs(Date.now() - t) + (await until(`${n} eureka pods (baseline)`, () => podsOf("eureka-") === n)));
     }
     cluster("down");
 
@@ -202,7 +202,10 @@ async function engine(): Promise<void> {
             const ready =
                 spec.pods === undefined
                     ? undefined
-                    : await until(() => podsOf(spec.pods as string) === n && (spec.claims === undefined || claimsOf(spec.claims) === n));
+                    : await until(
+                          `${n} ${system} pods and claims`,
+                          () => podsOf(spec.pods as string) === n && (spec.claims === undefined || claimsOf(spec.claims) === n),
+                      );
             samples.push({ up: up.s, ready: ready === undefined ? undefined : up.s + ready, changes: up.changes });
         }
         scale[system] = samples;
