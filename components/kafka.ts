@@ -18,7 +18,7 @@ import {
     checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, dependingOn, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 
 /** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
 export interface KafkaStorageArgs {
@@ -276,7 +276,7 @@ export class Kafka extends pulumi.ComponentResource {
         const { replicationFactor, minInSync } = kafkaReplication(args.autoscaling?.minReplicas ?? brokers, args.replicationFactor);
         const monitoring = resolveOperatorMonitoring(args.monitoring);
         const cluster = { "strimzi.io/cluster": name };
-        const labels = { "app.kubernetes.io/part-of": "stateful-k8s", "app.kubernetes.io/managed-by": "pulumi", ...cluster };
+        const labels = { ...PACKAGE_LABELS, ...cluster };
         let child = childOptions(this, opts);
 
         if (args.installOperator ?? d.installOperator) {

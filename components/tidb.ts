@@ -19,7 +19,7 @@ import {
     checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, dependingOn, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 
 /** The data volume of each PD or TiKV instance. */
 export interface TiDBStorageArgs {
@@ -198,11 +198,7 @@ export class TiDB extends pulumi.ComponentResource {
         const namespace = args.namespace ?? d.namespace;
         const version = args.version ?? d.version;
         const monitoring = resolveOperatorMonitoring(args.monitoring);
-        const labels = {
-            "app.kubernetes.io/part-of": "stateful-k8s",
-            "app.kubernetes.io/managed-by": "pulumi",
-            "pingcap.com/cluster": name,
-        };
+        const labels = { ...PACKAGE_LABELS, "pingcap.com/cluster": name };
         let child = childOptions(this, opts);
 
         if (args.installOperator ?? d.installOperator) {

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { OperatorInstallArgs, OperatorMonitoringArgs } from "./types";
-import { ArgProblem, checkBoolean, checkDnsLabel, checkStringMap } from "./validation";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkDuration, checkStringMap } from "./validation";
 
 /** Defaults of {@link OperatorMonitoringArgs}. */
 export const OPERATOR_MONITORING_DEFAULTS: Required<OperatorMonitoringArgs> = { podMonitor: false, podMonitorLabels: {}, interval: "30s" };
@@ -23,13 +23,7 @@ export function resolveOperatorMonitoring(args: OperatorMonitoringArgs | undefin
 export function validateOperatorArgs(problems: ArgProblem[], args: { monitoring?: OperatorMonitoringArgs } & OperatorInstallArgs): void {
     checkBoolean(problems, "monitoring.podMonitor", args.monitoring?.podMonitor);
     checkStringMap(problems, "monitoring.podMonitorLabels", args.monitoring?.podMonitorLabels);
-    if (args.monitoring?.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(args.monitoring.interval))) {
-        problems.push({
-            path: "monitoring.interval",
-            value: args.monitoring.interval,
-            allowed: 'a Prometheus duration such as "30s" or "1m"',
-        });
-    }
+    checkDuration(problems, "monitoring.interval", args.monitoring?.interval);
     checkBoolean(problems, "installOperator", args.installOperator);
     if (args.operatorNamespace !== undefined) checkDnsLabel(problems, "operatorNamespace", args.operatorNamespace);
     if (args.operatorVersion !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(String(args.operatorVersion))) {

@@ -207,3 +207,10 @@ export function checkSizedStorage(
     if (storage?.size !== undefined) checkStorageSize(problems, `${path}.size`, storage.size);
     if (storage?.storageClassName !== undefined) checkDnsLabel(problems, `${path}.storageClassName`, storage.storageClassName, 253);
 }
+
+/** Checks a Prometheus duration such as `30s` or `1m`, when present. */
+export function checkDuration(problems: ArgProblem[], path: string, value: unknown): void {
+    if (value !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(value))) {
+        problems.push({ path, value, allowed: 'a Prometheus duration such as "30s" or "1m"' });
+    }
+}

@@ -12,6 +12,7 @@ import {
     ArgProblem,
     checkBoolean,
     checkDnsLabel,
+    checkDuration,
     checkImage,
     checkInteger,
     checkOneOf,
@@ -255,13 +256,7 @@ export function validateSharedArgs(
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
-    if (args.monitoring?.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(args.monitoring.interval))) {
-        problems.push({
-            path: "monitoring.interval",
-            value: args.monitoring.interval,
-            allowed: 'a Prometheus duration such as "30s" or "1m"',
-        });
-    }
+    checkDuration(problems, "monitoring.interval", args.monitoring?.interval);
     checkBoolean(problems, "scheduling.requireAntiAffinity", args.scheduling?.requireAntiAffinity);
     const maxUnavailable = args.scheduling?.maxUnavailable;
     if (maxUnavailable !== undefined && checkInteger(problems, "scheduling.maxUnavailable", maxUnavailable, 1)) {
@@ -276,6 +271,9 @@ export function validateSharedArgs(
         }
     }
 }
+
+/** Labels on every object the package creates: which project it belongs to and what manages it. */
+export const PACKAGE_LABELS = { "app.kubernetes.io/part-of": "stateful-k8s", "app.kubernetes.io/managed-by": "pulumi" } as const;
 
 /** The recommended `app.kubernetes.io/*` labels; the first two are the (immutable) selector. */
 export function recommendedLabels(
@@ -300,8 +298,7 @@ export function recommendedLabels(
             ...selector,
             "app.kubernetes.io/version": tag,
             "app.kubernetes.io/component": component,
-            "app.kubernetes.io/part-of": "stateful-k8s",
-            "app.kubernetes.io/managed-by": "pulumi",
+            ...PACKAGE_LABELS,
         },
     };
 }
