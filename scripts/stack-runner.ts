@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { PROJECT, SECRET_KEYS, SYSTEMS } from "../stacks/config";
 import { deployStack } from "../stacks/program";
 import { MockRun, Registration, mapSecrets } from "./mock-runtime";
 
@@ -35,15 +36,18 @@ export function loadStackConfig(stack: string): Record<string, string> {
     return out;
 }
 
-/** Placeholder values for every secret key, used when rendering without the Pulumi CLI (they are redacted on output). */
-export const PLACEHOLDER_SECRETS: Record<string, string> = {
-    "stateful-k8s:nacosAuthToken": Buffer.from("render-placeholder-token-render-placeholder-token").toString("base64"),
-    "stateful-k8s:nacosIdentityValue": "render-placeholder-identity",
-    "stateful-k8s:nacosMysqlPassword": "render-placeholder-mysql",
-    "stateful-k8s:rabbitmqErlangCookie": "render-placeholder-cookie",
-    "stateful-k8s:rabbitmqDefaultPassword": "render-placeholder-password",
-    "stateful-k8s:redisPassword": "render-placeholder-redis",
-};
+/**
+ * Placeholder values for every secret key of the stack config, used when rendering without the Pulumi
+ * CLI (they are redacted on output). The Nacos token must be the base64 of at least 32 bytes.
+ */
+export const PLACEHOLDER_SECRETS: Record<string, string> = Object.fromEntries(
+    SYSTEMS.flatMap((system) => Object.values(SECRET_KEYS[system])).map((key) => [
+        `${PROJECT}:${key}`,
+        key === SECRET_KEYS.nacos.authToken
+            ? Buffer.from("render-placeholder-token-render-placeholder-token").toString("base64")
+            : `render-placeholder-${key}`,
+    ]),
+);
 
 /** Options of {@link runStack}. */
 export interface RunStackOptions {
