@@ -3,10 +3,11 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|k8s-provider|etcd|kube|kwok ...]   (default: all, one after another)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok ...]   (default: all, in turn)
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
+#   STATEFUL_K8S_SHARED     the read-only shared folder holding vendor/pulumi-language-nodejs (default ../shared)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +22,9 @@ PROVIDER_VERSION=4.25.0 # the commit the module proxy serves (v4.0.0-20260115033
 ETCD_VERSION=3.6.16
 KUBE_VERSION=1.34.4
 KWOK_VERSION=0.8.0
+NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
+YAML_HOST_VERSION=1.25.0
+SHARED=${STATEFUL_K8S_SHARED:-$ROOT/../shared}
 
 export CGO_ENABLED=0
 command -v go >/dev/null || {
@@ -63,6 +67,37 @@ build_pulumi() {
         go build -C "$dir" -trimpath -tags osusergo,grpcnotrace \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
         -o "$BIN/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+# The Node.js language host: runs `pulumi up` of stacks/, policy packs given as folders and the component
+# package. Built from a temporary copy of the vendored upstream source (read-only, outside the
+# repository) with its one-line patch, without which CLI 3.274 cannot start a Node.js plugin folder.
+build_nodejs_host() {
+    local src=$SHARED/vendor/pulumi-language-nodejs
+    [ -f "$src/main.go" ] || {
+        echo "toolchain: no Node.js language host source at $src (set STATEFUL_K8S_SHARED to the shared folder)" >&2
+        exit 1
+    }
+    local key
+    key="nodejs-host $NODEJS_HOST_VERSION $(cat "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.patch | sha256sum | cut -c1-16)"
+    build() {
+        local tmp
+        tmp=$(mktemp -d)
+        cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.patch "$tmp"/
+        (cd "$tmp" && patch -s -p1 <accept-root-flag.patch)
+        go build -C "$tmp" -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$NODEJS_HOST_VERSION" \
+            -o "$BIN/pulumi-language-nodejs" .
+        rm -rf "$tmp"
+    }
+    cached_build nodejs-host "$key" pulumi-language-nodejs -- build
+}
+
+# The YAML language host: runs the Pulumi YAML program that consumes the component package (e2e).
+build_yaml_host() {
+    local dir=$ROOT/tools/pulumi-yaml
+    cached_build yaml-host "$(key_of yaml-host "$YAML_HOST_VERSION" "$dir")" pulumi-language-yaml -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_HOST_VERSION" \
+        -o "$BIN/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
 build_k8s_provider() {
@@ -121,16 +156,18 @@ build_kwok() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi k8s-provider etcd kube kwok)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
+        nodejs-host) build_nodejs_host ;;
+        yaml-host) build_yaml_host ;;
         k8s-provider) build_k8s_provider ;;
         etcd) build_etcd ;;
         kube) build_kube ;;
         kwok) build_kwok ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, k8s-provider, etcd, kube, kwok" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok" >&2
             exit 2
             ;;
     esac
