@@ -1,8 +1,8 @@
 /**
  * Serves this repository as a Pulumi component provider plugin (the SDK's component host: schema
- * inferred from the Args interfaces, components constructed on request). `pulumi package add
- * <repo>/plugin` runs it through the Node.js language host; a CLI without one starts it through the
- * executable launcher: `pulumi package get-schema <repo>/scripts/pulumi-resource-stateful-k8s`.
+ * inferred from the Args interfaces, components constructed on request). The CLI starts it through the
+ * Node.js language host for `pulumi package get-schema <repo>/plugin`, `pulumi package add <repo>/plugin`
+ * and a program naming `<repo>/plugin` under `packages:` (see examples/yaml).
  */
 import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
 import * as path from "path";

@@ -10,7 +10,7 @@ import { KAFKA_DEFAULTS, Kafka } from "../components/kafka";
 import { RABBITMQ_DEFAULTS, RabbitMQ } from "../components/rabbitmq";
 import { REDIS_DEFAULTS, Redis } from "../components/redis";
 import { TIDB_DEFAULTS, TiDB } from "../components/tidb";
-import { PROJECT, SECRET_KEYS, StackSettings, parseStackConfig } from "./config";
+import { PROJECT, SECRET_KEYS, SYSTEMS, StackSettings, parseStackConfig } from "./config";
 
 /**
  * Replica counts the stack deployed last time, read from its own previous outputs (`replicas`)
@@ -31,9 +31,9 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
     const settings: StackSettings = parseStackConfig(pulumi.runtime.allConfig());
     const config = new pulumi.Config(PROJECT);
     const secret = (key: string) => config.requireSecret(key);
-    // Systems whose component checks a change against what is deployed.
-    const checked = [settings.nacos, settings.rabbitmq, settings.redis, settings.kafka];
-    const previous = checked.some((s) => s !== undefined) ? await deployedReplicas() : {};
+    // What the last update deployed: components check changes against it, and the stack warns about edits
+    // that an autoscaler makes void.
+    const previous = SYSTEMS.some((s) => settings[s] !== undefined) ? await deployedReplicas() : {};
 
     const namespaces = new Map<string, k8s.core.v1.Namespace>();
     const namespaceOf = (name: string): pulumi.ComponentResourceOptions => {
@@ -158,6 +158,32 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         };
         replicas.tidb = args.replicas ?? TIDB_DEFAULTS.replicas;
     }
+    warnAboutVoidReplicaEdits(settings, replicas, previous);
     outputs.replicas = replicas;
     return outputs;
+}
+
+/**
+ * The message for a `replicas` edit that cannot take effect because an autoscaler owns the count
+ * (Pulumi sets `replicas` only at creation, then leaves the field to the HPA); undefined when the edit is
+ * effective or there is no edit.
+ */
+export function voidReplicaEdit(system: string, configured: number, deployed: number | undefined): string | undefined {
+    if (deployed === undefined || configured === deployed) return undefined;
+    return (
+        `${system}.replicas: changed from ${deployed} to ${configured}, which has no effect: ` +
+        `${system}.autoscaling is set, so the HorizontalPodAutoscaler owns the replica count. ` +
+        `Scale with ${system}.autoscaling.minReplicas and ${system}.autoscaling.maxReplicas ` +
+        `(pulumi config set --path ${system}.autoscaling.minReplicas <n>).`
+    );
+}
+
+/** Warns, at preview and update, about each autoscaled system whose `replicas` was edited. */
+function warnAboutVoidReplicaEdits(settings: StackSettings, replicas: Record<string, number>, previous: Record<string, number>): void {
+    for (const system of SYSTEMS) {
+        const args = settings[system] as { autoscaling?: unknown } | undefined;
+        if (args?.autoscaling === undefined) continue;
+        const message = voidReplicaEdit(system, replicas[system], previous[system]);
+        if (message !== undefined) pulumi.log.warn(message);
+    }
 }

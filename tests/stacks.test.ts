@@ -127,6 +127,28 @@ describe("stacks", () => {
         assert.strictEqual(ok.run.ofType("pulumi:pulumi:StackReference")[0].inputs.name, "organization/stateful-k8s/prod");
     });
 
+    it("warns when replicas is edited on a system an autoscaler owns, naming the knob that works", async () => {
+        const warnings: string[] = [];
+        const warn = console.warn;
+        console.warn = (msg: string) => warnings.push(msg);
+        try {
+            // staging autoscales TiDB's SQL layer (2 to 4) and deployed it with replicas 2; the edit to 3 is void.
+            await runStack("staging", {
+                previousReplicas: { eureka: 2, nacos: 3, rabbitmq: 3, redis: 3, redisSentinels: 3, tidb: 3 },
+            });
+            await runStack("staging", {
+                previousReplicas: { eureka: 2, nacos: 3, rabbitmq: 3, redis: 3, redisSentinels: 3, tidb: 2 },
+            });
+        } finally {
+            console.warn = warn;
+        }
+        assert.deepStrictEqual(warnings, [
+            "warning: [runtime] tidb.replicas: changed from 3 to 2, which has no effect: tidb.autoscaling is set, so the " +
+                "HorizontalPodAutoscaler owns the replica count. Scale with tidb.autoscaling.minReplicas and " +
+                "tidb.autoscaling.maxReplicas (pulumi config set --path tidb.autoscaling.minReplicas <n>).",
+        ]);
+    });
+
     it("names the config path, the bad value and what is allowed", () => {
         assert.match(
             configError({ "stateful-k8s:eureka": JSON.stringify({ replicas: 0 }) }),

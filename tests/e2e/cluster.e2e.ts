@@ -1,75 +1,46 @@
 /**
- * `pulumi up`, scale, refresh and destroy of the dev stack (all six systems) with the real Pulumi CLI and
- * Kubernetes provider, against the local control plane of scripts/cluster.sh (etcd, kube-apiserver,
- * kube-controller-manager, kube-scheduler, and kwok's fake node that runs scheduled pods as Ready).
- * Assertions go through the Kubernetes API (kubectl).
+ * The dev stack (all six systems) with the Pulumi CLI in the project folder, as a user runs it:
+ * `pulumi up`, `config set --path`, `preview --expect-no-changes`, `refresh`, `destroy`, against the local
+ * control plane of scripts/cluster.sh (real API server, controller-manager and scheduler; kwok's fake
+ * nodes run scheduled pods as Ready). Assertions go through the Kubernetes API.
  */
-import { Stack } from "@pulumi/pulumi/automation";
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { deployStack } from "../../stacks/program";
-import { inlineStack, pulumiEnv, PulumiEnv, REPO } from "../../scripts/pulumi-local";
+import { E2E_SECRETS, Project, clusterDown, clusterUp, initStack, toolchainBin, waitFor } from "./cli";
+import { DEPLOY } from "./commands";
 
-const SECRETS = {
-    nacosAuthToken: Buffer.from("e2e-token-e2e-token-e2e-token-e2e-token").toString("base64"),
-    nacosIdentityValue: "e2e-identity-value",
-    rabbitmqErlangCookie: "e2e-erlang-cookie-value",
-    rabbitmqDefaultPassword: "e2e-rabbitmq-password",
-    redisPassword: "e2e-redis-password",
-};
 const NS = "stateful-dev";
 
-describe("the dev stack on a real API server (real CLI and provider)", function () {
+describe("the dev stack with the Pulumi CLI in the project folder", function () {
     this.timeout(30 * 60 * 1000);
-    let env: PulumiEnv;
-    let stack: Stack;
-    let kubeconfig: string;
-    let bin: string;
+    let project: Project;
 
-    const kubectl = (...args: string[]): string =>
-        execFileSync(path.join(bin, "kubectl"), ["--kubeconfig", kubeconfig, ...args], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-    const get = (kind: string, namespace = NS): any[] => JSON.parse(kubectl("get", kind, "-n", namespace, "-o", "json")).items;
+    const get = (kind: string): any[] => JSON.parse(project.kubectl("get", kind, "-n", NS, "-o", "json")).items;
     const names = (kind: string): string[] =>
         get(kind)
             .map((o) => o.metadata.name as string)
             .sort();
-    const waitFor = async (what: string, check: () => boolean): Promise<void> => {
-        for (let i = 0; i < 120; i++) {
-            if (check()) return;
-            await new Promise((r) => setTimeout(r, 500));
-        }
-        assert.fail(`timed out waiting for ${what}`);
-    };
+    /** The resource changes of the stack's last update, from `pulumi stack history`. */
+    const lastChanges = (): Record<string, number> =>
+        JSON.parse(project.pulumi(["stack", "history", "--json", "--show-secrets=false"]).stdout)[0].resourceChanges;
 
-    before(async () => {
-        kubeconfig = execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), "up"], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-        })
-            .trim()
-            .split("\n")
-            .pop() as string;
-        env = await pulumiEnv();
-        bin = path.dirname(env.command.command);
-        env.envVars.KUBECONFIG = kubeconfig;
-        stack = await inlineStack(env, "dev", () => deployStack(), SECRETS);
+    before(() => {
+        toolchainBin();
+        clusterUp();
+        project = Project.copy();
+        initStack(project, "dev");
     });
 
-    after(() => {
-        execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), "down"], { stdio: "inherit" });
-    });
+    after(() => clusterDown());
 
-    it("creates every object of the six systems, with headless Services, Secrets, RBAC and one claim per replica", async () => {
-        const result = await stack.up();
-        assert.strictEqual(result.summary.result, "succeeded");
+    it("pulumi up (CI's deploy step) creates every object of the six systems, with headless Services, Secrets and one claim per replica", async () => {
+        const up = project.shell(DEPLOY, { env: { STACK: "dev" } });
+        assert.match(up.stdout, /Policies:\n.*stateful-k8s-policies@v0\.1\.0/s);
+        assert.match(up.stdout, /Resources:\n\s+\+ \d+ created/);
         assert.deepStrictEqual(names("statefulsets"), ["eureka", "nacos", "rabbitmq", "redis", "redis-sentinel"]);
         for (const sts of get("statefulsets")) {
-            const svc = JSON.parse(kubectl("get", "service", sts.spec.serviceName, "-n", NS, "-o", "json"));
+            const svc = JSON.parse(project.kubectl("get", "service", sts.spec.serviceName, "-n", NS, "-o", "json"));
             assert.strictEqual(svc.spec.clusterIP, "None", sts.metadata.name);
             assert.strictEqual(svc.spec.publishNotReadyAddresses, true, sts.metadata.name);
         }
@@ -77,41 +48,43 @@ describe("the dev stack on a real API server (real CLI and provider)", function 
             names("secrets").filter((n) => !n.startsWith("default-token")),
             ["nacos-auth", "rabbitmq-credentials", "redis-auth"],
         );
-        assert.deepStrictEqual(names("roles"), ["rabbitmq-peer-discovery"]);
-        assert.deepStrictEqual(names("rolebindings"), ["rabbitmq-server"]);
         await waitFor("one claim per replica", () => names("persistentvolumeclaims").length === 4);
         assert.deepStrictEqual(names("persistentvolumeclaims"), ["data-nacos-0", "data-rabbitmq-0", "data-redis-0", "data-redis-1"]);
         assert.deepStrictEqual(names("kafkanodepools.kafka.strimzi.io"), ["kafka-broker", "kafka-controller"]);
         assert.deepStrictEqual(names("tidbgroups.core.pingcap.com"), ["tidb-tidb"]);
-        const state = fs.readFileSync(path.join(env.dir, "state", ".pulumi", "stacks", "stateful-k8s", "dev.json"), "utf8");
-        for (const value of Object.values(SECRETS)) assert.ok(!state.includes(value), "a secret is in plain text in the state file");
+        // The stack's outputs, as `pulumi stack output` shows them to the user.
+        const outputs = JSON.parse(project.pulumi(["stack", "output", "--json"]).stdout);
+        assert.deepStrictEqual(outputs.eureka.peerUrls, ["http://eureka-0.eureka-headless.stateful-dev.svc.cluster.local:8761/eureka/"]);
+        assert.strictEqual(outputs.replicas.redis, 2);
+        // Neither the state the engine holds nor the stack's config file has a secret in plain text.
+        const stateFile = path.join(new URL(project.env.PULUMI_BACKEND_URL).pathname, ".pulumi", "stacks", "stateful-k8s", "dev.json");
+        const state = fs.readFileSync(stateFile, "utf8");
+        const config = fs.readFileSync(path.join(project.dir, "stacks", "Pulumi.dev.yaml"), "utf8");
+        for (const value of Object.values(E2E_SECRETS)) {
+            assert.ok(!state.includes(value), "a secret is in plain text in the state file");
+            assert.ok(!config.includes(value), "a secret is in plain text in stacks/Pulumi.dev.yaml");
+        }
+        assert.match(config, /redisPassword:\n\s+secure: /);
     });
 
-    it("has no perpetual diff: preview --expect-no-changes passes, before and after a refresh", async () => {
-        await stack.preview({ expectNoChanges: true });
-        // Refresh reads every object back: no Kubernetes object may have drifted from what the program wrote.
-        const refreshed: string[] = [];
-        await stack.refresh({
-            onEvent: (e) => {
-                const step = e.resOutputsEvent?.metadata;
-                if (step !== undefined && step.op !== "same") refreshed.push(`${step.type}::${step.urn.split("::").pop()}`);
-            },
-        });
-        // Only the stack's reference to its own previous outputs (which the first update created) may change.
-        assert.deepStrictEqual(
-            refreshed.filter((r) => !r.startsWith("pulumi:pulumi:StackReference::")),
-            [],
-        );
-        await stack.preview({ expectNoChanges: true });
+    it("has no perpetual diff: preview --expect-no-changes passes, before and after a refresh", () => {
+        project.pulumi(["preview", "--expect-no-changes", "--stack", "dev"]);
+        const refresh = project.pulumi(["refresh", "--yes", "--stack", "dev", "--json"]);
+        // Refresh reads every object back: nothing Kubernetes holds may differ from what the program wrote,
+        // except the stack's reference to its own previous outputs (which the first update created).
+        const changed = JSON.parse(refresh.stdout)
+            .steps?.filter((s: { op: string; urn: string }) => s.op !== "same" && !s.urn.includes("pulumi:pulumi:StackReference"))
+            .map((s: { urn: string }) => s.urn);
+        assert.deepStrictEqual(changed ?? [], []);
+        project.pulumi(["preview", "--expect-no-changes", "--stack", "dev"]);
     });
 
-    it("scales Eureka and RabbitMQ by config: updates one StatefulSet each, replaces nothing, creates the pods and claims", async () => {
-        await stack.setConfig("eureka.replicas", { value: "5" }, true);
-        await stack.setConfig("rabbitmq.replicas", { value: "3" }, true);
-        const result = await stack.up();
-        assert.deepStrictEqual(result.summary.resourceChanges?.update, 2, JSON.stringify(result.summary.resourceChanges));
-        assert.strictEqual(result.summary.resourceChanges?.replace, undefined);
-        assert.strictEqual(result.summary.resourceChanges?.create, undefined);
+    it("scales Eureka and RabbitMQ by config set --path: one StatefulSet updated each, nothing replaced, pods and claims created", async () => {
+        project.pulumi(["config", "set", "--path", "eureka.replicas", "5"]);
+        project.pulumi(["config", "set", "--path", "rabbitmq.replicas", "3"]);
+        project.pulumi(["up", "--yes", "--stack", "dev"]);
+        const changes = lastChanges();
+        assert.deepStrictEqual(changes, { same: changes.same, update: 2 });
         await waitFor("5 Eureka pods and 3 RabbitMQ claims", () => {
             const pods = names("pods");
             return (
@@ -119,21 +92,45 @@ describe("the dev stack on a real API server (real CLI and provider)", function 
                 names("persistentvolumeclaims").filter((p) => p.startsWith("data-rabbitmq-")).length === 3
             );
         });
-        const eureka = JSON.parse(kubectl("get", "statefulset", "eureka", "-n", NS, "-o", "json"));
+        const eureka = JSON.parse(project.kubectl("get", "statefulset", "eureka", "-n", NS, "-o", "json"));
         const env = eureka.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "SPRING_APPLICATION_JSON");
         assert.strictEqual(JSON.parse(env.value).eureka.client.serviceUrl.defaultZone.split(",").length, 5);
     });
 
-    it("refuses a RabbitMQ scale-in with the component's message and changes nothing", async () => {
-        await stack.setConfig("rabbitmq.replicas", { value: "1" }, true);
-        await assert.rejects(stack.up(), /replicas: got 1; allowed: at least 3 \(the deployed count\)/);
-        assert.strictEqual(JSON.parse(kubectl("get", "statefulset", "rabbitmq", "-n", NS, "-o", "json")).spec.replicas, 3);
-        await stack.setConfig("rabbitmq.replicas", { value: "3" }, true);
+    it("refuses a RabbitMQ scale-in with the component's message and changes nothing", () => {
+        project.pulumi(["config", "set", "--path", "rabbitmq.replicas", "1"]);
+        const up = project.pulumi(["up", "--yes", "--stack", "dev"], { allowFailure: true });
+        assert.notStrictEqual(up.status, 0);
+        assert.match(up.stdout + up.stderr, /replicas: got 1; allowed: at least 3 \(the deployed count\)/);
+        assert.strictEqual(JSON.parse(project.kubectl("get", "statefulset", "rabbitmq", "-n", NS, "-o", "json")).spec.replicas, 3);
+        project.pulumi(["config", "set", "--path", "rabbitmq.replicas", "3"]);
     });
 
-    it("destroys the stack's objects and, with the default retention, keeps the claims", async () => {
+    it("warns when replicas is edited on a system an autoscaler owns, naming the knob that works", () => {
+        project.pulumi(["config", "set", "--path", "eureka.autoscaling.minReplicas", "2"]);
+        project.pulumi(["config", "set", "--path", "eureka.autoscaling.maxReplicas", "6"]);
+        project.pulumi(["up", "--yes", "--stack", "dev"]);
+        project.pulumi(["config", "set", "--path", "eureka.replicas", "3"]);
+        const preview = project.pulumi(["preview", "--stack", "dev"]);
+        assert.match(
+            preview.stdout,
+            /eureka\.replicas: changed from 5 to 3, which has no effect: eureka\.autoscaling is set, so the HorizontalPodAutoscaler owns the replica count\. Scale with eureka\.autoscaling\.minReplicas and eureka\.autoscaling\.maxReplicas/,
+        );
+        project.pulumi(["config", "set", "--path", "eureka.replicas", "5"]);
+    });
+
+    it("deploys the protected prod stack, whose pulumi destroy the engine refuses", () => {
+        initStack(project, "prod");
+        project.shell(DEPLOY, { env: { STACK: "prod" } });
+        const destroy = project.pulumi(["destroy", "--yes", "--stack", "prod"], { allowFailure: true });
+        assert.notStrictEqual(destroy.status, 0);
+        assert.match(destroy.stdout + destroy.stderr, /cannot be deleted\s+because it is protected/);
+        assert.strictEqual(JSON.parse(project.kubectl("get", "statefulsets", "-n", "stateful-prod", "-o", "json")).items.length, 5);
+    });
+
+    it("destroys the stack's objects and, with the default retention, keeps the claims", () => {
         const claims = names("persistentvolumeclaims");
-        await stack.destroy();
+        project.pulumi(["destroy", "--yes", "--stack", "dev"]);
         assert.deepStrictEqual(names("statefulsets"), []);
         assert.deepStrictEqual(names("persistentvolumeclaims"), claims);
     });

@@ -1,0 +1,188 @@
+/**
+ * The Pulumi CLI as a user runs it, for the end-to-end suite: the toolchain from scripts/toolchain.sh,
+ * the environment from `npm run -s env` (the README's way into a shell), and `pulumi` run in a project
+ * folder. Each suite works in a copy of the project (what a clone holds, with this checkout's
+ * node_modules linked in), with its own PULUMI_HOME and file backend, so that `pulumi config set` never
+ * edits the checkout's stack files and suites cannot see each other's state.
+ */
+import { execFileSync, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** The repository root. */
+export const REPO = path.resolve(__dirname, "..", "..");
+
+/** What a project folder is made of: the files a clone of this repository holds for `pulumi up`. */
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies", "plugin", "examples"];
+
+/** A kubeconfig path that does not exist: the provider previews new objects without a cluster. */
+export const NO_CLUSTER = path.join(os.tmpdir(), "stateful-k8s-no-cluster", "kubeconfig");
+
+/** The result of one CLI call. */
+export interface CliResult {
+    /** Exit status (null when killed by a signal). */
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Options of one CLI call. */
+export interface CliOptions {
+    /** Do not throw on a non-zero exit. */
+    allowFailure?: boolean;
+    /** Extra environment variables for this call only. */
+    env?: Record<string, string>;
+}
+
+/** Builds (or finds in the cache) the whole toolchain; returns its bin directory. */
+export function toolchainBin(): string {
+    const out = execFileSync("bash", [path.join(REPO, "scripts", "toolchain.sh")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    return out.trim().split("\n").pop() as string;
+}
+
+/** Starts (idempotently) the local control plane; returns its kubeconfig. */
+export function clusterUp(): string {
+    const out = execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), "up"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    return out.trim().split("\n").pop() as string;
+}
+
+/** Stops the local control plane and deletes its state. */
+export function clusterDown(): void {
+    execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), "down"], { stdio: "inherit" });
+}
+
+/**
+ * The environment a user's shell has after `eval "$(npm run -s env)"` (or `-- --own-cluster`), with
+ * PULUMI_HOME and the backend pointed at `scratch` first, as the script allows.
+ */
+export function userEnv(scratch: string, options: { ownCluster?: boolean } = {}): Record<string, string> {
+    const preset = {
+        ...process.env,
+        PULUMI_HOME: path.join(scratch, "home"),
+        PULUMI_BACKEND_URL: `file://${path.join(scratch, "state")}`,
+    } as Record<string, string>;
+    const args = options.ownCluster === true ? " -- --own-cluster" : "";
+    const out = execFileSync("bash", ["-c", `eval "$(npm run -s env${args})" && env -0`], {
+        cwd: REPO,
+        env: preset,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    const env: Record<string, string> = {};
+    for (const entry of out.split("\0")) {
+        const eq = entry.indexOf("=");
+        if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    // npm's own variables would leak into programs the CLI starts; a user's shell does not have them.
+    for (const key of Object.keys(env)) if (key.startsWith("npm_")) delete env[key];
+    return env;
+}
+
+/** A folder the CLI runs in, with the environment of a user's shell. */
+export class Project {
+    /** @param dir the project folder; @param env its shell environment (see {@link userEnv}). */
+    constructor(
+        readonly dir: string,
+        readonly env: Record<string, string>,
+    ) {}
+
+    /**
+     * A fresh copy of this repository's project, with its own scratch PULUMI_HOME and state.
+     * @param kubeconfig the cluster to target (default: the local control plane, as `npm run -s env` sets it)
+     */
+    static copy(kubeconfig?: string): Project {
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-e2e-"));
+        const dir = path.join(scratch, "stateful-k8s");
+        fs.mkdirSync(dir);
+        for (const entry of PROJECT_FILES) fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+        const env = userEnv(scratch, { ownCluster: kubeconfig !== undefined });
+        if (kubeconfig !== undefined) env.KUBECONFIG = kubeconfig;
+        return new Project(dir, env);
+    }
+
+    /** A project of its own in `dir` (for example a fixture copied to a scratch folder). */
+    static at(dir: string, kubeconfig?: string): Project {
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-e2e-"));
+        const env = userEnv(scratch, { ownCluster: kubeconfig !== undefined });
+        if (kubeconfig !== undefined) env.KUBECONFIG = kubeconfig;
+        return new Project(dir, env);
+    }
+
+    /** Runs `pulumi <args>` in the folder; throws with the CLI's output on failure unless allowed. */
+    pulumi(args: string[], options: CliOptions = {}): CliResult {
+        const r = spawnSync("pulumi", args, {
+            cwd: this.dir,
+            env: { ...this.env, ...(options.env ?? {}) },
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        const result = { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+        if (r.error !== undefined) throw r.error;
+        if (result.status !== 0 && options.allowFailure !== true) {
+            throw new Error(`pulumi ${args.join(" ")} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+        }
+        return result;
+    }
+
+    /** Starts `pulumi <args>` in the background (for killing it mid-update, or running two at once). */
+    spawn(args: string[]): ReturnType<typeof spawn> {
+        return spawn("pulumi", args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    }
+
+    /** Runs a shell script in the folder with the project's environment (as a user types commands). */
+    shell(script: string, options: CliOptions = {}): CliResult {
+        const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+            cwd: this.dir,
+            env: { ...this.env, ...(options.env ?? {}) },
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        const result = { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+        if (result.status !== 0 && options.allowFailure !== true) {
+            throw new Error(`script exited ${result.status}:\n${script}\n${result.stdout}\n${result.stderr}`);
+        }
+        return result;
+    }
+
+    /** The JSON of `pulumi stack export` for a stack (the state file as the engine holds it). */
+    state(stack: string): string {
+        return this.pulumi(["stack", "export", "--stack", stack, "--show-secrets=false"]).stdout;
+    }
+
+    /** `kubectl` against the project's cluster. */
+    kubectl(...args: string[]): string {
+        return execFileSync("kubectl", args, { env: this.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    }
+}
+
+/** Polls `check` every half second until it holds, failing with `what` after `seconds`. */
+export async function waitFor(what: string, check: () => boolean, seconds = 60): Promise<void> {
+    for (let i = 0; i < seconds * 2; i++) {
+        if (check()) return;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+}
+
+/** Secrets of the project's stacks for the e2e suite (none is a placeholder of the render path). */
+export const E2E_SECRETS: Record<string, string> = {
+    nacosAuthToken: Buffer.from("e2e-token-e2e-token-e2e-token-e2e-token").toString("base64"),
+    nacosIdentityValue: "e2e-identity-value",
+    rabbitmqErlangCookie: "e2e-erlang-cookie-value",
+    rabbitmqDefaultPassword: "e2e-rabbitmq-password",
+    redisPassword: "e2e-redis-password",
+};
+
+/** `pulumi stack select <stack> --create` and every secret of {@link E2E_SECRETS}, as a user would set them. */
+export function initStack(project: Project, stack: string, secrets: Record<string, string> = E2E_SECRETS): void {
+    project.pulumi(["stack", "select", stack, "--create"]);
+    for (const [key, value] of Object.entries(secrets)) project.pulumi(["config", "set", "--secret", key, value]);
+}
