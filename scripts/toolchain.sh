@@ -3,7 +3,9 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok ...]   (default: all, in turn)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|kubelet|coredns ...]   (default: all, in turn)
+#
+# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh).
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
@@ -22,6 +24,7 @@ PROVIDER_VERSION=4.25.0 # the commit the module proxy serves (v4.0.0-20260115033
 ETCD_VERSION=3.6.16
 KUBE_VERSION=1.34.4
 KWOK_VERSION=0.8.0
+COREDNS_VERSION=1.15.0
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
 SHARED=${STATEFUL_K8S_SHARED:-$ROOT/../shared}
@@ -155,8 +158,32 @@ build_kwok() {
         "$src"/pod/fast/pod-ready.yaml "$src"/pod/fast/pod-complete.yaml "$src"/pod/fast/pod-delete.yaml "$CACHE/kwok-stages/"
 }
 
+# The real node's kubelet and kube-proxy, from the same wrapper module (and so the same build cache) as
+# kube-apiserver, with the same version stamp.
+build_kubelet() {
+    local dir=$ROOT/tools/kube
+    local minor=${KUBE_VERSION#*.}
+    minor=${minor%%.*}
+    local v=k8s.io/component-base/version
+    local ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+    build() {
+        for cmd in kubelet kube-proxy; do
+            go build -C "$dir" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
+        done
+    }
+    cached_build kubelet "$(key_of kubelet "$KUBE_VERSION" "$dir")" kubelet kube-proxy -- build
+}
+
+# The real node's cluster DNS: a slim CoreDNS (tools/coredns/main.go lists its plugins; no forward plugin).
+build_coredns() {
+    local dir=$ROOT/tools/coredns
+    cached_build coredns "$(key_of coredns "$COREDNS_VERSION" "$dir")" coredns -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION" \
+        -o "$BIN/coredns" .
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok kubelet coredns)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
@@ -166,8 +193,10 @@ for t in "${targets[@]}"; do
         etcd) build_etcd ;;
         kube) build_kube ;;
         kwok) build_kwok ;;
+        kubelet) build_kubelet ;;
+        coredns) build_coredns ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, kubelet, coredns" >&2
             exit 2
             ;;
     esac
