@@ -1,7 +1,7 @@
 /**
  * The Pulumi CLI as a user runs it, for the end-to-end suite: the toolchain from scripts/toolchain.sh,
  * the environment from `npm run -s env` (the README's way into a shell), and `pulumi` run in a project
- * folder. Each suite works in a copy of the project (what a clone holds, with this checkout's
+ * folder. Each suite works in a copy of the project (the files a clone holds, with this checkout's
  * node_modules linked in), with its own PULUMI_HOME and file backend, so that `pulumi config set` never
  * edits the checkout's stack files and suites cannot see each other's state.
  */
@@ -13,8 +13,12 @@ import * as path from "path";
 /** The repository root. */
 export const REPO = path.resolve(__dirname, "..", "..");
 
-/** What a project folder is made of: the files a clone of this repository holds for `pulumi up`. */
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies", "plugin", "examples"];
+/** The files a clone of this repository holds: tracked ones and new ones not ignored (no node_modules). */
+function cloneFiles(): string[] {
+    return execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO, encoding: "utf8" })
+        .split("\0")
+        .filter((f) => f !== "" && fs.existsSync(path.join(REPO, f)));
+}
 
 /** A kubeconfig path that does not exist: the provider previews new objects without a cluster. */
 export const NO_CLUSTER = path.join(os.tmpdir(), "stateful-k8s-no-cluster", "kubeconfig");
@@ -59,10 +63,10 @@ export function clusterDown(): void {
 }
 
 /**
- * The environment a user's shell has after `eval "$(npm run -s env)"` (or `-- --own-cluster`), with
- * PULUMI_HOME and the backend pointed at `scratch` first, as the script allows.
+ * The environment a user's shell has after `eval "$(npm run -s env)"` (or `-- --own-cluster`) in the
+ * project folder `cwd`, with PULUMI_HOME and the backend pointed at `scratch` first, as the script allows.
  */
-export function userEnv(scratch: string, options: { ownCluster?: boolean } = {}): Record<string, string> {
+export function userEnv(scratch: string, cwd: string, options: { ownCluster?: boolean } = {}): Record<string, string> {
     const preset = {
         ...process.env,
         PULUMI_HOME: path.join(scratch, "home"),
@@ -70,7 +74,7 @@ export function userEnv(scratch: string, options: { ownCluster?: boolean } = {})
     } as Record<string, string>;
     const args = options.ownCluster === true ? " -- --own-cluster" : "";
     const out = execFileSync("bash", ["-c", `eval "$(npm run -s env${args})" && env -0`], {
-        cwd: REPO,
+        cwd,
         env: preset,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
@@ -101,17 +105,13 @@ export class Project {
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-e2e-"));
         const dir = path.join(scratch, "stateful-k8s");
         fs.mkdirSync(dir);
-        for (const entry of PROJECT_FILES) fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+        for (const file of cloneFiles()) {
+            fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+            fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+            fs.chmodSync(path.join(dir, file), fs.statSync(path.join(REPO, file)).mode);
+        }
         fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
-        const env = userEnv(scratch, { ownCluster: kubeconfig !== undefined });
-        if (kubeconfig !== undefined) env.KUBECONFIG = kubeconfig;
-        return new Project(dir, env);
-    }
-
-    /** A project of its own in `dir` (for example a fixture copied to a scratch folder). */
-    static at(dir: string, kubeconfig?: string): Project {
-        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-e2e-"));
-        const env = userEnv(scratch, { ownCluster: kubeconfig !== undefined });
+        const env = userEnv(scratch, dir, { ownCluster: kubeconfig !== undefined });
         if (kubeconfig !== undefined) env.KUBECONFIG = kubeconfig;
         return new Project(dir, env);
     }
