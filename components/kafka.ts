@@ -1,7 +1,7 @@
 /**
  * Layer 5: Kafka on Strimzi (`kafka.strimzi.io/v1`, KRaft only). A `Kafka` with a fixed controller
- * node pool and a broker node pool sized by stack config; Cruise Control rebalances partitions
- * automatically when brokers are added or removed, so a scale is one config edit.
+ * node pool and a broker node pool sized by stack config; from two brokers on, Cruise Control
+ * rebalances partitions automatically when brokers are added or removed, so a scale is one config edit.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -42,8 +42,9 @@ export interface KafkaArgs extends OperatorInstallArgs {
      */
     namespace?: string;
     /**
-     * Number of brokers (the broker node pool's replicas). Partitions move onto new brokers and off
-     * removed ones automatically (Cruise Control auto-rebalance).
+     * Number of brokers (the broker node pool's replicas). With two or more brokers, partitions move
+     * onto new brokers and off removed ones automatically (Cruise Control auto-rebalance); a single
+     * broker runs without Cruise Control, which Strimzi refuses below two brokers.
      * @default 3
      */
     replicas?: number;
@@ -133,6 +134,20 @@ export const STRIMZI_CHART = { chart: "strimzi-kafka-operator", repo: "https://s
 
 /** Ports of the listeners and of the metrics endpoint Strimzi exposes. */
 export const KAFKA_PORTS = { plain: 9092, tls: 9093, metrics: 9404 } as const;
+
+/**
+ * The fewest brokers Strimzi deploys Cruise Control with: `CruiseControlMetricsReporter.validateCruiseControl`
+ * (Strimzi 1.2.0) rejects the whole Kafka resource below it.
+ */
+export const CRUISE_CONTROL_MIN_BROKERS = 2;
+
+/**
+ * Whether the cluster runs Cruise Control (and its auto-rebalance templates): only when the fewest
+ * brokers it may have (the autoscaler's minimum, or `replicas`) is at least {@link CRUISE_CONTROL_MIN_BROKERS}.
+ */
+export function kafkaRunsCruiseControl(minBrokers: number): boolean {
+    return minBrokers >= CRUISE_CONTROL_MIN_BROKERS;
+}
 
 /** Replication settings derived from the fewest brokers the cluster may run with. */
 export function kafkaReplication(minBrokers: number, replicationFactor?: number): { replicationFactor: number; minInSync: number } {
@@ -373,8 +388,11 @@ export class Kafka extends pulumi.ComponentResource {
             args.autoscaling !== undefined,
         );
 
-        // Templates for the rebalances Strimzi runs itself when the broker pool grows or shrinks.
-        const rebalanceTemplates = (["add-brokers", "remove-brokers"] as const).map(
+        // Strimzi refuses a Kafka with Cruise Control and a single broker (it never becomes Ready), so a
+        // one-broker cluster runs without it. Templates for the rebalances Strimzi runs itself when the
+        // broker pool grows or shrinks exist only with Cruise Control.
+        const cruiseControl = kafkaRunsCruiseControl(args.autoscaling?.minReplicas ?? brokers);
+        const rebalanceTemplates = (cruiseControl ? (["add-brokers", "remove-brokers"] as const) : []).map(
             (mode) =>
                 new k8s.apiextensions.CustomResource(
                     `${name}-rebalance-${mode}`,
@@ -414,12 +432,14 @@ export class Kafka extends pulumi.ComponentResource {
                         },
                     },
                     entityOperator: { topicOperator: {}, userOperator: {} },
-                    cruiseControl: {
-                        autoRebalance: rebalanceTemplates.map((t, i) => ({
-                            mode: i === 0 ? "add-brokers" : "remove-brokers",
-                            template: { name: t.metadata.name },
-                        })),
-                    },
+                    cruiseControl: cruiseControl
+                        ? {
+                              autoRebalance: rebalanceTemplates.map((t, i) => ({
+                                  mode: i === 0 ? "add-brokers" : "remove-brokers",
+                                  template: { name: t.metadata.name },
+                              })),
+                          }
+                        : undefined,
                     kafkaExporter: (args.kafkaExporter ?? d.kafkaExporter) ? { topicRegex: ".*", groupRegex: ".*" } : undefined,
                 },
             },

@@ -70,6 +70,24 @@ describe("Kafka", () => {
         }
     });
 
+    it("runs no Cruise Control and no rebalance templates with one broker, which Strimzi 1.2.0 refuses, and runs them from two", async () => {
+        const one = await register(() => new Kafka("kafka", { ...base, replicas: 1, controllers: 1 }));
+        assert.strictEqual(spec(one, "kafka-kafka").cruiseControl, undefined);
+        assert.deepStrictEqual(one.ofType("kubernetes:kafka.strimzi.io/v1:KafkaRebalance"), []);
+        // The metrics reporter topic's replication factor (default.replication.factor) never exceeds the brokers either.
+        assert.strictEqual(spec(one, "kafka-kafka").kafka.config["default.replication.factor"], 1);
+        const two = await register(() => new Kafka("kafka", { ...base, replicas: 2 }));
+        assert.deepStrictEqual(
+            spec(two, "kafka-kafka").cruiseControl.autoRebalance.map((r: { mode: string }) => r.mode),
+            ["add-brokers", "remove-brokers"],
+        );
+        assert.strictEqual(two.ofType("kubernetes:kafka.strimzi.io/v1:KafkaRebalance").length, 2);
+        assert.strictEqual(spec(two, "kafka-kafka").kafka.config["default.replication.factor"], 2);
+        // An autoscaled pool has at least two brokers (the autoscaler's floor), so it always rebalances.
+        const scaled = await register(() => new Kafka("kafka", { ...base, replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4 } }));
+        assert.notStrictEqual(spec(scaled, "kafka-kafka").cruiseControl, undefined);
+    });
+
     it("exports JMX metrics from a ConfigMap the Kafka references, runs Kafka Exporter, and scrapes tcp-prometheus on request", async () => {
         const run = await register(
             () => new Kafka("kafka", { ...base, monitoring: { podMonitor: true, podMonitorLabels: { release: "prom" } } }),
