@@ -6,6 +6,7 @@ import { Policy } from "@pulumi/policy";
 import { autoscalerOwnsReplicas, quorumOddVoters, replicasSpread, statefulSetDisruptionBudget } from "./availability";
 import { headlessServicePublishesNotReady, stableNames, statefulSetHeadlessService, statefulSetSelectorMatchesTemplate } from "./discovery";
 import { productionDataProtected, workloadHygiene } from "./hygiene";
+import { dataNetworkPolicy, dataStoreLivenessDistinct, noAllCapabilities } from "./peers";
 import { dataOnPersistentVolumes, operatorStoragePersistent, pvcRetention } from "./storage";
 
 /** The pack's policies. */
@@ -23,4 +24,7 @@ export const ALL_POLICIES: Policy[] = [
     operatorStoragePersistent,
     workloadHygiene,
     productionDataProtected,
+    dataStoreLivenessDistinct,
+    dataNetworkPolicy,
+    noAllCapabilities,
 ];

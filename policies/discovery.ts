@@ -3,13 +3,16 @@
  * the selector matches the template; the Service publishes not-ready pods; the names are stable.
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { describeObject, known, mapSelects, metadataOf, namespaceOf, replicasOf, selectorIsEmpty, selectorMatches, TYPES } from "./lib/k8s";
+import { describeObject, isA, known, mapSelects, metadataOf, namespaceOf, ofKind, selectorIsEmpty, selectorMatches } from "./lib/k8s";
+import { replicaRange } from "./lib/scale";
 
 /** The Service named by a StatefulSet's `serviceName` in the same namespace, if the stack has it. */
 export function governingService(sts: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
-    const name = sts.props.spec?.serviceName as string | undefined;
+    const name = known(() => sts.props.spec?.serviceName as string | undefined);
+    const ns = known(() => namespaceOf(sts.props));
+    if (name === undefined || ns === undefined) return undefined;
     return resources.find(
-        (r) => r.type === TYPES.service && metadataOf(r.props).name === name && namespaceOf(r.props) === namespaceOf(sts.props),
+        (r) => isA(r.type, "service") && known(() => metadataOf(r.props).name === name && namespaceOf(r.props) === ns) === true,
     );
 }
 
@@ -20,42 +23,44 @@ export const statefulSetHeadlessService: StackValidationPolicy = {
         "A StatefulSet's spec.serviceName must name a Service in the same stack and namespace that is headless (clusterIP: None) and whose non-empty selector matches the pod template's labels; without it the pods get no stable DNS names and peer discovery breaks. Fix: create that Service (clusterIP: None, selector = the pod labels) and set serviceName to its name.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        for (const sts of args.resources.filter((r) => r.type === TYPES.statefulSet)) {
-            known(() => {
-                const what = describeObject("StatefulSet", sts.props, sts.name);
-                const serviceName = sts.props.spec?.serviceName as string | undefined;
-                if (serviceName === undefined || serviceName === "") {
-                    report(`${what} has no spec.serviceName: set it to a headless Service that selects its pods.`, sts.urn);
-                    return;
-                }
-                const svc = governingService(sts, args.resources);
-                if (svc === undefined) {
-                    report(
-                        `${what} names Service "${serviceName}", which is not in this stack's namespace ${namespaceOf(sts.props)}: create it (clusterIP: None).`,
-                        sts.urn,
-                    );
-                    return;
-                }
-                const spec = svc.props.spec ?? {};
-                if (spec.clusterIP !== "None") {
-                    report(
-                        `${what} is governed by Service "${serviceName}", which is not headless (clusterIP: ${JSON.stringify(spec.clusterIP ?? "unset")}): set clusterIP: None.`,
-                        sts.urn,
-                    );
-                }
-                const selector = spec.selector as Record<string, string> | undefined;
-                if (selector === undefined || Object.keys(selector).length === 0) {
-                    report(
-                        `${what} is governed by Service "${serviceName}", which has no selector: select the StatefulSet's pod labels.`,
-                        sts.urn,
-                    );
-                } else if (!mapSelects(selector, sts.props.spec?.template?.metadata?.labels)) {
-                    report(
-                        `${what} is governed by Service "${serviceName}", whose selector ${JSON.stringify(selector)} does not match the pod template labels.`,
-                        sts.urn,
-                    );
-                }
-            });
+        for (const sts of ofKind(args.resources, "statefulSet")) {
+            const what = describeObject("StatefulSet", sts.props, sts.name);
+            const serviceName = known(() => (sts.props.spec?.serviceName as string | undefined) ?? "");
+            if (serviceName === undefined) continue;
+            if (serviceName === "") {
+                report(`${what} has no spec.serviceName: set it to a headless Service that selects its pods.`, sts.urn);
+                continue;
+            }
+            const svc = governingService(sts, args.resources);
+            if (svc === undefined) {
+                report(
+                    `${what} names Service "${serviceName}", which is not in this stack's namespace ${known(() => namespaceOf(sts.props))}: create it (clusterIP: None).`,
+                    sts.urn,
+                );
+                continue;
+            }
+            const clusterIP = known(() => ({ value: svc.props.spec?.clusterIP as string | undefined }));
+            if (clusterIP !== undefined && clusterIP.value !== "None") {
+                report(
+                    `${what} is governed by Service "${serviceName}", which is not headless (clusterIP: ${JSON.stringify(clusterIP.value ?? "unset")}): set clusterIP: None.`,
+                    sts.urn,
+                );
+            }
+            const selector = known(() => JSON.parse(JSON.stringify(svc.props.spec?.selector ?? {})) as Record<string, string>);
+            const labels = known(
+                () => JSON.parse(JSON.stringify(sts.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>,
+            );
+            if (selector !== undefined && Object.keys(selector).length === 0) {
+                report(
+                    `${what} is governed by Service "${serviceName}", which has no selector: select the StatefulSet's pod labels.`,
+                    sts.urn,
+                );
+            } else if (selector !== undefined && labels !== undefined && !mapSelects(selector, labels)) {
+                report(
+                    `${what} is governed by Service "${serviceName}", whose selector ${JSON.stringify(selector)} does not match the pod template labels.`,
+                    sts.urn,
+                );
+            }
         }
     },
 };
@@ -67,18 +72,15 @@ export const statefulSetSelectorMatchesTemplate: ResourceValidationPolicy = {
         "A StatefulSet's spec.selector must be non-empty and match spec.template.metadata.labels, or the API server rejects it or it adopts foreign pods. Fix: use the same (immutable) labels in both.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type !== TYPES.statefulSet) return;
-        known(() => {
-            const selector = args.props.spec?.selector;
-            const labels = args.props.spec?.template?.metadata?.labels;
-            const what = describeObject("StatefulSet", args.props, args.name);
-            if (selectorIsEmpty(selector)) report(`${what} has an empty spec.selector: select the pod template's labels.`);
-            else if (!selectorMatches(selector, labels)) {
-                report(
-                    `${what}: spec.selector ${JSON.stringify(selector)} does not match the pod template labels ${JSON.stringify(labels ?? {})}.`,
-                );
-            }
-        });
+        if (!isA(args.type, "statefulSet")) return;
+        const selector = known(() => JSON.parse(JSON.stringify(args.props.spec?.selector ?? {})) as Record<string, any>);
+        const labels = known(() => JSON.parse(JSON.stringify(args.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>);
+        const what = describeObject("StatefulSet", args.props, args.name);
+        if (selector !== undefined && selectorIsEmpty(selector))
+            report(`${what} has an empty spec.selector: select the pod template's labels.`);
+        else if (selector !== undefined && labels !== undefined && !selectorMatches(selector, labels)) {
+            report(`${what}: spec.selector ${JSON.stringify(selector)} does not match the pod template labels ${JSON.stringify(labels)}.`);
+        }
     },
 };
 
@@ -86,28 +88,29 @@ export const statefulSetSelectorMatchesTemplate: ResourceValidationPolicy = {
 export const headlessServicePublishesNotReady: StackValidationPolicy = {
     name: "headless-service-publishes-not-ready",
     description:
-        "The headless Service that governs a StatefulSet with more than one replica should set publishNotReadyAddresses: true, so that members resolve each other while they start (clustered systems need their peers before they are ready). Fix: set spec.publishNotReadyAddresses: true on the governing Service.",
+        "The headless Service that governs a StatefulSet that may run more than one replica (its replicas, or an autoscaler's range) should set publishNotReadyAddresses: true, so that members resolve each other while they start (clustered systems need their peers before they are ready). Fix: set spec.publishNotReadyAddresses: true on the governing Service.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        for (const sts of args.resources.filter((r) => r.type === TYPES.statefulSet)) {
-            known(() => {
-                if (replicasOf(sts.props) < 2) return;
-                const svc = governingService(sts, args.resources);
-                if (svc !== undefined && svc.props.spec?.publishNotReadyAddresses !== true) {
-                    report(
-                        `Service ${namespaceOf(svc.props)}/${metadataOf(svc.props).name} governs ${describeObject("StatefulSet", sts.props, sts.name)} but does not publish not-ready addresses: set publishNotReadyAddresses: true.`,
-                        svc.urn,
-                    );
-                }
-            });
+        for (const sts of ofKind(args.resources, "statefulSet")) {
+            const range = known(() => replicaRange(sts, args.resources));
+            if (range === undefined || range.max < 2) continue;
+            const svc = governingService(sts, args.resources);
+            if (svc !== undefined && known(() => svc.props.spec?.publishNotReadyAddresses === true) === false) {
+                report(
+                    `${describeObject("Service", svc.props, svc.name)} governs ${describeObject("StatefulSet", sts.props, sts.name)} but does not publish not-ready addresses: set publishNotReadyAddresses: true.`,
+                    svc.urn,
+                );
+            }
         }
     },
 };
 
 /** True when Pulumi auto-named the object (the provider's annotation) or no name is set at all. */
-function autonamed(props: Record<string, any>): boolean {
-    const meta = metadataOf(props);
-    return meta.name === undefined || meta.name === "" || meta.annotations?.["pulumi.com/autonamed"] === "true";
+function autonamed(props: Record<string, any>): boolean | undefined {
+    return known(() => {
+        const meta = metadataOf(props);
+        return meta.name === undefined || meta.name === "" || meta.annotations?.["pulumi.com/autonamed"] === "true";
+    });
 }
 
 /** Policy 8: StatefulSets and their governing Services have explicit, stable names. */
@@ -117,19 +120,14 @@ export const stableNames: StackValidationPolicy = {
         "StatefulSets and their governing headless Services must have explicit metadata.name values, not Pulumi auto-names: an auto-named StatefulSet is recreated under a new name on replacement, its pods get new DNS names and its new claims a new name, orphaning the old volumes. Fix: set metadata.name.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        for (const sts of args.resources.filter((r) => r.type === TYPES.statefulSet)) {
-            known(() => {
-                if (autonamed(sts.props)) {
-                    report(
-                        `StatefulSet "${sts.name}" is auto-named: set metadata.name so that its pods and claims keep their names.`,
-                        sts.urn,
-                    );
-                }
-                const svc = governingService(sts, args.resources);
-                if (svc !== undefined && autonamed(svc.props)) {
-                    report(`Service "${svc.name}" (governing a StatefulSet) is auto-named: set metadata.name.`, svc.urn);
-                }
-            });
+        for (const sts of ofKind(args.resources, "statefulSet")) {
+            if (autonamed(sts.props) === true) {
+                report(`StatefulSet "${sts.name}" is auto-named: set metadata.name so that its pods and claims keep their names.`, sts.urn);
+            }
+            const svc = governingService(sts, args.resources);
+            if (svc !== undefined && autonamed(svc.props) === true) {
+                report(`Service "${svc.name}" (governing a StatefulSet) is auto-named: set metadata.name.`, svc.urn);
+            }
         }
     },
 };

@@ -37,7 +37,14 @@ const labels = { app: "db" };
 
 /** A correct stateful program: headless Service, StatefulSet with claims, PDB. `change` breaks one thing. */
 function program(
-    change: { sts?: (s: any) => void; svc?: (s: any) => void; pdb?: boolean; extra?: (opts: Opts) => void; stsOpts?: Opts } = {},
+    change: {
+        sts?: (s: any) => void;
+        svc?: (s: any) => void;
+        pdb?: boolean;
+        networkPolicy?: boolean;
+        extra?: (opts: Opts) => void;
+        stsOpts?: Opts;
+    } = {},
 ) {
     return (opts: Opts) => {
         const svc: any = {
@@ -91,6 +98,22 @@ function program(
             new k8s.policy.v1.PodDisruptionBudget(
                 "db-pdb",
                 { metadata: { name: "db", namespace: "data" }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
+                opts,
+            );
+        }
+        if (change.networkPolicy !== false) {
+            new k8s.networking.v1.NetworkPolicy(
+                "db-clients",
+                {
+                    metadata: { name: "db-clients", namespace: "data" },
+                    spec: {
+                        podSelector: { matchLabels: labels },
+                        policyTypes: ["Ingress"],
+                        ingress: [
+                            { from: [{ podSelector: { matchLabels: { "db-client": "true" } } }, { podSelector: { matchLabels: labels } }] },
+                        ],
+                    },
+                },
                 opts,
             );
         }
@@ -178,6 +201,12 @@ describe("policy pack over deliberately broken programs", () => {
             { sts: (s) => (s.spec.template.spec.affinity = undefined) },
             "replicas-spread",
             /runs 3 replicas with no host anti-affinity/,
+        ],
+        [
+            "a data store open to every pod",
+            { networkPolicy: false },
+            "data-network-policy",
+            /StatefulSet data\/db keeps data and no NetworkPolicy selects its pods/,
         ],
         ["an auto-named StatefulSet", { sts: (s) => (s.metadata.name = undefined) }, "stable-names", /StatefulSet "db" is auto-named/],
         [

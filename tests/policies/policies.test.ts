@@ -225,8 +225,8 @@ describe("policies, called directly", () => {
         });
         const pd = resource(TYPES.pdGroup, "pd", { metadata: { name: "pd", namespace: "ns" }, spec: { replicas: 4 } });
         assert.deepStrictEqual(await runPolicy(quorumOddVoters, [controllers, pd]), [
-            "KafkaNodePool ns/controller has the controller role and 2 replicas: a KRaft quorum needs an odd number.",
             "PDGroup ns/pd has 4 replicas: PD is a Raft group and needs an odd number.",
+            "KafkaNodePool ns/controller has the controller role and 2 replicas: a KRaft quorum needs an odd number.",
         ]);
         const custom = sts((s) => ((s.metadata.labels = { role: "voter" }), (s.spec.replicas = 2)));
         assert.deepStrictEqual(

@@ -14,10 +14,18 @@ describe("policy pack over our stacks", () => {
                 violations.filter((v) => v.level === "mandatory"),
                 [],
             );
-            // Outside production the only findings are the advisory "not protected" ones; prod protects everything.
+            // Outside production the "not protected" findings are advisory; prod protects everything.
             assert.deepStrictEqual(
                 [...new Set(violations.map((v) => `${v.policy}/${v.level}`))],
-                stack === "prod" ? [] : ["production-data-protected/advisory"],
+                stack === "prod"
+                    ? ["data-network-policy/advisory"]
+                    : ["production-data-protected/advisory", "data-network-policy/advisory"],
+            );
+            // The components create no NetworkPolicy: each StatefulSet that keeps data is reported, and only those
+            // (Eureka keeps none; Redis's sentinels declare stateful-k8s.io/data: none).
+            assert.deepStrictEqual(
+                violations.filter((v) => v.policy === "data-network-policy").map((v) => v.message.split(" keeps data")[0]),
+                ["nacos", "rabbitmq", "redis"].map((n) => `StatefulSet stateful-${stack}/${n}`),
             );
         });
     }

@@ -1,0 +1,94 @@
+/**
+ * Autoscalers (HorizontalPodAutoscalers of any version, KEDA ScaledObjects) and the replica counts a
+ * workload may run with: the declared `replicas`, or the autoscaler's range when one targets it.
+ */
+import { PolicyResource } from "@pulumi/policy";
+import { declaredReplicas, describeObject, groupOf, ignoresPath, isA, known, metadataOf, namespaceOf, parseType } from "./k8s";
+
+/** What an autoscaler scales and between which bounds. */
+export interface Autoscaler {
+    /** The autoscaler resource. */
+    resource: PolicyResource;
+    /** `HorizontalPodAutoscaler ns/name` or `ScaledObject ns/name`. */
+    label: string;
+    /** Kind of the target. */
+    kind: string;
+    /** Name of the target. */
+    name: string;
+    /** API group of the target when the reference names one. */
+    group?: string;
+    /** Fewest replicas it may set (HPA default 1, KEDA default 0). */
+    min: number;
+    /** Most replicas it may set (KEDA default 100). */
+    max: number;
+}
+
+/** Reads an HPA or ScaledObject; undefined for other resources or when its target is unknown. */
+export function autoscaler(r: PolicyResource): Autoscaler | undefined {
+    const hpa = isA(r.type, "hpa");
+    if (!hpa && !isA(r.type, "scaledObject")) return undefined;
+    return known(() => {
+        const spec = r.props.spec ?? {};
+        const ref = spec.scaleTargetRef ?? {};
+        const label = describeObject(hpa ? "HorizontalPodAutoscaler" : "ScaledObject", r.props, r.name);
+        const kind = (ref.kind as string | undefined) ?? (hpa ? undefined : "Deployment");
+        if (kind === undefined || ref.name === undefined) return undefined;
+        const min = hpa ? ((spec.minReplicas as number | undefined) ?? 1) : ((spec.minReplicaCount as number | undefined) ?? 0);
+        const max = hpa ? ((spec.maxReplicas as number | undefined) ?? min) : ((spec.maxReplicaCount as number | undefined) ?? 100);
+        return { resource: r, label, kind, name: ref.name as string, group: groupOf(ref.apiVersion as string | undefined), min, max };
+    });
+}
+
+/** Every autoscaler in the stack. */
+export function autoscalers(resources: PolicyResource[]): Autoscaler[] {
+    return resources.map(autoscaler).filter((a): a is Autoscaler => a !== undefined);
+}
+
+/** True when `scaler` targets `object` (same namespace, kind and name). */
+export function targets(scaler: Autoscaler, object: PolicyResource): boolean {
+    const t = parseType(object.type);
+    return (
+        t !== undefined &&
+        t.kind === scaler.kind &&
+        (scaler.group === undefined || scaler.group === t.group) &&
+        known(() => metadataOf(object.props).name === scaler.name && namespaceOf(object.props) === namespaceOf(scaler.resource.props)) ===
+            true
+    );
+}
+
+/** The replica counts a workload may run with. */
+export interface ReplicaRange {
+    /** Fewest. */
+    min: number;
+    /** Most. */
+    max: number;
+    /** The autoscaler that moves the count, if any. */
+    scaler?: Autoscaler;
+}
+
+/**
+ * The replica counts `object` may run with: its declared `spec.replicas` (Kubernetes' default 1 when
+ * unset), widened to the range of an autoscaler in the stack that targets it. Throws UnknownValueError
+ * when `spec.replicas` is unknown.
+ */
+export function replicaRange(object: PolicyResource, resources: PolicyResource[]): ReplicaRange {
+    const declared = declaredReplicas(object.props);
+    const scaler = autoscalers(resources).find((a) => targets(a, object));
+    if (scaler === undefined) return { min: declared ?? 1, max: declared ?? 1 };
+    return {
+        min: Math.min(scaler.min, declared ?? scaler.min),
+        max: Math.max(scaler.max, declared ?? scaler.max),
+        scaler,
+    };
+}
+
+/** `3 replicas`, or `up to 5 replicas (scaled by HorizontalPodAutoscaler ns/x)` for messages. */
+export function describeRange(range: ReplicaRange): string {
+    if (range.scaler === undefined || range.min === range.max) return `${range.max} replicas`;
+    return `up to ${range.max} replicas (scaled by ${range.scaler.label})`;
+}
+
+/** True when Pulumi leaves `spec.replicas` of `object` alone (ignoreChanges covers it). */
+export function replicasIgnored(object: PolicyResource): boolean {
+    return ignoresPath(object.opts.ignoreChanges ?? [], ["spec", "replicas"]);
+}

@@ -1,0 +1,115 @@
+/**
+ * Checks that other linters (kube-score, kube-linter, Polaris) make, kept where they matter for stateful
+ * workloads: liveness probes that restart busy data stores, data stores open to every pod of the cluster,
+ * and containers that keep every capability. All advisory: none of them loses data by itself.
+ */
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { containersOf, declaresNoData, describeObject, isA, kindName, known, namespaceOf, ofKind, selectorMatches } from "./lib/k8s";
+
+/** True when a StatefulSet keeps data on claims (templates known and present, not declared data-free). */
+export function holdsData(props: Record<string, any>): boolean {
+    return !declaresNoData(props) && known(() => (props.spec?.volumeClaimTemplates ?? []).length > 0) === true;
+}
+
+const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
+
+/** The check a probe runs (its handler), as comparable JSON; undefined when it has none. */
+function probeCheck(probe: Record<string, any>): string | undefined {
+    const handler = HANDLERS.find((h) => probe[h] !== undefined);
+    return handler === undefined ? undefined : JSON.stringify({ [handler]: probe[handler] });
+}
+
+/** Seconds of consecutive failures before a probe gives up (Kubernetes defaults: every 10 s, 3 failures). */
+function failureWindow(probe: Record<string, any>): number {
+    return ((probe.periodSeconds as number | undefined) ?? 10) * ((probe.failureThreshold as number | undefined) ?? 3);
+}
+
+/** A data store's liveness probe is not its readiness probe. */
+export const dataStoreLivenessDistinct: ResourceValidationPolicy = {
+    name: "data-store-liveness-distinct",
+    description:
+        "On a StatefulSet that keeps data, a container's liveness probe does not run the same check as its readiness probe with no longer to fail: a member that is only busy (compacting, resyncing from a peer, under load) then fails both and is restarted instead of merely taken out of service, which makes the resync start over and can cascade through the cluster. Same check with a longer failure window (the pattern the Kubernetes documentation recommends) passes. Fix: probe liveness with a cheaper check or give it a larger failureThreshold/periodSeconds.",
+    enforcementLevel: "advisory",
+    validateResource: (args, report) => {
+        if (!isA(args.type, "statefulSet") || !holdsData(args.props)) return;
+        for (const { container: c, label } of containersOf(args.props)) {
+            const probes = known(() => {
+                if (c.livenessProbe === undefined || c.readinessProbe === undefined) return undefined;
+                const live = JSON.parse(JSON.stringify(c.livenessProbe)) as Record<string, any>;
+                const ready = JSON.parse(JSON.stringify(c.readinessProbe)) as Record<string, any>;
+                return { live, ready };
+            });
+            if (probes === undefined) continue;
+            const check = probeCheck(probes.live);
+            if (check === undefined || check !== probeCheck(probes.ready)) continue;
+            const live = failureWindow(probes.live);
+            const ready = failureWindow(probes.ready);
+            if (live <= ready) {
+                report(
+                    `${describeObject("StatefulSet", args.props, args.name)}: ${label} runs the same liveness check as its readiness check and gives it no longer to fail (${live} s vs ${ready} s): a busy member is restarted instead of taken out of service: probe liveness more cheaply or give it a longer failure window.`,
+                );
+            }
+        }
+    },
+};
+
+/** True when a NetworkPolicy restricts ingress to the pods it selects. */
+function restrictsIngress(np: PolicyResource): boolean {
+    return (
+        known(() => {
+            const types = np.props.spec?.policyTypes as string[] | undefined;
+            return types === undefined || Array.from(types).includes("Ingress");
+        }) === true
+    );
+}
+
+/** A data-bearing StatefulSet is covered by a NetworkPolicy. */
+export const dataNetworkPolicy: StackValidationPolicy = {
+    name: "data-network-policy",
+    description:
+        "A StatefulSet that keeps data has its pods selected by an ingress NetworkPolicy in its namespace (an empty podSelector counts), so that only its clients and peers reach the data; without one, any pod in the cluster can connect. Operator-managed data stores are out of reach (their pods are not in the stack). Fix: add a networking.k8s.io/v1 NetworkPolicy selecting the pods that admits the clients, the peers and the metrics scraper.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const policies = ofKind(args.resources, "networkPolicy").filter(restrictsIngress);
+        for (const sts of ofKind(args.resources, "statefulSet")) {
+            if (!holdsData(sts.props)) continue;
+            const covered = known(() => {
+                const ns = namespaceOf(sts.props);
+                const labels = JSON.parse(JSON.stringify(sts.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>;
+                return policies.some(
+                    (np) => known(() => namespaceOf(np.props) === ns && selectorMatches(np.props.spec?.podSelector, labels, true)) === true,
+                );
+            });
+            if (covered === false) {
+                report(
+                    `${describeObject("StatefulSet", sts.props, sts.name)} keeps data and no NetworkPolicy selects its pods: any pod in the cluster can reach it: add one that admits only its clients and peers.`,
+                    sts.urn,
+                );
+            }
+        }
+    },
+};
+
+/** No container keeps every capability. */
+export const noAllCapabilities: ResourceValidationPolicy = {
+    name: "no-all-capabilities",
+    description:
+        "No container (init containers included) of a StatefulSet, Deployment or DaemonSet runs privileged or adds the capability \"ALL\": either keeps every Linux capability (and, privileged, the host's devices), so a compromised member can read other pods' volumes on its node. Containers that only keep the runtime's default set pass (dropping ALL is better still). Fix: remove privileged and add only the capabilities the process needs.",
+    enforcementLevel: "advisory",
+    validateResource: (args, report) => {
+        if (!isA(args.type, "statefulSet") && !isA(args.type, "deployment") && !isA(args.type, "daemonSet")) return;
+        const what = describeObject(kindName(args.type), args.props, args.name);
+        for (const { container: c, label } of containersOf(args.props, true)) {
+            if (known(() => c.securityContext?.privileged === true) === true) {
+                report(
+                    `${what}: ${label} runs privileged, keeping every capability: drop privileged and add only the capabilities it needs.`,
+                );
+                continue;
+            }
+            const adds = known(() => Array.from((c.securityContext?.capabilities?.add ?? []) as string[]));
+            if (adds !== undefined && adds.some((a) => a.toUpperCase() === "ALL")) {
+                report(`${what}: ${label} adds capability ALL, keeping every capability: add only the ones it needs.`);
+            }
+        }
+    },
+};
