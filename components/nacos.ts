@@ -10,6 +10,8 @@ import { ArgProblem, checkInteger, checkPresent, checkReplicas, throwIfProblems 
 import {
     childOptions,
     createWorkload,
+    dependingOn,
+    recommendedLabels,
     resolveMonitoring,
     resolveResources,
     resolveScheduling,
@@ -38,8 +40,9 @@ export interface NacosMysqlArgs {
     /** Password; pass a Pulumi secret. */
     password: pulumi.Input<string>;
     /**
-     * JDBC URL parameters.
-     * @default "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false"
+     * JDBC URL parameters. `allowPublicKeyRetrieval=true` lets Connector/J authenticate with MySQL 8's
+     * `caching_sha2_password` without SSL (upstream's own `env/nacos-hostname.env` sets it too).
+     * @default "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false&allowPublicKeyRetrieval=true"
      */
     params?: string;
 }
@@ -78,6 +81,13 @@ export interface NacosArgs {
     identityKey?: string;
     /** Server identity value (`NACOS_AUTH_IDENTITY_VALUE`). Pass a Pulumi secret. */
     identityValue: pulumi.Input<string>;
+    /**
+     * Password of the `nacos` administrator. Nacos 3.0 gives the admin to whoever first calls
+     * `POST /nacos/v3/auth/user/admin` while none exists, so a Job claims it with this password as soon as
+     * the cluster answers. Pass a Pulumi secret. Changing it later does not change the admin's password
+     * (the Job finds an admin and leaves it alone): change it in the console.
+     */
+    adminPassword: pulumi.Input<string>;
     /**
      * External MySQL for configuration data.
      * @default - embedded storage (Derby replicated by JRaft) on the members' volumes
@@ -126,12 +136,78 @@ export const NACOS_DEFAULTS = {
     clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
     mysqlPort: 3306,
     mysqlDatabase: "nacos",
-    mysqlParams: "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false",
+    mysqlParams:
+        "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false&allowPublicKeyRetrieval=true",
     resources: { cpuRequest: "500m", memoryRequest: "2Gi" },
 } as const;
 
-/** The four Nacos ports: HTTP, client gRPC (+1000), server gRPC (+1001) and JRaft (-1000). */
-export const NACOS_PORTS = { http: 8848, clientRpc: 9848, raftRpc: 9849, raft: 7848, console: 8080 } as const;
+/**
+ * The Nacos ports: HTTP (main port), client gRPC (+1000), server-to-server gRPC (+1001, cluster
+ * requests between members), JRaft (-1000, the Raft protocol of the embedded store), and the console.
+ */
+export const NACOS_PORTS = { http: 8848, clientRpc: 9848, serverRpc: 9849, raft: 7848, console: 8080 } as const;
+
+/** The Nacos 3.0 API that creates the `nacos` administrator while none exists (`UserControllerV3.createAdminUser`). */
+export const NACOS_ADMIN_API = { method: "POST", path: "/nacos/v3/auth/user/admin", param: "password" } as const;
+
+/** Where the admin-init Job mounts the admin password (a file, so that it never appears on a command line). */
+const ADMIN_PASSWORD_FILE = "/etc/nacos-admin/password";
+
+/**
+ * The admin-init Job's script: wait until the client Service answers the readiness probe, then call
+ * {@link NACOS_ADMIN_API} with the password read from a file. Nacos answers `"code":0` when it created the
+ * admin and `"code":409` when an admin exists already (a re-run, or an admin made by hand): both succeed.
+ * The answer is never printed as is: on success it carries the password.
+ * @param baseUrl For example `http://nacos.cfg.svc.cluster.local:8848`.
+ */
+export function renderNacosAdminInitScript(baseUrl: string, passwordFile = ADMIN_PASSWORD_FILE, attempts = 120, sleepSeconds = 5): string {
+    return [
+        "set -eu",
+        `base='${baseUrl}'`,
+        "i=0",
+        `until curl -fsS -o /dev/null --max-time 5 "$base/nacos/v3/admin/core/state/readiness"; do`,
+        "  i=$((i + 1))",
+        `  if [ "$i" -ge ${attempts} ]; then echo "Nacos at $base did not become ready" >&2; exit 1; fi`,
+        `  sleep ${sleepSeconds}`,
+        "done",
+        // --data-urlencode name@file sends name=<the file, URL-encoded> as an x-www-form-urlencoded POST body.
+        `answer=$(curl -sS --max-time 30 --data-urlencode '${NACOS_ADMIN_API.param}@${passwordFile}' "$base${NACOS_ADMIN_API.path}")`,
+        'case "$answer" in',
+        `  *'"code":0'[,}]*) echo "created the nacos administrator" ;;`,
+        `  *'"code":409'[,}]*) echo "an administrator exists already: left unchanged" ;;`,
+        `  *) echo "unexpected answer from ${NACOS_ADMIN_API.method} ${NACOS_ADMIN_API.path}: $(printf '%s' "$answer" | sed 's/"password":"[^"]*"/"password":"(redacted)"/g')" >&2; exit 1 ;;`,
+        "esac",
+        "",
+    ].join("\n");
+}
+
+/** Parses a Kubernetes memory quantity into MiB (rounded down). */
+export function memoryMiB(quantity: string): number {
+    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
+    if (m === null) throw new Error(`not a memory quantity: ${quantity}`);
+    const factor: Record<string, number> = {
+        "": 1 / 2 ** 20,
+        Ki: 1 / 1024,
+        Mi: 1,
+        Gi: 1024,
+        Ti: 1024 ** 2,
+        k: 1e3 / 2 ** 20,
+        M: 1e6 / 2 ** 20,
+        G: 1e9 / 2 ** 20,
+        T: 1e12 / 2 ** 20,
+    };
+    return Math.floor(Number.parseFloat(m[1]) * factor[m[2] ?? ""]);
+}
+
+/**
+ * JVM sizes for the image's start script (`JVM_XMS`, `JVM_XMX`, `JVM_XMN`): a fixed heap of half the
+ * memory request (the rest is metaspace, up to `JVM_MMS` 320m, thread stacks and direct buffers), and a
+ * young generation of half the heap, the proportions of the image's own 1g/1g/512m.
+ */
+export function nacosJvmSizes(memoryRequest: string): { JVM_XMS: string; JVM_XMX: string; JVM_XMN: string } {
+    const heap = Math.floor(memoryMiB(memoryRequest) / 2);
+    return { JVM_XMS: `${heap}m`, JVM_XMX: `${heap}m`, JVM_XMN: `${Math.floor(heap / 2)}m` };
+}
 
 /** Returns every problem with the arguments of a Nacos component named `name`. */
 export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
@@ -152,6 +228,12 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         problems.push({ path: "authToken", value: "(secret)", allowed: "base64 of at least 32 bytes" });
     }
     checkPresent(problems, "identityValue", args.identityValue, "a non-empty secret");
+    checkPresent(
+        problems,
+        "adminPassword",
+        args.adminPassword,
+        "a non-empty secret: without it, anyone who reaches the cluster first can claim the Nacos administrator",
+    );
     if (args.mysql !== undefined) {
         checkPresent(problems, "mysql.host", args.mysql.host, "a MySQL host name");
         checkPresent(problems, "mysql.user", args.mysql.user, "a MySQL user name");
@@ -210,10 +292,13 @@ export class Nacos extends pulumi.ComponentResource {
         const names = workloadNames(name, namespace, replicas, args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain);
         const members = nacosClusterMembers(names.members);
         const secretName = `${name}-auth`;
+        const resources = resolveResources(args.resources, NACOS_DEFAULTS.resources);
+        const image = args.image ?? NACOS_DEFAULTS.image;
 
         const secretData: Record<string, pulumi.Input<string>> = {
             "auth-token": pulumi.secret(args.authToken),
             "identity-value": pulumi.secret(args.identityValue),
+            "admin-password": pulumi.secret(args.adminPassword),
         };
         if (args.mysql !== undefined) {
             secretData["mysql-password"] = pulumi.secret(args.mysql.password);
@@ -245,12 +330,12 @@ export class Nacos extends pulumi.ComponentResource {
                 system: "nacos",
                 names,
                 replicas,
-                image: args.image ?? NACOS_DEFAULTS.image,
+                image,
                 podManagementPolicy: "Parallel",
                 ports: [
                     { name: "http", port: NACOS_PORTS.http, peer: true, client: true },
                     { name: "client-rpc", port: NACOS_PORTS.clientRpc, peer: true, client: true },
-                    { name: "raft-rpc", port: NACOS_PORTS.raftRpc, peer: true, client: false },
+                    { name: "server-rpc", port: NACOS_PORTS.serverRpc, peer: true, client: false },
                     { name: "raft", port: NACOS_PORTS.raft, peer: true, client: false },
                     { name: "console", port: NACOS_PORTS.console, peer: false, client: true },
                 ],
@@ -260,8 +345,10 @@ export class Nacos extends pulumi.ComponentResource {
                     PREFER_HOST_MODE: "hostname",
                     // docker-startup.sh writes these, space-separated, into conf/cluster.conf at start.
                     NACOS_SERVERS: members.join(" "),
-                    NACOS_SERVER_PORT: String(NACOS_PORTS.http),
+                    // application.properties: nacos.server.main.port=${NACOS_APPLICATION_PORT:8848}.
                     NACOS_APPLICATION_PORT: String(NACOS_PORTS.http),
+                    // docker-startup.sh passes these as -Xms/-Xmx/-Xmn; the image's own are a fixed 1g/1g/512m.
+                    ...nacosJvmSizes(resources.memoryRequest ?? NACOS_DEFAULTS.resources.memoryRequest),
                     ...storageEnv,
                     NACOS_AUTH_ENABLE: "true",
                     NACOS_AUTH_TOKEN: fromSecret("auth-token"),
@@ -294,12 +381,63 @@ export class Nacos extends pulumi.ComponentResource {
                 // The official image runs as root and writes conf/cluster.conf inside the image at start.
                 runAsUser: undefined,
                 terminationGracePeriodSeconds: 60,
-                resources: resolveResources(args.resources, NACOS_DEFAULTS.resources),
+                resources,
                 monitoring: resolveMonitoring(args.monitoring),
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
             opts,
+        );
+
+        // Nacos 3.0 gives the administrator to the first caller while none exists: claim it now, with our password.
+        new k8s.batch.v1.Job(
+            `${name}-admin-init`,
+            {
+                metadata: { name: `${name}-admin-init`, namespace, labels: recommendedLabels("nacos", name, image, "admin-init").all },
+                spec: {
+                    backoffLimit: 3,
+                    activeDeadlineSeconds: 900,
+                    template: {
+                        spec: {
+                            restartPolicy: "OnFailure",
+                            automountServiceAccountToken: false,
+                            // The image (Alpine) carries curl; the Job needs nothing of root's.
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 65534,
+                                runAsGroup: 65534,
+                                fsGroup: 65534,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            containers: [
+                                {
+                                    name: "admin-init",
+                                    image,
+                                    command: ["sh", "-c", renderNacosAdminInitScript(`http://${names.clientHost}:${NACOS_PORTS.http}`)],
+                                    volumeMounts: [{ name: "admin-password", mountPath: "/etc/nacos-admin", readOnly: true }],
+                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        readOnlyRootFilesystem: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                },
+                            ],
+                            volumes: [
+                                {
+                                    name: "admin-password",
+                                    secret: {
+                                        secretName: secret.metadata.name,
+                                        items: [{ key: "admin-password", path: "password" }],
+                                        defaultMode: 0o440,
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            dependingOn(childOptions(this, opts), [workload.statefulSet]),
         );
 
         this.statefulSet = workload.statefulSet;

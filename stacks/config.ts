@@ -22,7 +22,12 @@ export type SystemName = (typeof SYSTEMS)[number];
 /** Secret config keys (set with `pulumi config set --secret <key> <value>`), by system and arg path. */
 export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
     eureka: {},
-    nacos: { authToken: "nacosAuthToken", identityValue: "nacosIdentityValue", "mysql.password": "nacosMysqlPassword" },
+    nacos: {
+        authToken: "nacosAuthToken",
+        identityValue: "nacosIdentityValue",
+        adminPassword: "nacosAdminPassword",
+        "mysql.password": "nacosMysqlPassword",
+    },
     rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
     redis: { password: "redisPassword" },
     kafka: {},
@@ -170,7 +175,7 @@ export interface StackSettings {
     /** Args of each enabled system (secrets still to be attached); absent when disabled. */
     eureka?: EurekaArgs;
     /** See {@link StackSettings.eureka}. */
-    nacos?: Omit<NacosArgs, "authToken" | "identityValue">;
+    nacos?: Omit<NacosArgs, "authToken" | "identityValue" | "adminPassword">;
     /** See {@link StackSettings.eureka}. */
     rabbitmq?: Omit<RabbitMQArgs, "erlangCookie" | "defaultPassword">;
     /** See {@link StackSettings.eureka}. */

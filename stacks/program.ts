@@ -81,6 +81,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
                 mysql,
                 authToken: secret(SECRET_KEYS.nacos.authToken),
                 identityValue: secret(SECRET_KEYS.nacos.identityValue),
+                adminPassword: secret(SECRET_KEYS.nacos.adminPassword),
                 currentReplicas: previous.nacos,
             },
             componentOptions(args.namespace ?? settings.namespace),

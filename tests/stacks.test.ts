@@ -27,6 +27,7 @@ const secrets = {
     "stateful-k8s:redisPassword": "redis-password",
     "stateful-k8s:nacosAuthToken": Buffer.from("a-real-looking-token-of-thirty-two-bytes!").toString("base64"),
     "stateful-k8s:nacosIdentityValue": "identity",
+    "stateful-k8s:nacosAdminPassword": "admin-password",
     "stateful-k8s:rabbitmqErlangCookie": "cookie",
     "stateful-k8s:rabbitmqDefaultPassword": "password",
 };

@@ -1,10 +1,64 @@
 import * as assert from "assert";
+import { execFile } from "child_process";
+import { mkdtempSync, writeFileSync } from "fs";
+import { createServer, IncomingMessage } from "http";
+import { AddressInfo } from "net";
+import { tmpdir } from "os";
+import { join } from "path";
 import { valueOf } from "../../scripts/mock-runtime";
-import { Nacos, NacosArgs, validateNacosArgs } from "../../components/nacos";
+import { Nacos, NacosArgs, nacosJvmSizes, renderNacosAdminInitScript, validateNacosArgs } from "../../components/nacos";
 import { childrenOf, envOf, everythingExcept, register, secretKeysAreSecret } from "../helpers/component";
 
 const token = Buffer.from("0123456789abcdef0123456789abcdef-token").toString("base64");
-const base: NacosArgs = { namespace: "cfg", authToken: token, identityValue: "identity-value-xyz" };
+const base: NacosArgs = { namespace: "cfg", authToken: token, identityValue: "identity-value-xyz", adminPassword: "admin-pw-secret" };
+
+/** One request the fake Nacos received. */
+interface Seen {
+    method: string;
+    path: string;
+    contentType: string | undefined;
+    body: string;
+}
+
+/**
+ * Runs the admin-init script against a local HTTP server that answers the readiness probe with 503
+ * once, then 200, and the admin API with `adminAnswer`; returns what the server saw and the exit code.
+ */
+async function runAdminInit(
+    password: string,
+    adminAnswer: string,
+): Promise<{ seen: Seen[]; code: number; stdout: string; stderr: string }> {
+    const seen: Seen[] = [];
+    let readinessCalls = 0;
+    const server = createServer((req: IncomingMessage, res) => {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+            seen.push({ method: req.method ?? "", path: req.url ?? "", contentType: req.headers["content-type"], body });
+            if (req.url === "/nacos/v3/admin/core/state/readiness") {
+                res.statusCode = readinessCalls++ === 0 ? 503 : 200;
+                res.end();
+            } else {
+                res.setHeader("content-type", "application/json");
+                res.end(adminAnswer);
+            }
+        });
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const dir = mkdtempSync(join(tmpdir(), "nacos-admin-"));
+    const file = join(dir, "password");
+    writeFileSync(file, password);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+        return await new Promise((done) =>
+            execFile("sh", ["-c", renderNacosAdminInitScript(url, file, 5, 1)], (err, stdout, stderr) =>
+                done({ seen, code: err === null ? 0 : ((err as { code?: number }).code ?? -1), stdout, stderr }),
+            ),
+        );
+    } finally {
+        server.close();
+    }
+}
 const member = (i: number) => `nacos-${i}.nacos-headless.cfg.svc.cluster.local:8848`;
 
 describe("Nacos", () => {
@@ -27,7 +81,7 @@ describe("Nacos", () => {
         assert.deepStrictEqual(ports, [
             ["http", 8848],
             ["client-rpc", 9848],
-            ["raft-rpc", 9849],
+            ["server-rpc", 9849],
             ["raft", 7848],
         ]);
     });
@@ -72,11 +126,91 @@ describe("Nacos", () => {
         const run = await register(() => new Nacos("nacos", base));
         assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:Nacos"), [
             "kubernetes:apps/v1:StatefulSet::nacos-sts",
+            "kubernetes:batch/v1:Job::nacos-admin-init",
             "kubernetes:core/v1:Secret::nacos-auth",
             "kubernetes:core/v1:Service::nacos-client",
             "kubernetes:core/v1:Service::nacos-headless",
             "kubernetes:policy/v1:PodDisruptionBudget::nacos-pdb",
         ]);
+    });
+
+    it("claims the administrator with POST /nacos/v3/auth/user/admin and a form parameter password, as UserControllerV3 (3.0.1) takes it", async () => {
+        const password = "p#ss w0rd&x=1+%2F";
+        const created = await runAdminInit(
+            password,
+            '{"code":0,"message":"success","data":{"username":"nacos","password":"' + password + '"}}',
+        );
+        assert.strictEqual(created.code, 0, created.stderr);
+        // It waited for readiness (503 first), then made exactly one request to the admin API.
+        assert.deepStrictEqual(
+            created.seen.map((r) => `${r.method} ${r.path}`),
+            ["GET /nacos/v3/admin/core/state/readiness", "GET /nacos/v3/admin/core/state/readiness", "POST /nacos/v3/auth/user/admin"],
+        );
+        const post = created.seen[2];
+        assert.strictEqual(post.contentType, "application/x-www-form-urlencoded");
+        assert.deepStrictEqual([...new URLSearchParams(post.body).entries()], [["password", password]]);
+        assert.strictEqual(created.stdout.trim(), "created the nacos administrator");
+        assert.ok(!created.stdout.includes(password) && !created.stderr.includes(password), "the password was printed");
+    });
+
+    it("leaves an existing administrator alone (code 409), and fails on any other answer without printing the password", async () => {
+        const again = await runAdminInit("pw", '{"message":"have admin user cannot use it.","data":null,"code":409}');
+        assert.strictEqual(again.code, 0);
+        assert.strictEqual(again.stdout.trim(), "an administrator exists already: left unchanged");
+        const odd = await runAdminInit("pw-xyz", '{"code":501,"message":"nope","data":{"username":"nacos","password":"pw-xyz"}}');
+        assert.strictEqual(odd.code, 1);
+        assert.match(odd.stderr, /unexpected answer from POST \/nacos\/v3\/auth\/user\/admin: .*"code":501.*"password":"\(redacted\)"/);
+        assert.ok(!odd.stderr.includes("pw-xyz"));
+    });
+
+    it("runs that script in a Job against the client Service, with the password from the Secret as a file", async () => {
+        const run = await register(() => new Nacos("nacos", base));
+        const job = run.named("nacos-admin-init").inputs as any;
+        assert.strictEqual(job.metadata.name, "nacos-admin-init");
+        const pod = job.spec.template.spec;
+        assert.deepStrictEqual(pod.containers[0].command, [
+            "sh",
+            "-c",
+            renderNacosAdminInitScript("http://nacos.cfg.svc.cluster.local:8848"),
+        ]);
+        assert.strictEqual(pod.containers[0].image, "nacos/nacos-server:v3.0.1");
+        assert.deepStrictEqual(pod.volumes[0].secret, {
+            secretName: "nacos-auth",
+            items: [{ key: "admin-password", path: "password" }],
+            defaultMode: 0o440,
+        });
+        assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ name: "admin-password", mountPath: "/etc/nacos-admin", readOnly: true }]);
+        assert.strictEqual(pod.restartPolicy, "OnFailure");
+        assert.ok(secretKeysAreSecret(run.named("nacos-auth"), ["admin-password"]));
+        assert.ok(!everythingExcept(run, ["nacos-auth"]).includes("admin-pw-secret"), "the admin password leaked");
+        assert.deepStrictEqual(
+            validateNacosArgs("nacos", { ...base, adminPassword: "" }).map((p) => [p.path, p.allowed]),
+            [["adminPassword", "a non-empty secret: without it, anyone who reaches the cluster first can claim the Nacos administrator"]],
+        );
+    });
+
+    it("sets the port the image reads (NACOS_APPLICATION_PORT), not NACOS_SERVER_PORT, and sizes the heap from the memory request", async () => {
+        for (const [memoryRequest, xmx, xmn] of [
+            ["2Gi", "1024m", "512m"],
+            ["1Gi", "512m", "256m"],
+            ["4Gi", "2048m", "1024m"],
+            ["3000M", "1430m", "715m"],
+        ]) {
+            const run = await register(() => new Nacos("nacos", { ...base, replicas: 3, resources: { memoryRequest } }));
+            const env = envOf(run.named("nacos-sts"));
+            assert.deepStrictEqual([env.JVM_XMS, env.JVM_XMX, env.JVM_XMN], [xmx, xmx, xmn], memoryRequest);
+            assert.strictEqual(env.NACOS_APPLICATION_PORT, "8848");
+            assert.strictEqual(env.NACOS_SERVER_PORT, undefined);
+        }
+        assert.deepStrictEqual(nacosJvmSizes("512Mi"), { JVM_XMS: "256m", JVM_XMX: "256m", JVM_XMN: "128m" });
+    });
+
+    it("lets MySQL 8 authenticate without SSL (allowPublicKeyRetrieval=true in the default JDBC parameters)", async () => {
+        const run = await register(() => new Nacos("nacos", { ...base, mysql: { host: "mysql.db", user: "nacos", password: "pw" } }));
+        assert.strictEqual(
+            envOf(run.named("nacos-sts")).MYSQL_SERVICE_DB_PARAM,
+            "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false&allowPublicKeyRetrieval=true",
+        );
     });
 
     it("refuses an even quorum", () => {
