@@ -7,7 +7,6 @@ import {
     DEFAULT_QUORUM_LABEL,
     describeObject,
     intOrPercent,
-    isA,
     known,
     knownItems,
     majority,
@@ -67,7 +66,7 @@ function disruptionsAllowed(spec: Record<string, any>, n: number): number | unde
 export const statefulSetDisruptionBudget: StackValidationPolicy = {
     name: "statefulset-disruption-budget",
     description:
-        "Every StatefulSet that may run more than one replica (its replicas, or the range of an autoscaler targeting it) has exactly one PodDisruptionBudget (same namespace, selector matching its pods) that sets exactly one of minAvailable/maxUnavailable, allows at least one voluntary disruption at every replica count (so nodes can be drained), and, for quorum workloads, never lets a drain take the members below a majority. Two budgets over the same pods make the eviction API refuse every eviction. Fix: add one policy/v1 PodDisruptionBudget with maxUnavailable: 1.",
+        "Every StatefulSet that may run more than one replica (its replicas, or the range of an autoscaler targeting it) has exactly one PodDisruptionBudget (same namespace, selector matching its pods) that sets exactly one of minAvailable/maxUnavailable, allows at least one voluntary disruption at every replica count it may run with, an autoscaler's minimum included (so nodes can be drained), and, for quorum workloads, never lets a drain take the members below a majority. Two budgets over the same pods make the eviction API refuse every eviction. Fix: add one policy/v1 PodDisruptionBudget with maxUnavailable: 1.",
     enforcementLevel: "mandatory",
     configSchema: QUORUM_SCHEMA,
     validateStack: (args, report) => {
@@ -107,8 +106,9 @@ export const statefulSetDisruptionBudget: StackValidationPolicy = {
                 const disruptions = known(() => disruptionsAllowed(pdb.props.spec ?? {}, n));
                 if (disruptions === undefined) break;
                 if (disruptions < 1) {
+                    const count = range.scaler === undefined ? `${n} replicas` : `${n} replicas, which ${range.scaler.label} may choose`;
                     report(
-                        `${budgetName} allows no voluntary disruption of ${what} (${n} replicas): nodes cannot be drained; allow at least one.`,
+                        `${budgetName} allows no voluntary disruption of ${what} (${count}): nodes cannot be drained; allow at least one.`,
                         pdb.urn,
                     );
                     break;
@@ -221,17 +221,6 @@ export const autoscalerOwnsReplicas: StackValidationPolicy = {
                     `${scaler.kind} ${scaler.name} is scaled by ${scaler.label} but Pulumi still manages its spec.replicas (${String(declared)}): add ignoreChanges: ["spec.replicas"].`,
                     object.urn,
                 );
-            }
-            if (isA(object.type, "statefulSet")) {
-                for (const pdb of budgetsFor(object, args.resources)) {
-                    const minAvailable = known(() => pdb.props.spec?.minAvailable as number | string | undefined);
-                    if (minAvailable !== undefined && intOrPercent(minAvailable, scaler.min) > scaler.min) {
-                        report(
-                            `${scaler.label}'s minimum ${scaler.min} is below PodDisruptionBudget ${nameOf(pdb.props, pdb.name)}'s minAvailable ${minAvailable}: raise the minimum.`,
-                            scaler.resource.urn,
-                        );
-                    }
-                }
             }
         }
     },

@@ -11,7 +11,9 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
 import { ALL_POLICIES } from "../../policies/all";
+import { MockRun } from "../../scripts/mock-runtime";
 import { StackRun } from "../../scripts/stack-runner";
 
 /** One reported violation. */
@@ -116,4 +118,29 @@ export function stackResources(stack: StackRun): PolicyResource[] {
         const opts = stack.options.get(`${r.type}::${r.name}`);
         return resource(r.type, r.name, r.inputs, opts);
     });
+}
+
+/**
+ * Runs a program (a function registering resources with the options it is given) under the mock runtime
+ * and returns what it registered as the policy server would see it, with `protect` and `ignoreChanges`.
+ */
+export async function programResources(build: (opts: pulumi.CustomResourceOptions) => void): Promise<PolicyResource[]> {
+    const seen = new Map<string, pulumi.ResourceOptions>();
+    const opts: pulumi.CustomResourceOptions = {
+        transformations: [
+            (a) => {
+                seen.set(`${a.type}::${a.name}`, a.opts);
+                return undefined;
+            },
+        ],
+    };
+    const run = await MockRun.start({});
+    build(opts);
+    await run.settle();
+    return run.registrations.map((r) =>
+        resource(r.type, r.name, r.inputs, {
+            protect: seen.get(`${r.type}::${r.name}`)?.protect,
+            ignoreChanges: seen.get(`${r.type}::${r.name}`)?.ignoreChanges,
+        }),
+    );
 }

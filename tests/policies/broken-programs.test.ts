@@ -5,33 +5,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { PolicyResource } from "@pulumi/policy";
-import { MockRun } from "../../scripts/mock-runtime";
-import { resource, runPack } from "../helpers/policy";
+import { programResources, runPack } from "../helpers/policy";
 
 type Opts = pulumi.CustomResourceOptions;
-
-/** Registers what `build` creates and returns it as the policy server would see it (with options). */
-async function programResources(build: (opts: Opts) => void): Promise<PolicyResource[]> {
-    const seen = new Map<string, pulumi.ResourceOptions>();
-    const opts: Opts = {
-        transformations: [
-            (a) => {
-                seen.set(`${a.type}::${a.name}`, a.opts);
-                return undefined;
-            },
-        ],
-    };
-    const run = await MockRun.start({});
-    build(opts);
-    await run.settle();
-    return run.registrations.map((r) =>
-        resource(r.type, r.name, r.inputs, {
-            protect: seen.get(`${r.type}::${r.name}`)?.protect,
-            ignoreChanges: seen.get(`${r.type}::${r.name}`)?.ignoreChanges,
-        }),
-    );
-}
 
 const labels = { app: "db" };
 
