@@ -134,7 +134,8 @@ export class Project {
 
     /** Starts `pulumi <args>` in the background (for killing it mid-update, or running two at once). */
     spawn(args: string[]): ReturnType<typeof spawn> {
-        return spawn("pulumi", args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+        // Its own process group, so that a test can kill the CLI with its language host and plugins.
+        return spawn("pulumi", args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     }
 
     /** Runs a shell script in the folder with the project's environment (as a user types commands). */

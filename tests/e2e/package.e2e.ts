@@ -1,6 +1,6 @@
 /**
  * The component package from another language, with the CLI as a user runs it: `pulumi package
- * get-schema plugin` (the schema every language's SDK is generated from), and the Pulumi YAML example
+ * get-schema ./plugin` (the schema every language's SDK is generated from), and the Pulumi YAML example
  * (examples/yaml), which names the package folder under `packages:` and deploys Eureka and Redis through
  * their type tokens on the local control plane.
  */
@@ -13,9 +13,9 @@ describe("the component package from another language (the CLI with the Node.js 
 
     before(() => toolchainBin());
 
-    it("pulumi package get-schema plugin lists all six components with their documented inputs", () => {
+    it("pulumi package get-schema ./plugin lists all six components with their documented inputs", () => {
         const project = Project.copy(NO_CLUSTER);
-        const schema = JSON.parse(project.pulumi(["package", "get-schema", "plugin"]).stdout);
+        const schema = JSON.parse(project.pulumi(["package", "get-schema", "./plugin"]).stdout);
         assert.strictEqual(schema.name, "stateful-k8s");
         assert.deepStrictEqual(
             Object.keys(schema.resources).sort(),
