@@ -182,6 +182,14 @@ build_coredns() {
         -o "$BIN/coredns" .
 }
 
+# kube-score v1.20.0, the peer the policy pack is compared with (docs/policies.md); only on request
+# (scripts/toolchain.sh kube-score), not part of the default set.
+build_kube_score() {
+    local dir=$ROOT/tools/kube-score version=1.20.0
+    cached_build kube-score "$(key_of kube-score "$version" "$dir")" kube-score -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w -X main.version=v$version" -o "$BIN/kube-score" github.com/zegl/kube-score/cmd/kube-score
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok kubelet coredns)
 for t in "${targets[@]}"; do
@@ -195,6 +203,7 @@ for t in "${targets[@]}"; do
         kwok) build_kwok ;;
         kubelet) build_kubelet ;;
         coredns) build_coredns ;;
+        kube-score) build_kube_score ;;
         *)
             echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, kubelet, coredns" >&2
             exit 2
