@@ -23,6 +23,7 @@ import {
     checksum,
     childOptions,
     createWorkload,
+    podPlacement,
     recommendedLabels,
     resolveMonitoring,
     resolveResources,
@@ -450,7 +451,7 @@ export class Redis extends pulumi.ComponentResource {
                 resources: resolveResources(args.sentinelResources, d.sentinelResources),
                 // The sentinels have no metrics endpoint of their own: the exporter on the nodes reports replication.
                 monitoring: { ...monitoring, scrapeAnnotations: false, serviceMonitor: false },
-                scheduling: { requireAntiAffinity: args.scheduling?.requireAntiAffinity ?? false, maxUnavailable: 1 },
+                scheduling: { ...resolveScheduling(args.scheduling), maxUnavailable: 1 },
                 quorum: true,
             },
             opts,
@@ -477,6 +478,7 @@ export class Redis extends pulumi.ComponentResource {
                             spec: {
                                 restartPolicy: "OnFailure",
                                 automountServiceAccountToken: false,
+                                ...podPlacement(resolveScheduling(args.scheduling)),
                                 securityContext: { runAsNonRoot: true, runAsUser: d.runAsUser, seccompProfile: { type: "RuntimeDefault" } },
                                 containers: [
                                     {

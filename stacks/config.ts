@@ -38,7 +38,7 @@ const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
     resources: ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"],
     monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"],
-    scheduling: ["requireAntiAffinity", "maxUnavailable"],
+    scheduling: ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"],
     autoscaling: AUTOSCALING_KEYS,
     podMonitoring: ["podMonitor", "podMonitorLabels", "interval"],
     poolStorage: ["size", "storageClassName"],

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./types";
+import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs, TolerationArgs } from "./types";
 import {
     ArgProblem,
     checkBoolean,
@@ -179,6 +179,8 @@ export const MONITORING_DEFAULTS: Required<MonitoringArgs> = {
 export const SCHEDULING_DEFAULTS: Required<SchedulingArgs> = {
     requireAntiAffinity: false,
     maxUnavailable: 1,
+    nodeSelector: {},
+    tolerations: [],
 };
 
 /** Default claim retention: keep the data whatever happens to the StatefulSet. */
@@ -199,6 +201,19 @@ export function resolveScheduling(args: SchedulingArgs | undefined): Required<Sc
     return {
         requireAntiAffinity: args?.requireAntiAffinity ?? SCHEDULING_DEFAULTS.requireAntiAffinity,
         maxUnavailable: args?.maxUnavailable ?? SCHEDULING_DEFAULTS.maxUnavailable,
+        nodeSelector: args?.nodeSelector ?? SCHEDULING_DEFAULTS.nodeSelector,
+        tolerations: args?.tolerations ?? SCHEDULING_DEFAULTS.tolerations,
+    };
+}
+
+/** The pod-spec fields that place members on nodes; none when the defaults apply (rendered pods unchanged). */
+export function podPlacement(scheduling: Required<SchedulingArgs>): {
+    nodeSelector?: { [key: string]: string };
+    tolerations?: TolerationArgs[];
+} {
+    return {
+        ...(Object.keys(scheduling.nodeSelector).length > 0 ? { nodeSelector: scheduling.nodeSelector } : {}),
+        ...(scheduling.tolerations.length > 0 ? { tolerations: scheduling.tolerations } : {}),
     };
 }
 
@@ -221,6 +236,39 @@ export function resolveResources(args: ResourcesArgs | undefined, defaults: Reso
         cpuLimit: args?.cpuLimit ?? defaults.cpuLimit,
         memoryLimit: args?.memoryLimit ?? defaults.memoryLimit ?? memoryRequest,
     };
+}
+
+const TOLERATION_KEYS = ["key", "operator", "value", "effect", "tolerationSeconds"];
+const TOLERATION_EFFECTS = ["", "NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/** Checks a list of pod tolerations: objects with the Kubernetes fields, each of the right type and value. */
+export function checkTolerations(problems: ArgProblem[], path: string, value: unknown): void {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+        problems.push({ path, value, allowed: "a list of tolerations ({ key, operator, value, effect, tolerationSeconds })" });
+        return;
+    }
+    value.forEach((t: unknown, i) => {
+        const at = `${path}[${i}]`;
+        if (typeof t !== "object" || t === null || Array.isArray(t)) {
+            problems.push({ path: at, value: t, allowed: "an object with keys " + TOLERATION_KEYS.join(", ") });
+            return;
+        }
+        const o = t as Record<string, unknown>;
+        for (const k of Object.keys(o)) {
+            if (!TOLERATION_KEYS.includes(k))
+                problems.push({ path: `${at}.${k}`, value: o[k], allowed: "one of the keys " + TOLERATION_KEYS.join(", ") });
+        }
+        for (const k of ["key", "value"]) {
+            if (o[k] !== undefined && typeof o[k] !== "string") problems.push({ path: `${at}.${k}`, value: o[k], allowed: "a string" });
+        }
+        if (o.operator !== undefined) checkOneOf(problems, `${at}.operator`, o.operator, ["Equal", "Exists"]);
+        if (o.effect !== undefined) checkOneOf(problems, `${at}.effect`, o.effect, TOLERATION_EFFECTS);
+        if (o.tolerationSeconds !== undefined) checkInteger(problems, `${at}.tolerationSeconds`, o.tolerationSeconds, 0);
+        if (o.operator === "Exists" && o.value !== undefined && o.value !== "") {
+            problems.push({ path: `${at}.value`, value: o.value, allowed: 'empty with operator "Exists"' });
+        }
+    });
 }
 
 /** Validates the component name and the args every component shares; problem paths are relative to the component's args. */
@@ -258,6 +306,8 @@ export function validateSharedArgs(
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
     checkDuration(problems, "monitoring.interval", args.monitoring?.interval);
     checkBoolean(problems, "scheduling.requireAntiAffinity", args.scheduling?.requireAntiAffinity);
+    checkStringMap(problems, "scheduling.nodeSelector", args.scheduling?.nodeSelector);
+    checkTolerations(problems, "scheduling.tolerations", args.scheduling?.tolerations);
     const maxUnavailable = args.scheduling?.maxUnavailable;
     if (maxUnavailable !== undefined && checkInteger(problems, "scheduling.maxUnavailable", maxUnavailable, 1)) {
         // A quorum of floor(n/2)+1 must survive a voluntary disruption.
@@ -421,6 +471,7 @@ export function createWorkload(
                       seccompProfile: { type: "RuntimeDefault" },
                   },
         affinity: affinity(labels.selector, spec.scheduling.requireAntiAffinity),
+        ...podPlacement(spec.scheduling),
         initContainers: spec.initContainers ?? [],
         volumes: spec.volumes ?? [],
         containers: [
