@@ -59,15 +59,18 @@ export interface TiDBArgs extends OperatorInstallArgs {
      */
     pdReplicas?: number;
     /**
-     * Number of TiKV stores; at least `maxReplicas`.
+     * Number of TiKV stores; at least `regionReplicas`.
      * @default 3
      */
     tikvReplicas?: number;
     /**
-     * Copies PD keeps of every region (PD `replication.max-replicas`); odd.
+     * Copies PD keeps of every region (PD `replication.max-replicas`); odd. PD reads its config file's
+     * value only when it bootstraps and keeps its own copy afterwards, so the component also applies the
+     * value through PD's API (what `pd-ctl config set max-replicas` does) in a Job, which makes a later
+     * change take effect. (Called `maxReplicas` before: renamed so as not to be confused with `autoscaling.maxReplicas`.)
      * @default 3
      */
-    maxReplicas?: number;
+    regionReplicas?: number;
     /**
      * PD data volumes.
      * @default { size: "10Gi" }
@@ -113,7 +116,7 @@ export const TIDB_DEFAULTS = {
     replicas: 2,
     pdReplicas: 3,
     tikvReplicas: 3,
-    maxReplicas: 3,
+    regionReplicas: 3,
     pdStorageSize: "10Gi",
     tikvStorageSize: "100Gi",
     resources: { cpuRequest: "1", memoryRequest: "2Gi" },
@@ -133,10 +136,46 @@ export const TIDB_OPERATOR_CHART = {
 /** Metrics ports of the three components. */
 export const TIDB_METRICS_PORTS = { pd: 2379, tikv: 20180, tidb: 10080 } as const;
 
+/**
+ * Names tidb-operator v2 gives those ports in its pods (`api/core/v1alpha1`: `PDPortNameClient`,
+ * `TiKVPortNameStatus`, `TiDBPortNameStatus`); PodMonitors select them by name.
+ */
+export const TIDB_METRICS_PORT_NAMES = { pd: "client", tikv: "status", tidb: "status" } as const;
+
+/**
+ * Longest component name: the operator's CEL rules (v2.0.1 CRDs) cap a Cluster's name at 37 characters
+ * and a group's at 40, and the groups are `<name>-pd`, `<name>-tikv` and `<name>-tidb`.
+ */
+export const TIDB_MAX_NAME_LENGTH = 35;
+
+/**
+ * The Job script that sets PD's `replication.max-replicas`: wait for PD's API, send the request
+ * `pd-ctl config set max-replicas <n>` sends (`POST /pd/api/v1/config`, JSON `{"max-replicas": n}`), then
+ * read `GET /pd/api/v1/config/replicate` back and fail unless PD reports `n`.
+ * @param pdUrl PD's client Service, for example `http://tidb-pd-pd.sql.svc:2379`.
+ */
+export function renderPdMaxReplicasScript(pdUrl: string, regionReplicas: number, attempts = 180, sleepSeconds = 5): string {
+    return [
+        "set -eu",
+        `pd='${pdUrl}'`,
+        "i=0",
+        'until curl -fsS -o /dev/null --max-time 5 "$pd/pd/api/v1/config/replicate"; do',
+        "  i=$((i + 1))",
+        `  if [ "$i" -ge ${attempts} ]; then echo "PD at $pd did not answer" >&2; exit 1; fi`,
+        `  sleep ${sleepSeconds}`,
+        "done",
+        `curl -fsS --max-time 30 -X POST -H 'Content-Type: application/json' -d '{"max-replicas":${regionReplicas}}' "$pd/pd/api/v1/config" >/dev/null`,
+        `got=$(curl -fsS --max-time 10 "$pd/pd/api/v1/config/replicate" | jq '."max-replicas"')`,
+        `if [ "$got" != "${regionReplicas}" ]; then echo "PD reports max-replicas $got, not ${regionReplicas}" >&2; exit 1; fi`,
+        `echo "PD keeps ${regionReplicas} copies of every region (replication.max-replicas)"`,
+        "",
+    ].join("\n");
+}
+
 /** Returns every problem with the arguments of a TiDB component named `name`. */
 export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
-    checkDnsLabel(problems, "name", name, 40);
+    checkDnsLabel(problems, "name", name, TIDB_MAX_NAME_LENGTH);
     if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
     if (args.version !== undefined && !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(String(args.version))) {
         problems.push({ path: "version", value: args.version, allowed: 'a pinned TiDB version such as "v8.5.2"' });
@@ -144,14 +183,23 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     const replicas = args.replicas ?? TIDB_DEFAULTS.replicas;
     checkReplicas(problems, "replicas", replicas, "any");
     checkReplicas(problems, "pdReplicas", args.pdReplicas ?? TIDB_DEFAULTS.pdReplicas, "odd");
-    const maxReplicas = args.maxReplicas ?? TIDB_DEFAULTS.maxReplicas;
-    checkReplicas(problems, "maxReplicas", maxReplicas, "odd");
+    const renamed = (args as { maxReplicas?: unknown }).maxReplicas;
+    if (renamed !== undefined) {
+        problems.push({
+            path: "maxReplicas",
+            value: renamed,
+            allowed:
+                "nothing: renamed to regionReplicas (PD's replication.max-replicas), so as not to be confused with autoscaling.maxReplicas",
+        });
+    }
+    const regionReplicas = args.regionReplicas ?? TIDB_DEFAULTS.regionReplicas;
+    checkReplicas(problems, "regionReplicas", regionReplicas, "odd");
     const tikv = args.tikvReplicas ?? TIDB_DEFAULTS.tikvReplicas;
-    if (checkInteger(problems, "tikvReplicas", tikv, 1) && typeof maxReplicas === "number" && tikv < maxReplicas) {
+    if (checkInteger(problems, "tikvReplicas", tikv, 1) && typeof regionReplicas === "number" && tikv < regionReplicas) {
         problems.push({
             path: "tikvReplicas",
             value: tikv,
-            allowed: `at least maxReplicas (${maxReplicas}): PD places ${maxReplicas} copies of every region on distinct stores`,
+            allowed: `at least regionReplicas (${regionReplicas}): PD places ${regionReplicas} copies of every region on distinct stores`,
         });
     }
     validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "one TiDB server must stay up while another restarts");
@@ -270,13 +318,14 @@ export class TiDB extends pulumi.ComponentResource {
                 autoscaled ? { ...dependingOn(child, [cluster]), ignoreChanges: ["spec.replicas"] } : dependingOn(child, [cluster]),
             );
 
-        const maxReplicas = args.maxReplicas ?? d.maxReplicas;
+        const regionReplicas = args.regionReplicas ?? d.regionReplicas;
         const pd = group(
             "PDGroup",
             "pd",
             args.pdReplicas ?? d.pdReplicas,
             resolveResources(args.pdResources, d.pdResources),
-            `[replication]\nmax-replicas = ${maxReplicas}\n`,
+            // Read by PD when it bootstraps only; the Job below applies later changes.
+            `[replication]\nmax-replicas = ${regionReplicas}\n`,
             { size: args.pdStorage?.size ?? d.pdStorageSize, storageClassName: args.pdStorage?.storageClassName },
             false,
         );
@@ -314,13 +363,61 @@ export class TiDB extends pulumi.ComponentResource {
                     `${name}-${component}-podmonitor`,
                     { name: `${name}-${component}`, namespace, labels },
                     { "pingcap.com/cluster": name, "pingcap.com/component": component },
-                    [{ portNumber: TIDB_METRICS_PORTS[component], path: "/metrics" }],
+                    [{ port: TIDB_METRICS_PORT_NAMES[component], path: "/metrics" }],
                     monitoring,
                     { jobLabel: "pingcap.com/component" },
                     dependingOn(child, [pd, tikv, tidb]),
                 );
             }
         }
+
+        // PD keeps the max-replicas it bootstrapped with in its own storage: apply the value through its API.
+        // Named after the value, so that a change replaces the Job and runs it again.
+        new k8s.batch.v1.Job(
+            `${name}-pd-max-replicas`,
+            {
+                metadata: { name: `${name}-pd-max-replicas-${regionReplicas}`, namespace, labels },
+                spec: {
+                    backoffLimit: 3,
+                    activeDeadlineSeconds: 1200,
+                    template: {
+                        metadata: { labels: { "app.kubernetes.io/part-of": "stateful-k8s" } },
+                        spec: {
+                            restartPolicy: "OnFailure",
+                            automountServiceAccountToken: false,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 65534,
+                                runAsGroup: 65534,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            containers: [
+                                {
+                                    name: "pd-max-replicas",
+                                    // The PD image (Alpine) carries curl and jq besides pd-ctl.
+                                    image: `pingcap/pd:${version}`,
+                                    command: [
+                                        "sh",
+                                        "-c",
+                                        renderPdMaxReplicasScript(
+                                            `http://${name}-pd-pd.${namespace}.svc:${TIDB_METRICS_PORTS.pd}`,
+                                            regionReplicas,
+                                        ),
+                                    ],
+                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        readOnlyRootFilesystem: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            dependingOn(child, [pd, tikv]),
+        );
 
         this.clusterName = cluster.metadata.name;
         this.pdGroupName = pd.metadata.name;

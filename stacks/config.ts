@@ -133,7 +133,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
         },
     },
     tidb: {
-        plain: ["enabled", "namespace", "version", "replicas", "pdReplicas", "tikvReplicas", "maxReplicas", ...OPERATOR_KEYS],
+        plain: ["enabled", "namespace", "version", "replicas", "pdReplicas", "tikvReplicas", "regionReplicas", ...OPERATOR_KEYS],
         groups: {
             pdStorage: SHARED_GROUPS.poolStorage,
             tikvStorage: SHARED_GROUPS.poolStorage,

@@ -185,7 +185,7 @@ describe("stacks", () => {
         );
         assert.match(
             configError({ "stateful-k8s:tidb": JSON.stringify({ tikvReplicas: 2 }) }),
-            /- stateful-k8s:tidb\.tikvReplicas: got 2; allowed: at least maxReplicas \(3\)/,
+            /- stateful-k8s:tidb\.tikvReplicas: got 2; allowed: at least regionReplicas \(3\)/,
         );
     });
 

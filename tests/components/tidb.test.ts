@@ -1,11 +1,60 @@
 import * as assert from "assert";
-import { TiDB, TiDBArgs, validateTiDBArgs } from "../../components/tidb";
+import { execFile } from "child_process";
+import { createServer } from "http";
+import { AddressInfo } from "net";
+import { renderPdMaxReplicasScript, TiDB, TiDBArgs, validateTiDBArgs } from "../../components/tidb";
 import { toManifest } from "../../scripts/stack-runner";
 import { childrenOf, optionsRecorder, register } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 
 const base: TiDBArgs = { namespace: "sql" };
 const cr = (run: Awaited<ReturnType<typeof register>>, name: string): any => run.named(name).inputs;
+
+/**
+ * Runs the max-replicas script against a local fake PD whose config API answers 503 once, then stores
+ * what is posted to /pd/api/v1/config and reports `reported` (or the stored value) on /config/replicate.
+ */
+async function runMaxReplicas(
+    n: number,
+    reported?: number,
+): Promise<{ seen: { method: string; path: string; contentType?: string; body: string }[]; code: number; stdout: string; stderr: string }> {
+    const seen: { method: string; path: string; contentType?: string; body: string }[] = [];
+    let stored = 3;
+    let calls = 0;
+    const server = createServer((req, res) => {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+            seen.push({ method: req.method ?? "", path: req.url ?? "", contentType: req.headers["content-type"], body });
+            if (req.method === "GET" && req.url === "/pd/api/v1/config/replicate") {
+                if (calls++ === 0) {
+                    res.statusCode = 503;
+                    res.end();
+                    return;
+                }
+                res.setHeader("content-type", "application/json");
+                res.end(JSON.stringify({ "max-replicas": reported ?? stored, "location-labels": "" }));
+            } else if (req.method === "POST" && req.url === "/pd/api/v1/config") {
+                stored = (JSON.parse(body) as { "max-replicas": number })["max-replicas"];
+                res.end('"The config is updated."');
+            } else {
+                res.statusCode = 404;
+                res.end();
+            }
+        });
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+        return await new Promise((done) =>
+            execFile("sh", ["-c", renderPdMaxReplicasScript(url, n, 5, 1)], (err, stdout, stderr) =>
+                done({ seen, code: err === null ? 0 : ((err as { code?: number }).code ?? -1), stdout, stderr }),
+            ),
+        );
+    } finally {
+        server.close();
+    }
+}
 
 describe("TiDB", () => {
     it("creates a Cluster and PD, TiKV and TiDB groups that reference it, with one pinned version", async () => {
@@ -33,7 +82,7 @@ describe("TiDB", () => {
 
     it("tells PD how many copies of a region to keep, and gives PD and TiKV data volumes", async () => {
         const run = await register(
-            () => new TiDB("tidb", { ...base, maxReplicas: 5, tikvReplicas: 5, tikvStorage: { size: "1Ti", storageClassName: "nvme" } }),
+            () => new TiDB("tidb", { ...base, regionReplicas: 5, tikvReplicas: 5, tikvStorage: { size: "1Ti", storageClassName: "nvme" } }),
         );
         assert.strictEqual(cr(run, "tidb-pd").spec.template.spec.config, "[replication]\nmax-replicas = 5\n");
         assert.deepStrictEqual(cr(run, "tidb-tikv").spec.template.spec.volumes, [
@@ -43,6 +92,42 @@ describe("TiDB", () => {
             { name: "data", mounts: [{ type: "data" }], storage: "10Gi" },
         ]);
         assert.strictEqual(cr(run, "tidb-tidb").spec.template.spec.volumes, undefined);
+    });
+
+    it("applies max-replicas through PD's API as pd-ctl config set does, and fails unless PD reports the value back", async () => {
+        const ok = await runMaxReplicas(5);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.deepStrictEqual(
+            ok.seen.map((r) => `${r.method} ${r.path}`),
+            [
+                "GET /pd/api/v1/config/replicate",
+                "GET /pd/api/v1/config/replicate",
+                "POST /pd/api/v1/config",
+                "GET /pd/api/v1/config/replicate",
+            ],
+        );
+        const post = ok.seen[2];
+        assert.strictEqual(post.contentType, "application/json");
+        assert.deepStrictEqual(JSON.parse(post.body), { "max-replicas": 5 });
+        assert.strictEqual(ok.stdout.trim(), "PD keeps 5 copies of every region (replication.max-replicas)");
+        const refused = await runMaxReplicas(5, 3);
+        assert.strictEqual(refused.code, 1);
+        assert.strictEqual(refused.stderr.trim().split("\n").pop(), "PD reports max-replicas 3, not 5");
+    });
+
+    it("runs that script in a Job named after the value, on PD's image, against PD's client Service", async () => {
+        const run = await register(() => new TiDB("tidb", { ...base, regionReplicas: 5, tikvReplicas: 5 }));
+        const job = cr(run, "tidb-pd-max-replicas");
+        assert.strictEqual(job.metadata.name, "tidb-pd-max-replicas-5");
+        const container = job.spec.template.spec.containers[0];
+        assert.strictEqual(container.image, "pingcap/pd:v8.5.2");
+        // tidb-operator v2.0.1 names PD's client Service `<PDGroup>-pd` (pdgroup/tasks/util.go InternalServiceName).
+        assert.deepStrictEqual(container.command, ["sh", "-c", renderPdMaxReplicasScript("http://tidb-pd-pd.sql.svc:2379", 5)]);
+        assert.deepStrictEqual(container.securityContext, {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
     });
 
     it("autoscales only the SQL layer, through the TiDBGroup's scale subresource", async () => {
@@ -66,18 +151,18 @@ describe("TiDB", () => {
         assert.strictEqual(rec.of("tidb-pd").ignoreChanges, undefined);
     });
 
-    it("scrapes PD on 2379, TiKV on 20180 and TiDB on 10080 on request", async () => {
+    it("scrapes the ports tidb-operator names client (PD, 2379) and status (TiKV 20180, TiDB 10080), on request", async () => {
         const run = await register(() => new TiDB("tidb", { ...base, monitoring: { podMonitor: true } }));
         for (const [component, port] of [
-            ["pd", 2379],
-            ["tikv", 20180],
-            ["tidb", 10080],
+            ["pd", "client"],
+            ["tikv", "status"],
+            ["tidb", "status"],
         ] as const) {
             const monitor = cr(run, `tidb-${component}-podmonitor`);
             assert.deepStrictEqual(monitor.spec.selector, {
                 matchLabels: { "pingcap.com/cluster": "tidb", "pingcap.com/component": component },
             });
-            assert.deepStrictEqual(monitor.spec.podMetricsEndpoints, [{ portNumber: port, path: "/metrics", interval: "30s" }]);
+            assert.deepStrictEqual(monitor.spec.podMetricsEndpoints, [{ port, path: "/metrics", interval: "30s" }]);
         }
         const none = await register(() => new TiDB("tidb", base));
         assert.deepStrictEqual(none.ofType("kubernetes:monitoring.coreos.com/v1:PodMonitor"), []);
@@ -103,12 +188,16 @@ describe("TiDB", () => {
 
     it("parents every child to the component", async () => {
         const run = await register(() => new TiDB("tidb", base));
-        assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:TiDB"), [
-            "kubernetes:core.pingcap.com/v1alpha1:Cluster::tidb-cluster",
-            "kubernetes:core.pingcap.com/v1alpha1:PDGroup::tidb-pd",
-            "kubernetes:core.pingcap.com/v1alpha1:TiDBGroup::tidb-tidb",
-            "kubernetes:core.pingcap.com/v1alpha1:TiKVGroup::tidb-tikv",
-        ]);
+        assert.deepStrictEqual(
+            childrenOf(run, "stateful-k8s:index:TiDB"),
+            [
+                "kubernetes:core.pingcap.com/v1alpha1:Cluster::tidb-cluster",
+                "kubernetes:core.pingcap.com/v1alpha1:PDGroup::tidb-pd",
+                "kubernetes:core.pingcap.com/v1alpha1:TiDBGroup::tidb-tidb",
+                "kubernetes:core.pingcap.com/v1alpha1:TiKVGroup::tidb-tikv",
+                "kubernetes:batch/v1:Job::tidb-pd-max-replicas",
+            ].sort(),
+        );
     });
 
     it("emits only custom resources the upstream tidb-operator v2, prometheus-operator and HPA schemas accept", async () => {
@@ -116,7 +205,7 @@ describe("TiDB", () => {
             () => new TiDB("tidb", { ...base, monitoring: { podMonitor: true }, autoscaling: { minReplicas: 2, maxReplicas: 4 } }),
         );
         const objects = run.kubernetesObjects();
-        assert.strictEqual(objects.length, 8);
+        assert.strictEqual(objects.length, 9);
         for (const r of objects) assert.deepStrictEqual(await schemaErrors(toManifest(r) as any), [], r.name);
     });
 
@@ -125,7 +214,7 @@ describe("TiDB", () => {
             validateTiDBArgs("tidb", { ...base, ...a }).map((p) => `${p.path}: got ${JSON.stringify(p.value)}; ${p.allowed}`);
         assert.match(problems({ pdReplicas: 2 })[0], /^pdReplicas: got 2; an odd whole number/);
         assert.deepStrictEqual(problems({ tikvReplicas: 2 }), [
-            "tikvReplicas: got 2; at least maxReplicas (3): PD places 3 copies of every region on distinct stores",
+            "tikvReplicas: got 2; at least regionReplicas (3): PD places 3 copies of every region on distinct stores",
         ]);
         assert.deepStrictEqual(problems({ version: "latest" }), ['version: got "latest"; a pinned TiDB version such as "v8.5.2"']);
         assert.deepStrictEqual(problems({ replicas: 1, autoscaling: { minReplicas: 1, maxReplicas: 3 } }), [
@@ -134,6 +223,15 @@ describe("TiDB", () => {
         assert.deepStrictEqual(problems({ replicas: 5, autoscaling: { minReplicas: 2, maxReplicas: 4 } }), [
             "replicas: got 5; from autoscaling.minReplicas to autoscaling.maxReplicas (2 to 4): it is the count at creation",
         ]);
-        assert.deepStrictEqual(problems({ maxReplicas: 1, tikvReplicas: 1, pdReplicas: 1, replicas: 1 }), []);
+        assert.deepStrictEqual(problems({ regionReplicas: 1, tikvReplicas: 1, pdReplicas: 1, replicas: 1 }), []);
+        assert.deepStrictEqual(problems({ maxReplicas: 5 } as Partial<TiDBArgs>), [
+            "maxReplicas: got 5; nothing: renamed to regionReplicas (PD's replication.max-replicas), so as not to be confused with autoscaling.maxReplicas",
+        ]);
+        // The operator's CEL rules: Cluster <= 37, groups <= 40 characters, and the groups add "-tikv".
+        assert.deepStrictEqual(validateTiDBArgs("a".repeat(35), base), []);
+        assert.deepStrictEqual(
+            validateTiDBArgs("a".repeat(36), base).map((p) => p.allowed),
+            ['a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 35 characters'],
+        );
     });
 });
