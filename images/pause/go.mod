@@ -1,0 +1,3 @@
+module stateful-k8s/images/pause
+
+go 1.26
