@@ -2,30 +2,37 @@
  * `npm run bench`: how fast a scale edit reaches the cluster and what it costs, against the
  * raw-manifest way. Prints tables and writes bench/results/<date>.json. See BENCHMARKS.md.
  *   1. program evaluation under mocks (each case in its own process, for its peak RSS);
- *   2. the real engine on the local control plane (scripts/cluster.sh): preview, first up, no-change up,
- *      scale-outs per system, and the kubectl baseline, each repeated where it can be;
- *   3. where a scale-out `pulumi up` spends its time, from the engine's event stream.
- * BENCH_REPEAT (default 3) sets the repetitions; BENCH_ENGINE=0 skips parts 2 and 3.
+ *   2. the real engine through the Pulumi CLI, as a user runs it (`pulumi` in a copy of the project
+ *      folder, the Node.js language host running the stack program), on a fresh local control plane
+ *      (scripts/cluster.sh) per case: the prod stack, and N = 5 and N = 20 copies of all six systems
+ *      (bench/copies.ts): preview, first up, no-change up, scale edits; next to it, on its own fresh
+ *      control plane, `kubectl apply --server-side` of the same rendered manifests and the same edit;
+ *   3. where a scale-edit `pulumi up` spends its time, from the engine's event log.
+ * BENCH_REPEAT (default 3) sets the repetitions; BENCH_ENGINE=0 skips parts 2 and 3; BENCH_CASES
+ * (default "prod,5,20") picks the real-engine cases (`prod` and copy counts).
  */
-import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deployStack } from "../stacks/program";
-import { inlineStack, pulumiEnv, PulumiEnv, REPO } from "../scripts/pulumi-local";
 import { PLACEHOLDER_SECRETS } from "../scripts/stack-runner";
+import { Project, REPO, initStack } from "../tests/e2e/cli";
+import { Timed, addVolumes, benchClusterDown, benchClusterUp, kubectl, secs, timedPulumi, until } from "./cli";
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`,
     node: process.version,
+    commit: execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim(),
+    // Uncommitted edits of the measured code (others work in the same tree): listed, so a figure can be traced.
+    uncommitted: execFileSync("git", ["status", "--porcelain", "--", "components", "stacks", "scripts"], { cwd: REPO, encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l !== ""),
 };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
-const secs = (ms: number): number => ms / 1000;
 function table(title: string, header: string[], rows: (string | number)[][]): void {
     const cells = [
         header,
@@ -89,182 +96,279 @@ function evaluation(): void {
     results.evaluation = out;
 }
 
-const kubectlOf =
-    (env: PulumiEnv) =>
-    (...args: string[]): string =>
-        execFileSync(path.join(path.dirname(env.command.command), "kubectl"), args, {
-            encoding: "utf8",
-            env: { ...process.env, KUBECONFIG: env.envVars.KUBECONFIG },
-        });
-
-/** Waits until `check` holds; returns the seconds it took. */
-async function until(what: string, check: () => boolean, limitS = 300): Promise<number> {
-    const t = Date.now();
-    while (!check()) {
-        if (Date.now() - t > limitS * 1000) throw new Error(`timed out after ${limitS} s waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    return secs(Date.now() - t);
-}
-
-function cluster(command: "up" | "down"): string {
-    return execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), command], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-    })
-        .trim()
-        .split("\n")
-        .pop() as string;
-}
-
-/** An `up` with its wall time, summary and a timeline of the engine's events. */
-async function timedUp(stack: Stack): Promise<{ s: number; changes: Record<string, number>; timeline: Record<string, number> }> {
-    const t0 = Date.now();
-    const timeline: Record<string, number> = {};
-    const onEvent = (e: EngineEvent): void => {
-        const at = secs(Date.now() - t0);
-        if (e.preludeEvent) timeline.prelude ??= at;
-        if (e.resourcePreEvent) {
-            timeline.firstStep ??= at;
-            if (e.resourcePreEvent.metadata.op === "update") timeline.updateStart ??= at;
-        }
-        if (e.resOutputsEvent?.metadata.op === "update") timeline.updateDone = at;
-        if (e.summaryEvent) timeline.summary = at;
-    };
-    const r = await stack.up({ onEvent });
-    return { s: secs(Date.now() - t0), changes: r.summary.resourceChanges ?? {}, timeline };
-}
-
-const SCALED: Record<string, { config: string; steps: number[]; pods?: string; claims?: string }> = {
-    eureka: { config: "eureka", steps: [5, 7, 9], pods: "eureka-" },
-    nacos: { config: "nacos", steps: [5, 7, 9], pods: "nacos-", claims: "data-nacos-" },
-    rabbitmq: { config: "rabbitmq", steps: [5, 7, 9], pods: "rabbitmq-", claims: "data-rabbitmq-" },
-    redis: { config: "redis", steps: [5, 7, 9], pods: "redis-", claims: "data-redis-" },
-    kafka: { config: "kafka", steps: [5, 7, 9] },
-    tidb: { config: "tidb", steps: [5, 7] },
+/** Steps of the prod stack's scale-outs per system (as in the first benchmark); copies scale `eureka-0` by 5, 7, 9. */
+const PROD_SCALED: Record<string, { steps: number[]; pods?: string; claims?: string }> = {
+    eureka: { steps: [5, 7, 9], pods: "eureka-" },
+    nacos: { steps: [5, 7, 9], pods: "nacos-", claims: "data-nacos-" },
+    rabbitmq: { steps: [5, 7, 9], pods: "rabbitmq-", claims: "data-rabbitmq-" },
+    redis: { steps: [5, 7, 9], pods: "redis-", claims: "data-redis-" },
+    kafka: { steps: [5, 7, 9] },
+    tidb: { steps: [5, 7] },
 };
 
-/** Parts 2 and 3: the real engine, and the kubectl baseline, on fresh local control planes. */
-async function engine(): Promise<void> {
-    const secrets = Object.fromEntries(Object.entries(PLACEHOLDER_SECRETS).map(([k, v]) => [k.split(":")[1], v]));
-    // Baseline first, on its own cluster: the rendered prod manifests, applied and edited the way the source did.
-    const manifests = fs.mkdtempSync(path.join(os.tmpdir(), "bench-manifests-"));
-    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "scripts", "render.ts"), "prod", manifests], {
-        cwd: REPO,
-    });
-    let kubeconfig = cluster("up");
-    const env = await pulumiEnv({ kubeconfig });
-    const kubectl = kubectlOf(env);
-    const podsOf = (prefix: string): number =>
-        kubectl("get", "pods", "-n", "stateful-prod", "-o", "name")
-            .split("\n")
-            .filter((l) => new RegExp(`^pod/${prefix}[0-9]+$`).test(l)).length;
-    const claimsOf = (prefix: string): number =>
-        kubectl("get", "pvc", "-n", "stateful-prod", "-o", "name")
-            .split("\n")
-            .filter((l) => l.startsWith(`persistentvolumeclaim/${prefix}`)).length;
-    let t = Date.now();
-    kubectl("apply", "--server-side", "-f", manifests);
-    const baselineApply = secs(Date.now() - t);
-    const sts = path.join(manifests, "stateful-prod.statefulset.eureka.yaml");
-    const baselineScale: number[] = [];
-    const baselinePods: number[] = [];
-    for (const n of SCALED.eureka.steps) {
-        fs.writeFileSync(sts, fs.readFileSync(sts, "utf8").replace(/^ {2}replicas: [0-9]+$/m, `  replicas: ${n}`));
-        t = Date.now();
-        kubectl("apply", "--server-side", "-f", sts);
-        baselineScale.push(secs(Date.now() - t));
-        baselinePods.push(secs(Date.now() - t) + (await until(`${n} eureka pods (baseline)`, () => podsOf("eureka-") === n)));
-    }
-    cluster("down");
+/** One real-engine case: the prod stack, or N copies of all six. */
+interface EngineCase {
+    /** Key in the results and column of the tables. */
+    key: string;
+    /** Stack name. */
+    stack: string;
+    /** Copies of all six (undefined: the prod stack). */
+    copies?: number;
+    /** Namespace of the scaled Eureka. */
+    namespace: string;
+    /** Its StatefulSet's rendered file, and the config path of its replicas. */
+    eurekaFile: string;
+    eurekaPath: string;
+    /** Its pods' name prefix (`<statefulset>-`). */
+    eurekaPods: string;
+}
 
-    kubeconfig = cluster("up");
-    env.envVars.KUBECONFIG = kubeconfig;
-    const stack = await inlineStack(env, "prod", () => deployStack(), secrets);
-    const previews: number[] = [];
-    for (let i = 0; i < REPEAT; i++) {
-        t = Date.now();
-        await stack.preview();
-        previews.push(secs(Date.now() - t));
+function engineCase(spec: string): EngineCase {
+    if (spec === "prod") {
+        return {
+            key: "prod",
+            stack: "prod",
+            namespace: "stateful-prod",
+            eurekaFile: "stateful-prod.statefulset.eureka.yaml",
+            eurekaPath: "eureka.replicas",
+            eurekaPods: "eureka-",
+        };
     }
-    const first = await timedUp(stack);
-    const noChange: number[] = [];
-    for (let i = 0; i < REPEAT; i++) noChange.push((await timedUp(stack)).s);
-    const rows: (string | number)[][] = [];
-    const scale: Record<string, unknown> = {};
-    let breakdown: Awaited<ReturnType<typeof timedUp>> | undefined;
-    for (const [system, spec] of Object.entries(SCALED)) {
-        const samples: { up: number; ready?: number; changes: Record<string, number> }[] = [];
-        for (const n of spec.steps.slice(0, REPEAT)) {
-            await stack.setConfig(`${spec.config}.replicas`, { value: String(n) }, true);
-            const up = await timedUp(stack);
-            if (system === "eureka" && breakdown === undefined) breakdown = up;
-            const ready =
-                spec.pods === undefined
-                    ? undefined
-                    : await until(
-                          `${n} ${system} pods and claims`,
-                          () => podsOf(spec.pods as string) === n && (spec.claims === undefined || claimsOf(spec.claims) === n),
-                      );
-            samples.push({ up: up.s, ready: ready === undefined ? undefined : up.s + ready, changes: up.changes });
-        }
-        scale[system] = samples;
-        const ups = samples.map((s) => s.up);
-        const c = samples[0].changes;
-        rows.push([
-            `${system} 3->${spec.steps.slice(0, REPEAT).join("->")}`,
-            median(ups),
-            spread(ups),
-            samples[0].ready === undefined ? "no pods (operator not installed)" : median(samples.map((s) => s.ready as number)),
-            c.update ?? 0,
-            c.create ?? 0,
-            c.replace ?? 0,
-        ]);
-    }
-    cluster("down");
-    table(
-        "2. Real engine on the local control plane (prod stack)",
-        ["operation", "median s", "range s"],
-        [
-            ["pulumi preview", median(previews), spread(previews)],
-            ["first pulumi up", first.s, "-"],
-            ["pulumi up, no change", median(noChange), spread(noChange)],
-            ["kubectl apply --server-side (all rendered manifests)", baselineApply, "-"],
-            ["kubectl apply of an edited StatefulSet (eureka)", median(baselineScale), spread(baselineScale)],
-            ["  ... until the new pods exist", median(baselinePods), spread(baselinePods)],
-        ],
-    );
-    table(
-        "   Scale-out by one config edit, then pulumi up",
-        ["system", "up s (median)", "range s", "until pods+claims s", "updated", "created", "replaced"],
-        rows,
-    );
-    const b = breakdown as NonNullable<typeof breakdown>;
-    const tl = b.timeline;
-    table(
-        "3. Where a scale-out pulumi up spends its time (eureka, first step)",
-        ["phase", "s"],
-        [
-            ["CLI start to engine prelude (CLI, backend, plugins)", tl.prelude ?? 0],
-            ["prelude to first step (program evaluation, provider start)", (tl.firstStep ?? 0) - (tl.prelude ?? 0)],
-            ["first step to the update (diff of unchanged objects)", (tl.updateStart ?? 0) - (tl.firstStep ?? 0)],
-            ["the update: API call and await of the StatefulSet", (tl.updateDone ?? 0) - (tl.updateStart ?? 0)],
-            ["update done to summary (remaining steps, outputs)", (tl.summary ?? 0) - (tl.updateDone ?? 0)],
-            ["summary to command exit (state write, shutdown)", b.s - (tl.summary ?? 0)],
-            ["total", b.s],
-        ],
-    );
-    const ratio = median((scale.eureka as { up: number }[]).map((s) => s.up)) / median(noChange);
-    console.log(`\nscale-out up / no-change up (eureka): ${ratio.toFixed(2)} (floor: <= 1.5)`);
-    results.engine = {
-        previews,
-        firstUp: first,
-        noChange,
-        scale,
-        baseline: { apply: baselineApply, scale: baselineScale, untilPods: baselinePods },
-        breakdown,
-        ratio,
+    const n = Number(spec);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CASES: "${spec}" is neither prod nor a copy count`);
+    return {
+        key: `copies-${n}`,
+        stack: `copies${n}`,
+        copies: n,
+        namespace: "bench-0",
+        eurekaFile: "bench-0.statefulset.eureka-0.yaml",
+        eurekaPath: "replicas.eureka-0",
+        eurekaPods: "eureka-0-",
     };
+}
+
+/** Renders the case's manifests (one file per object) under mocks, as `npm run render` does; returns the folder. */
+function render(c: EngineCase): { dir: string; objects: number } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-manifests-${c.key}-`));
+    const [script, args] =
+        c.copies === undefined
+            ? [path.join(REPO, "scripts", "render.ts"), [c.stack, dir]]
+            : [path.join(__dirname, "render-copies.ts"), [String(c.copies), dir]];
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { cwd: REPO, stdio: "ignore" });
+    return { dir, objects: fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).length };
+}
+
+/** Claims of a case (nine per copy of the six; the prod stack's scale-outs reach 27) and the volumes to add. */
+const extraVolumes = (c: EngineCase): number => (c.copies === undefined ? 0 : Math.max(0, 9 * c.copies + 16 - 64));
+
+const podCount = (kubeconfig: string, namespace: string, prefix: string): number =>
+    kubectl(kubeconfig, "get", "pods", "-n", namespace, "-o", "name")
+        .split("\n")
+        .filter((l) => new RegExp(`^pod/${prefix}[0-9]+$`).test(l)).length;
+const claimCount = (kubeconfig: string, namespace: string, prefix: string): number =>
+    kubectl(kubeconfig, "get", "pvc", "-n", namespace, "-o", "name")
+        .split("\n")
+        .filter((l) => l.startsWith(`persistentvolumeclaim/${prefix}`)).length;
+/** Whether every StatefulSet of the cluster has all its replicas ready. */
+function allReady(kubeconfig: string): boolean {
+    const list = JSON.parse(kubectl(kubeconfig, "get", "statefulsets", "-A", "-o", "json")) as {
+        items: { spec: { replicas?: number }; status?: { readyReplicas?: number } }[];
+    };
+    return list.items.length > 0 && list.items.every((s) => (s.status?.readyReplicas ?? 0) === (s.spec.replicas ?? 1));
+}
+
+const timeIt = <T>(f: () => T): number => {
+    const t = Date.now();
+    f();
+    return secs(Date.now() - t);
+};
+const repeat = <T>(f: () => T): T[] => Array.from({ length: REPEAT }, f);
+async function repeatAsync<T>(f: () => Promise<T>): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < REPEAT; i++) out.push(await f());
+    return out;
+}
+
+/** The raw-manifest way on its own fresh control plane: apply everything, re-apply, diff, and the Eureka edit. */
+async function baseline(c: EngineCase, manifests: string): Promise<Record<string, unknown>> {
+    const kc = benchClusterUp();
+    try {
+        addVolumes(kc, extraVolumes(c));
+        const apply = timeIt(() => kubectl(kc, "apply", "--server-side", "-f", manifests));
+        const ready = apply + (await until("every StatefulSet ready (baseline)", () => allReady(kc)));
+        const reapply = repeat(() => timeIt(() => kubectl(kc, "apply", "--server-side", "-f", manifests)));
+        // `kubectl diff` exits 1 when it finds differences; none are expected here.
+        const diff = repeat(() => timeIt(() => kubectl(kc, "diff", "--server-side", "-f", manifests)));
+        const file = path.join(manifests, c.eurekaFile);
+        const scale: { apply: number; pods: number }[] = [];
+        for (const n of [5, 7, 9].slice(0, REPEAT)) {
+            fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^ {2}replicas: [0-9]+$/m, `  replicas: ${n}`));
+            const t = Date.now();
+            kubectl(kc, "apply", "--server-side", "-f", file);
+            const applied = secs(Date.now() - t);
+            await until(`${n} eureka pods (baseline)`, () => podCount(kc, c.namespace, c.eurekaPods) === n);
+            scale.push({ apply: applied, pods: secs(Date.now() - t) });
+        }
+        return { apply, ready, reapply, diff, scale };
+    } finally {
+        benchClusterDown();
+    }
+}
+
+/** A scale edit as a user types it: `pulumi config set --path <path> <n>`, then `pulumi up`. */
+async function scaleEdit(
+    project: Project,
+    kc: string,
+    namespace: string,
+    configPath: string,
+    n: number,
+    pods?: string,
+    claims?: string,
+): Promise<{ configSet: number; up: Timed; ready?: number }> {
+    const configSet = timeIt(() => project.pulumi(["config", "set", "--path", configPath, String(n)]));
+    const up = await timedPulumi(project, ["up", "--yes", "--skip-preview"]);
+    const waited =
+        pods === undefined
+            ? undefined
+            : await until(
+                  `${n} ${pods} pods and claims`,
+                  () => podCount(kc, namespace, pods) === n && (claims === undefined || claimCount(kc, namespace, claims) === n),
+              );
+    return { configSet, up, ready: waited === undefined ? undefined : up.s + waited };
+}
+
+/** The CLI in a copy of the project on its own fresh control plane. */
+async function cli(c: EngineCase): Promise<Record<string, unknown>> {
+    const kc = benchClusterUp();
+    try {
+        addVolumes(kc, extraVolumes(c));
+        const project = Project.copy(kc);
+        if (c.copies !== undefined) fs.copyFileSync(path.join(__dirname, "copies-index.ts"), path.join(project.dir, "stacks", "index.ts"));
+        const secrets = Object.fromEntries(Object.entries(PLACEHOLDER_SECRETS).map(([k, v]) => [k.split(":")[1], v]));
+        initStack(project, c.stack, secrets);
+        if (c.copies !== undefined) project.pulumi(["config", "set", "copies", String(c.copies)]);
+        const previewNew = await repeatAsync(() => timedPulumi(project, ["preview"]));
+        const first = await timedPulumi(project, ["up", "--yes", "--skip-preview"]);
+        const preview = await repeatAsync(() => timedPulumi(project, ["preview"]));
+        const noChange = await repeatAsync(() => timedPulumi(project, ["up", "--yes", "--skip-preview"]));
+        const withPreview = await timedPulumi(project, ["up", "--yes"]);
+        const scale: Record<string, Awaited<ReturnType<typeof scaleEdit>>[]> = {};
+        if (c.copies === undefined) {
+            for (const [system, spec] of Object.entries(PROD_SCALED)) {
+                scale[system] = [];
+                for (const n of spec.steps.slice(0, REPEAT)) {
+                    scale[system].push(await scaleEdit(project, kc, c.namespace, `${system}.replicas`, n, spec.pods, spec.claims));
+                }
+            }
+        } else {
+            scale.eureka = [];
+            for (const n of [5, 7, 9].slice(0, REPEAT)) {
+                scale.eureka.push(await scaleEdit(project, kc, c.namespace, c.eurekaPath, n, c.eurekaPods));
+            }
+        }
+        return { previewNew, first, preview, noChange, withPreview, scale };
+    } finally {
+        benchClusterDown();
+    }
+}
+
+const cell = (xs: number[]): string => (xs.length === 1 ? xs[0].toFixed(2) : `${median(xs).toFixed(2)} (${spread(xs)})`);
+
+/** Parts 2 and 3. */
+async function engine(): Promise<void> {
+    const cases = (process.env.BENCH_CASES ?? "prod,5,20").split(",").map((s) => engineCase(s.trim()));
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const c of cases) {
+        const rendered = render(c);
+        console.error(`bench: ${c.key}: ${rendered.objects} rendered objects; kubectl baseline`);
+        const base = await baseline(c, rendered.dir);
+        console.error(`bench: ${c.key}: pulumi CLI`);
+        const engineRun = await cli(c);
+        out[c.key] = { objects: rendered.objects, baseline: base, cli: engineRun };
+        fs.rmSync(rendered.dir, { recursive: true, force: true });
+    }
+    results.engine = out;
+
+    type Cli = {
+        previewNew: Timed[];
+        first: Timed;
+        preview: Timed[];
+        noChange: Timed[];
+        withPreview: Timed;
+        scale: Record<string, { configSet: number; up: Timed; ready?: number }[]>;
+    };
+    type Base = { apply: number; ready: number; reapply: number[]; diff: number[]; scale: { apply: number; pods: number }[] };
+    const col = (f: (cli: Cli, base: Base, objects: number) => string): string[] =>
+        cases.map((c) => f(out[c.key].cli as Cli, out[c.key].baseline as Base, out[c.key].objects as number));
+    const s = (ts: Timed[]): number[] => ts.map((t) => t.s);
+    const resources = (t: Timed): number => Object.values(t.changes).reduce((a, b) => a + b, 0);
+    table(
+        "2. Real engine through the Pulumi CLI on the local control plane: median s (range); scale edit = Eureka " +
+            "3 -> 5 -> 7 -> 9 (prod: eureka.replicas; copies: replicas.eureka-0)",
+        ["operation", ...cases.map((c) => c.key)],
+        [
+            ["Kubernetes objects (rendered)", ...col((_c, _b, o) => String(o))],
+            ["Pulumi resources (first up's summary)", ...col((cl) => String(resources(cl.first)))],
+            ["pulumi preview, new stack", ...col((cl) => cell(s(cl.previewNew)))],
+            ["first pulumi up --skip-preview", ...col((cl) => cell([cl.first.s]))],
+            ["pulumi preview, no change", ...col((cl) => cell(s(cl.preview)))],
+            ["pulumi up --skip-preview, no change", ...col((cl) => cell(s(cl.noChange)))],
+            ["pulumi up --yes (preview + update), no change", ...col((cl) => cell([cl.withPreview.s]))],
+            ["scale edit: pulumi config set --path", ...col((cl) => cell(cl.scale.eureka.map((x) => x.configSet)))],
+            ["scale edit: pulumi up --skip-preview", ...col((cl) => cell(cl.scale.eureka.map((x) => x.up.s)))],
+            ["  ... until the new pods exist", ...col((cl) => cell(cl.scale.eureka.map((x) => x.ready as number)))],
+            [
+                "  updated / created / replaced",
+                ...col((cl) => ["update", "create", "replace"].map((k) => cl.scale.eureka[0].up.changes[k] ?? 0).join(" / ")),
+            ],
+            ["kubectl apply --server-side, all manifests", ...col((_c, b) => cell([b.apply]))],
+            ["  ... until every StatefulSet is ready", ...col((_c, b) => cell([b.ready]))],
+            ["kubectl apply --server-side, all, no change", ...col((_c, b) => cell(b.reapply))],
+            ["kubectl diff --server-side, no change", ...col((_c, b) => cell(b.diff))],
+            ["kubectl apply of the edited StatefulSet", ...col((_c, b) => cell(b.scale.map((x) => x.apply)))],
+            ["  ... until the new pods exist", ...col((_c, b) => cell(b.scale.map((x) => x.pods)))],
+        ],
+    );
+    const prod = out.prod?.cli as Cli | undefined;
+    if (prod !== undefined) {
+        table(
+            "   prod: scale-out by one config edit per system, then pulumi up",
+            ["system", "steps", "up s (median)", "range s", "until pods+claims s", "updated", "created", "replaced"],
+            Object.entries(prod.scale).map(([system, samples]) => [
+                system,
+                `3->${PROD_SCALED[system].steps.slice(0, REPEAT).join("->")}`,
+                median(samples.map((x) => x.up.s)),
+                spread(samples.map((x) => x.up.s)),
+                samples[0].ready === undefined ? "no pods: no operator" : median(samples.map((x) => x.ready as number)),
+                samples[0].up.changes.update ?? 0,
+                samples[0].up.changes.create ?? 0,
+                samples[0].up.changes.replace ?? 0,
+            ]),
+        );
+    }
+    const phase = (f: (tl: Record<string, number>, total: number) => number): string[] =>
+        col((cl) => {
+            const up = cl.scale.eureka[0].up;
+            return f(up.timeline, up.s).toFixed(2);
+        });
+    table(
+        "3. Where a scale-edit pulumi up spends its time (Eureka 3 -> 5), s",
+        ["phase", ...cases.map((c) => c.key)],
+        [
+            ["CLI start to engine prelude (CLI, backend, plugins)", ...phase((tl) => tl.prelude ?? 0)],
+            ["prelude to first step (language host, program, provider)", ...phase((tl) => (tl.firstStep ?? 0) - (tl.prelude ?? 0))],
+            ["first step to the update (diff of unchanged objects)", ...phase((tl) => (tl.updateStart ?? 0) - (tl.firstStep ?? 0))],
+            ["the update: API call and await of the StatefulSet", ...phase((tl) => (tl.updateDone ?? 0) - (tl.updateStart ?? 0))],
+            ["update done to summary (remaining steps, outputs)", ...phase((tl) => (tl.summary ?? 0) - (tl.updateDone ?? 0))],
+            ["summary to command exit (state write, shutdown)", ...phase((tl, total) => total - (tl.summary ?? 0))],
+            ["total", ...phase((_tl, total) => total)],
+        ],
+    );
+    for (const c of cases) {
+        const cl = out[c.key].cli as Cli;
+        const ratio = median(cl.scale.eureka.map((x) => x.up.s)) / median(s(cl.noChange));
+        console.log(`${c.key}: scale-edit up / no-change up (eureka): ${ratio.toFixed(2)} (floor: <= 1.5)`);
+    }
 }
 
 async function main(): Promise<void> {
@@ -278,11 +382,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-    try {
-        cluster("down");
-    } catch {
-        // already down
-    }
     console.error(err);
     process.exit(1);
 });
