@@ -1,6 +1,8 @@
 /**
  * Layer 3: RabbitMQ. The StatefulSet + headless Service + PVCs of the layers below, plus the
- * Kubernetes peer-discovery plugin (with the RBAC it needs) and the Prometheus plugin.
+ * Kubernetes peer-discovery plugin and the Prometheus plugin. Since RabbitMQ 4.1 the plugin derives the
+ * seed node (ordinal 0) from the node's own name and never calls the Kubernetes API, so the pods run
+ * without a service account token.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,7 +19,6 @@ import {
     resolveStorage,
     validateSharedArgs,
     WORKLOAD_DEFAULTS,
-    WorkloadNames,
     workloadNames,
 } from "./lib/workload";
 
@@ -167,25 +168,36 @@ export function rabbitmqNodeNames(memberNames: string[]): string[] {
 }
 
 /**
- * Renders `rabbitmq.conf`. Replica-dependent and secret values are interpolated from environment
- * variables (`$(VAR)`), so the file itself never changes on a scale edit and holds no secret.
+ * The seed node RabbitMQ 4.1's `rabbit_peer_discovery_k8s:list_nodes/0` derives from a node's own name:
+ * the same name with the ordinal after the StatefulSet name replaced by `ordinalStart` (upstream's
+ * regular expression `^([^@]+@)([^.]*-)([0-9]+)`); undefined where upstream fails to parse the name.
  */
-export function renderRabbitmqConf(name: string, names: WorkloadNames, clusterDomain: string): string {
+export function rabbitmqSeedNode(nodeName: string, ordinalStart = 0): string | undefined {
+    const m = /^([^@]+@)([^.]*-)([0-9]+)(.*)$/.exec(nodeName);
+    return m === null ? undefined : `${m[1]}${m[2]}${ordinalStart}${m[4]}`;
+}
+
+/**
+ * Renders `rabbitmq.conf`. The replica-dependent value is interpolated from an environment variable
+ * (`$(VAR)`), so the file itself never changes on a scale edit. It holds no secret: the default user
+ * comes from `RABBITMQ_DEFAULT_USER`/`RABBITMQ_DEFAULT_PASS`, which RabbitMQ reads byte for byte
+ * (`rabbit_env.erl`), whereas a `$(VAR)` value is pasted into the file before it is parsed, where a `#`
+ * starts a comment. The file replaces the image's `conf.d`, so it repeats the image's `log.console = true`.
+ */
+export function renderRabbitmqConf(name: string): string {
     return [
         `cluster_name = ${name}`,
+        // 4.1's plugin takes the seed from the node name; the k8s.host/address_type/service_name/
+        // hostname_suffix keys are "completely ignored" (rabbitmq_peer_discovery_k8s.schema) and not written.
         "cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s",
-        `cluster_formation.k8s.host = kubernetes.default.svc.${clusterDomain}`,
-        "cluster_formation.k8s.address_type = hostname",
-        `cluster_formation.k8s.service_name = ${names.headlessService}`,
-        `cluster_formation.k8s.hostname_suffix = ${names.memberSuffix}`,
         "cluster_formation.node_cleanup.only_log_warning = true",
         "cluster_partition_handling = pause_minority",
         "queue_leader_locator = balanced",
         "quorum_queue.continuous_membership_reconciliation.enabled = true",
         "quorum_queue.continuous_membership_reconciliation.target_group_size = $(RABBITMQ_QQ_TARGET_GROUP_SIZE)",
         "quorum_queue.continuous_membership_reconciliation.auto_remove = false",
-        "default_user = $(RABBITMQ_SEED_USER)",
-        "default_pass = $(RABBITMQ_SEED_PASSWORD)",
+        // Logs to stdout, as the image's own conf.d/10-defaults.conf does.
+        "log.console = true",
         "auth_mechanisms.1 = PLAIN",
         "auth_mechanisms.2 = AMQPLAIN",
         `listeners.tcp.default = ${RABBITMQ_PORTS.amqp}`,
@@ -216,8 +228,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
     public readonly managementEndpoint: pulumi.Output<string>;
     /** Name of the Secret with the Erlang cookie and the default user's credentials. */
     public readonly secretName: pulumi.Output<string>;
-    /** Name of the ServiceAccount the nodes run as. */
-    public readonly serviceAccountName: pulumi.Output<string>;
     /** The StatefulSet. */
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
 
@@ -237,29 +247,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
         const child = childOptions(this, opts);
         const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-server`, { metadata: { name: `${name}-server`, namespace } }, child);
-        // What the peer-discovery plugin needs: read the endpoints, record events.
-        const role = new k8s.rbac.v1.Role(
-            `${name}-peer-discovery`,
-            {
-                metadata: { name: `${name}-peer-discovery`, namespace },
-                rules: [
-                    { apiGroups: [""], resources: ["endpoints"], verbs: ["get"] },
-                    { apiGroups: [""], resources: ["events"], verbs: ["create"] },
-                ],
-            },
-            child,
-        );
-        new k8s.rbac.v1.RoleBinding(
-            `${name}-server`,
-            {
-                metadata: { name: `${name}-server`, namespace },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-                subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace }],
-            },
-            child,
-        );
-
         const secret = new k8s.core.v1.Secret(
             `${name}-credentials`,
             {
@@ -274,7 +261,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
             child,
         );
 
-        const conf = renderRabbitmqConf(name, names, clusterDomain);
+        const conf = renderRabbitmqConf(name);
         const plugins = `[${RABBITMQ_PLUGINS.join(",")}].\n`;
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
@@ -308,8 +295,9 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     RABBITMQ_CONFIG_FILES: "/etc/rabbitmq/conf.d",
                     RABBITMQ_ENABLED_PLUGINS_FILE: "/etc/rabbitmq/plugins/enabled_plugins",
                     RABBITMQ_QQ_TARGET_GROUP_SIZE: String(args.quorumQueueTargetGroupSize ?? replicas),
-                    RABBITMQ_SEED_USER: { secretKeyRef: { name: secret.metadata.name, key: "username" } },
-                    RABBITMQ_SEED_PASSWORD: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
+                    // Read verbatim by rabbit_env.erl (any byte string; never parsed as configuration).
+                    RABBITMQ_DEFAULT_USER: { secretKeyRef: { name: secret.metadata.name, key: "username" } },
+                    RABBITMQ_DEFAULT_PASS: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
                 },
                 readinessProbe: { tcpSocket: { port: "amqp" }, periodSeconds: 10, failureThreshold: 3 },
                 livenessProbe: {
@@ -368,7 +356,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     },
                 ],
                 runAsUser: RABBITMQ_DEFAULTS.runAsUser,
-                serviceAccountName: serviceAccount.metadata.name,
                 terminationGracePeriodSeconds: grace,
                 podAnnotations: { "stateful-k8s.io/config-checksum": checksum(conf + plugins) },
                 resources: resolveResources(args.resources, RABBITMQ_DEFAULTS.resources),
@@ -388,7 +375,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
         this.amqpEndpoint = pulumi.output(`amqp://${names.clientHost}:${RABBITMQ_PORTS.amqp}`);
         this.managementEndpoint = pulumi.output(`http://${names.clientHost}:${RABBITMQ_PORTS.management}`);
         this.secretName = secret.metadata.name;
-        this.serviceAccountName = serviceAccount.metadata.name;
         this.registerOutputs({
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,
@@ -398,7 +384,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
             amqpEndpoint: this.amqpEndpoint,
             managementEndpoint: this.managementEndpoint,
             secretName: this.secretName,
-            serviceAccountName: this.serviceAccountName,
             statefulSet: this.statefulSet,
         });
     }

@@ -44,7 +44,7 @@ describe("component package schema", function () {
         }
         assert.deepStrictEqual(required, {
             Eureka: [],
-            Nacos: ["authToken", "identityValue"],
+            Nacos: ["adminPassword", "authToken", "identityValue"],
             RabbitMQ: ["defaultPassword", "erlangCookie"],
             Redis: ["password"],
             Kafka: [],

@@ -1,26 +1,43 @@
 import * as assert from "assert";
-import { valueOf } from "../../scripts/mock-runtime";
-import { RabbitMQ, RabbitMQArgs, validateRabbitMQArgs } from "../../components/rabbitmq";
+import { mapSecrets, valueOf } from "../../scripts/mock-runtime";
+import { RabbitMQ, RabbitMQArgs, rabbitmqSeedNode, validateRabbitMQArgs } from "../../components/rabbitmq";
 import { childrenOf, envOf, everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 
 const base: RabbitMQArgs = { namespace: "mq", erlangCookie: "cookie-value-abc", defaultPassword: "admin-pw-xyz" };
 
 describe("RabbitMQ", () => {
-    it("configures the Kubernetes peer-discovery backend with hostname addressing and the headless Service", async () => {
+    it("configures the 4.1 Kubernetes peer-discovery backend without the keys 4.1 ignores, and logs to stdout", async () => {
         const run = await register(() => new RabbitMQ("rabbitmq", base));
         const conf = ((run.named("rabbitmq-config").inputs as any).data["10-stateful-k8s.conf"] as string).split("\n");
-        for (const line of [
+        assert.deepStrictEqual(conf, [
+            "cluster_name = rabbitmq",
             "cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s",
-            "cluster_formation.k8s.address_type = hostname",
-            "cluster_formation.k8s.service_name = rabbitmq-headless",
-            "cluster_formation.k8s.hostname_suffix = .rabbitmq-headless.mq.svc.cluster.local",
+            "cluster_formation.node_cleanup.only_log_warning = true",
             "cluster_partition_handling = pause_minority",
+            "queue_leader_locator = balanced",
             "quorum_queue.continuous_membership_reconciliation.enabled = true",
             "quorum_queue.continuous_membership_reconciliation.target_group_size = $(RABBITMQ_QQ_TARGET_GROUP_SIZE)",
+            "quorum_queue.continuous_membership_reconciliation.auto_remove = false",
+            "log.console = true",
+            "auth_mechanisms.1 = PLAIN",
+            "auth_mechanisms.2 = AMQPLAIN",
+            "listeners.tcp.default = 5672",
+            "management.tcp.port = 15672",
             "prometheus.tcp.port = 15692",
-        ]) {
-            assert.ok(conf.includes(line), `missing: ${line}`);
-        }
+            "",
+        ]);
+    });
+
+    it("lets every node find the seed (ordinal 0) from its own name, as rabbit_peer_discovery_k8s:list_nodes/0 does", async () => {
+        let mq: RabbitMQ | undefined;
+        await register(() => (mq = new RabbitMQ("rabbitmq", { ...base, replicas: 5 })));
+        const nodes = await valueOf(mq!.nodeNames);
+        assert.deepStrictEqual(
+            nodes.map((n) => rabbitmqSeedNode(n)),
+            nodes.map(() => "rabbit@rabbitmq-0.rabbitmq-headless.mq.svc.cluster.local"),
+        );
+        // A name without the StatefulSet ordinal is what upstream refuses ("doesn't seem to have the expected -ID suffix").
+        assert.strictEqual(rabbitmqSeedNode("rabbit@localhost"), undefined);
     });
 
     it("enables peer discovery, Prometheus and management plugins", async () => {
@@ -44,16 +61,34 @@ describe("RabbitMQ", () => {
         });
     }
 
-    it("grants the peer-discovery plugin exactly: get endpoints, create events", async () => {
+    it("grants nothing: no ServiceAccount, Role or RoleBinding, and no API token in the pods", async () => {
         const run = await register(() => new RabbitMQ("rabbitmq", base));
-        assert.deepStrictEqual((run.named("rabbitmq-peer-discovery").inputs as any).rules, [
-            { apiGroups: [""], resources: ["endpoints"], verbs: ["get"] },
-            { apiGroups: [""], resources: ["events"], verbs: ["create"] },
-        ]);
-        const binding = run.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")[0].inputs as any;
-        assert.deepStrictEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "rabbitmq-peer-discovery" });
-        assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "rabbitmq-server", namespace: "mq" }]);
-        assert.strictEqual(podSpecOf(run.named("rabbitmq-sts")).serviceAccountName, "rabbitmq-server");
+        for (const type of [
+            "kubernetes:core/v1:ServiceAccount",
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
+            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+        ]) {
+            assert.deepStrictEqual(run.ofType(type), [], type);
+        }
+        const pod = podSpecOf(run.named("rabbitmq-sts"));
+        assert.strictEqual(pod.serviceAccountName, undefined);
+        assert.strictEqual(pod.automountServiceAccountToken, false);
+    });
+
+    it("hands the default user to RabbitMQ through RABBITMQ_DEFAULT_USER/PASS, so a password with # survives whole", async () => {
+        const password = "pa#ss word;$(x)=\\#end";
+        const run = await register(() => new RabbitMQ("rabbitmq", { ...base, defaultUser: "ops", defaultPassword: password }));
+        const env = envOf(run.named("rabbitmq-sts"));
+        assert.deepStrictEqual(env.RABBITMQ_DEFAULT_USER, { secretKeyRef: { name: "rabbitmq-credentials", key: "username" } });
+        assert.deepStrictEqual(env.RABBITMQ_DEFAULT_PASS, { secretKeyRef: { name: "rabbitmq-credentials", key: "password" } });
+        // The Secret holds the password exactly; Kubernetes passes an env value byte for byte and
+        // rabbit_env.erl turns it into the password with list_to_binary, with no parsing.
+        const stringData = mapSecrets((run.named("rabbitmq-credentials").inputs as any).stringData, (inner) => inner) as any;
+        assert.deepStrictEqual([stringData.username, stringData.password], ["ops", password]);
+        // Nothing of the default user goes through rabbitmq.conf, where "#" would start a comment.
+        const conf = (run.named("rabbitmq-config").inputs as any).data["10-stateful-k8s.conf"] as string;
+        assert.doesNotMatch(conf, /default_user|default_pass/);
+        assert.ok(!Object.keys(env).some((k) => k.startsWith("RABBITMQ_SEED")));
     });
 
     it("keeps the Erlang cookie and default password in a Secret, marked secret and nowhere else", async () => {
@@ -89,10 +124,7 @@ describe("RabbitMQ", () => {
             "kubernetes:core/v1:Secret::rabbitmq-credentials",
             "kubernetes:core/v1:Service::rabbitmq-client",
             "kubernetes:core/v1:Service::rabbitmq-headless",
-            "kubernetes:core/v1:ServiceAccount::rabbitmq-server",
             "kubernetes:policy/v1:PodDisruptionBudget::rabbitmq-pdb",
-            "kubernetes:rbac.authorization.k8s.io/v1:Role::rabbitmq-peer-discovery",
-            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding::rabbitmq-server",
         ]);
     });
 
