@@ -208,7 +208,7 @@ export const autoscalerOwnsReplicas: StackValidationPolicy = {
                 (scaler.kind === "StatefulSet" && (group === undefined || group === "apps")) ||
                 (group !== undefined && cfg.statefulGroups.includes(group));
             if (!stateful) continue;
-            if (scaler.min < 2) {
+            if (scaler.min !== undefined && scaler.min < 2) {
                 report(
                     `${scaler.label} may scale ${scaler.kind} ${scaler.name} down to ${scaler.min}: set a minimum of at least 2.`,
                     scaler.resource.urn,

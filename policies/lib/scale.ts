@@ -17,26 +17,30 @@ export interface Autoscaler {
     name: string;
     /** API group of the target when the reference names one. */
     group?: string;
-    /** Fewest replicas it may set (HPA default 1, KEDA default 0). */
-    min: number;
-    /** Most replicas it may set (KEDA default 100). */
-    max: number;
+    /** Fewest replicas it may set (HPA default 1, KEDA default 0); undefined when unknown during preview. */
+    min?: number;
+    /** Most replicas it may set (KEDA default 100); undefined when unknown during preview. */
+    max?: number;
 }
 
-/** Reads an HPA or ScaledObject; undefined for other resources or when its target is unknown. */
+/** Reads an HPA or ScaledObject; undefined for other resources or when its target is unknown (an unknown bound is left out). */
 export function autoscaler(r: PolicyResource): Autoscaler | undefined {
     const hpa = isA(r.type, "hpa");
     if (!hpa && !isA(r.type, "scaledObject")) return undefined;
-    return known(() => {
-        const spec = r.props.spec ?? {};
-        const ref = spec.scaleTargetRef ?? {};
-        const label = describeObject(hpa ? "HorizontalPodAutoscaler" : "ScaledObject", r.props, r.name);
+    const target = known(() => {
+        const ref = r.props.spec?.scaleTargetRef ?? {};
         const kind = (ref.kind as string | undefined) ?? (hpa ? undefined : "Deployment");
         if (kind === undefined || ref.name === undefined) return undefined;
-        const min = hpa ? ((spec.minReplicas as number | undefined) ?? 1) : ((spec.minReplicaCount as number | undefined) ?? 0);
-        const max = hpa ? ((spec.maxReplicas as number | undefined) ?? min) : ((spec.maxReplicaCount as number | undefined) ?? 100);
-        return { resource: r, label, kind, name: ref.name as string, group: groupOf(ref.apiVersion as string | undefined), min, max };
+        return { kind, name: ref.name as string, group: groupOf(ref.apiVersion as string | undefined) };
     });
+    if (target === undefined) return undefined;
+    const spec = () => r.props.spec ?? {};
+    const min = known(() =>
+        hpa ? ((spec().minReplicas as number | undefined) ?? 1) : ((spec().minReplicaCount as number | undefined) ?? 0),
+    );
+    const max = known(() => (hpa ? (spec().maxReplicas as number | undefined) : ((spec().maxReplicaCount as number | undefined) ?? 100)));
+    const label = describeObject(hpa ? "HorizontalPodAutoscaler" : "ScaledObject", r.props, r.name);
+    return { resource: r, label, ...target, min, max: max ?? min };
 }
 
 /** Every autoscaler in the stack. */
@@ -68,13 +72,14 @@ export interface ReplicaRange {
 
 /**
  * The replica counts `object` may run with: its declared `spec.replicas` (Kubernetes' default 1 when
- * unset), widened to the range of an autoscaler in the stack that targets it. Throws UnknownValueError
- * when `spec.replicas` is unknown.
+ * unset), widened to the range of an autoscaler in the stack that targets it. Undefined when the
+ * autoscaler's bounds are unknown during preview; throws UnknownValueError when `spec.replicas` is.
  */
-export function replicaRange(object: PolicyResource, resources: PolicyResource[]): ReplicaRange {
+export function replicaRange(object: PolicyResource, resources: PolicyResource[]): ReplicaRange | undefined {
     const declared = declaredReplicas(object.props);
     const scaler = autoscalers(resources).find((a) => targets(a, object));
     if (scaler === undefined) return { min: declared ?? 1, max: declared ?? 1 };
+    if (scaler.min === undefined || scaler.max === undefined) return undefined;
     return {
         min: Math.min(scaler.min, declared ?? scaler.min),
         max: Math.max(scaler.max, declared ?? scaler.max),

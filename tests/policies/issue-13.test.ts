@@ -329,6 +329,15 @@ describe("issue 13: unknown values during preview are handled per value", () => 
         ]);
     });
 
+    it("checks an autoscaler whose bounds are unknown for what it knows: its target's replicas", async () => {
+        const scaler = preview(hpa(TYPES.hpa, "StatefulSet", "kv", { minReplicas: UNKNOWN_NUMBER, maxReplicas: UNKNOWN_NUMBER }));
+        assert.deepStrictEqual(await runPolicy(autoscalerOwnsReplicas, [sts(), scaler]), [
+            'StatefulSet kv is scaled by HorizontalPodAutoscaler ns/kv but Pulumi still manages its spec.replicas (3): add ignoreChanges: ["spec.replicas"].',
+        ]);
+        // The replica range is unknown, so the budget check waits for the update.
+        assert.deepStrictEqual(await runPolicy(statefulSetDisruptionBudget, [sts((s) => delete s.spec.replicas), scaler]), []);
+    });
+
     it("judges the known items of a list whose other items are unknown", async () => {
         const r = preview(
             sts((s) => {
