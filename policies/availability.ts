@@ -45,14 +45,21 @@ export function isQuorum(props: Record<string, any>, cfg: QuorumConfig): boolean
     return own === cfg.quorumLabelValue || pod === cfg.quorumLabelValue;
 }
 
-/** PodDisruptionBudgets in the stack that select a StatefulSet's pods (budgets whose selector is unknown are left out). */
-export function budgetsFor(sts: PolicyResource, resources: PolicyResource[]): PolicyResource[] {
+/**
+ * PodDisruptionBudgets in the stack that select a StatefulSet's pods; undefined when that cannot be told
+ * during preview (the pod labels, or the namespace or selector of some budget, are unknown).
+ */
+export function budgetsFor(sts: PolicyResource, resources: PolicyResource[]): PolicyResource[] | undefined {
     const labels = known(() => JSON.parse(JSON.stringify(sts.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>);
     const ns = known(() => namespaceOf(sts.props));
-    if (labels === undefined || ns === undefined) return [];
-    return ofKind(resources, "pdb").filter(
-        (r) => known(() => namespaceOf(r.props) === ns && selectorMatches(r.props.spec?.selector, labels)) === true,
-    );
+    if (labels === undefined || ns === undefined) return undefined;
+    const budgets: PolicyResource[] = [];
+    for (const pdb of ofKind(resources, "pdb")) {
+        const selects = known(() => namespaceOf(pdb.props) === ns && selectorMatches(pdb.props.spec?.selector, labels));
+        if (selects === undefined) return undefined;
+        if (selects) budgets.push(pdb);
+    }
+    return budgets;
 }
 
 /** Voluntary disruptions a budget allows at `n` replicas (undefined when it sets neither field). */
@@ -83,6 +90,7 @@ export const statefulSetDisruptionBudget: StackValidationPolicy = {
         for (const sts of ofKind(args.resources, "statefulSet")) {
             const what = describeObject("StatefulSet", sts.props, sts.name);
             const budgets = budgetsFor(sts, args.resources);
+            if (budgets === undefined) continue;
             if (budgets.length > 1) {
                 report(
                     `${what} is selected by ${budgets.length} PodDisruptionBudgets (${budgets.map((b) => nameOf(b.props, b.name)).join(", ")}): the eviction API refuses to evict pods covered by more than one, so drains hang: keep one.`,

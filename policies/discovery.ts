@@ -6,14 +6,17 @@ import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from 
 import { describeObject, isA, known, mapSelects, metadataOf, namespaceOf, ofKind, selectorIsEmpty, selectorMatches } from "./lib/k8s";
 import { replicaRange } from "./lib/scale";
 
+/** True when some Service of the stack has a name or namespace unknown during preview (it might be the governing one). */
+function someServiceUnknown(resources: PolicyResource[]): boolean {
+    return ofKind(resources, "service").some((r) => known(() => [metadataOf(r.props).name, namespaceOf(r.props)]) === undefined);
+}
+
 /** The Service named by a StatefulSet's `serviceName` in the same namespace, if the stack has it. */
 export function governingService(sts: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
     const name = known(() => sts.props.spec?.serviceName as string | undefined);
     const ns = known(() => namespaceOf(sts.props));
     if (name === undefined || ns === undefined) return undefined;
-    return resources.find(
-        (r) => isA(r.type, "service") && known(() => metadataOf(r.props).name === name && namespaceOf(r.props) === ns) === true,
-    );
+    return ofKind(resources, "service").find((r) => known(() => metadataOf(r.props).name === name && namespaceOf(r.props) === ns) === true);
 }
 
 /** Policy 1: a StatefulSet's `serviceName` names a headless Service in the stack that selects its pods. */
@@ -32,6 +35,7 @@ export const statefulSetHeadlessService: StackValidationPolicy = {
                 continue;
             }
             const svc = governingService(sts, args.resources);
+            if (svc === undefined && someServiceUnknown(args.resources)) continue;
             if (svc === undefined) {
                 report(
                     `${what} names Service "${serviceName}", which is not in this stack's namespace ${known(() => namespaceOf(sts.props))}: create it (clusterIP: None).`,

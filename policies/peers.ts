@@ -53,14 +53,12 @@ export const dataStoreLivenessDistinct: ResourceValidationPolicy = {
     },
 };
 
-/** True when a NetworkPolicy restricts ingress to the pods it selects. */
-function restrictsIngress(np: PolicyResource): boolean {
-    return (
-        known(() => {
-            const types = np.props.spec?.policyTypes as string[] | undefined;
-            return types === undefined || Array.from(types).includes("Ingress");
-        }) === true
-    );
+/** True when a NetworkPolicy restricts ingress to the pods it selects (undefined when unknown during preview). */
+function restrictsIngress(np: PolicyResource): boolean | undefined {
+    return known(() => {
+        const types = np.props.spec?.policyTypes as string[] | undefined;
+        return types === undefined || Array.from(types).includes("Ingress");
+    });
 }
 
 /** A data-bearing StatefulSet is covered by a NetworkPolicy. */
@@ -70,15 +68,18 @@ export const dataNetworkPolicy: StackValidationPolicy = {
         "A StatefulSet that keeps data has its pods selected by an ingress NetworkPolicy in its namespace (an empty podSelector counts), so that only its clients and peers reach the data; without one, any pod in the cluster can connect. Operator-managed data stores are out of reach (their pods are not in the stack). Fix: add a networking.k8s.io/v1 NetworkPolicy selecting the pods that admits the clients, the peers and the metrics scraper.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        const policies = ofKind(args.resources, "networkPolicy").filter(restrictsIngress);
+        const policies = ofKind(args.resources, "networkPolicy").filter((np) => restrictsIngress(np) !== false);
         for (const sts of ofKind(args.resources, "statefulSet")) {
             if (!holdsData(sts.props)) continue;
             const covered = known(() => {
                 const ns = namespaceOf(sts.props);
                 const labels = JSON.parse(JSON.stringify(sts.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>;
-                return policies.some(
-                    (np) => known(() => namespaceOf(np.props) === ns && selectorMatches(np.props.spec?.podSelector, labels, true)) === true,
-                );
+                const selects = policies.map((np) => {
+                    const matches = known(() => namespaceOf(np.props) === ns && selectorMatches(np.props.spec?.podSelector, labels, true));
+                    return matches === true && restrictsIngress(np) === undefined ? undefined : matches;
+                });
+                // A policy whose namespace or selector is unknown might cover the pods: judge after the update.
+                return selects.includes(true) ? true : selects.includes(undefined) ? undefined : false;
             });
             if (covered === false) {
                 report(

@@ -338,6 +338,46 @@ describe("issue 13: unknown values during preview are handled per value", () => 
         assert.deepStrictEqual(await runPolicy(statefulSetDisruptionBudget, [sts((s) => delete s.spec.replicas), scaler]), []);
     });
 
+    it("does not call a StatefulSet unbudgeted while its pod labels or a budget's selector are unknown", async () => {
+        const unknownLabels = preview(sts((s) => (s.spec.template.metadata.labels = { app: UNKNOWN_STRING })));
+        assert.deepStrictEqual(await runPolicy(statefulSetDisruptionBudget, [unknownLabels, pdb()]), []);
+        const unknownSelector = preview(
+            resource(TYPES.pdb, "kv-pdb", {
+                metadata: { name: "kv", namespace: "ns" },
+                spec: { maxUnavailable: 1, selector: UNKNOWN_STRING },
+            }),
+        );
+        assert.deepStrictEqual(await runPolicy(statefulSetDisruptionBudget, [sts(), unknownSelector]), []);
+        // Once known, the same programs are judged.
+        assert.deepStrictEqual(
+            await runPolicy(statefulSetDisruptionBudget, [sts((s) => (s.spec.template.metadata.labels = { app: "other" })), pdb()]),
+            ["StatefulSet ns/kv has 3 replicas and no PodDisruptionBudget selecting its pods: add one with maxUnavailable: 1."],
+        );
+    });
+
+    it("does not report a missing Service or NetworkPolicy while one of the stack's might be it", async () => {
+        const unnamed = preview(
+            resource(TYPES.service, "kv-headless", {
+                metadata: { name: UNKNOWN_STRING, namespace: "ns" },
+                spec: { clusterIP: "None", selector: labels },
+            }),
+        );
+        assert.deepStrictEqual(await runPolicy(statefulSetHeadlessService, [sts(), unnamed]), []);
+        assert.deepStrictEqual(await runPolicy(statefulSetHeadlessService, [sts()]), [
+            'StatefulSet ns/kv names Service "kv-headless", which is not in this stack\'s namespace ns: create it (clusterIP: None).',
+        ]);
+        const np = (spec: Record<string, unknown>) =>
+            preview(resource(TYPES.networkPolicy, "np", { metadata: { name: "kv", namespace: "ns" }, spec }));
+        assert.deepStrictEqual(await runPolicy(dataNetworkPolicy, [sts(), np({ podSelector: UNKNOWN_STRING })]), []);
+        assert.deepStrictEqual(await runPolicy(dataNetworkPolicy, [sts(), np({ podSelector: {}, policyTypes: UNKNOWN_ARRAY })]), []);
+        assert.deepStrictEqual(
+            await runPolicy(dataNetworkPolicy, [sts(), np({ podSelector: { matchLabels: { app: "web" } }, policyTypes: UNKNOWN_ARRAY })]),
+            [
+                "StatefulSet ns/kv keeps data and no NetworkPolicy selects its pods: any pod in the cluster can reach it: add one that admits only its clients and peers.",
+            ],
+        );
+    });
+
     it("judges the known items of a list whose other items are unknown", async () => {
         const r = preview(
             sts((s) => {
