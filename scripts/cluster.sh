@@ -3,8 +3,9 @@
 # kube-apiserver (TLS, RBAC, a service-account issuer), kube-controller-manager, kube-scheduler and kwok
 # (fake nodes that run every scheduled pod as Running and Ready; no container runs).
 #
-#   scripts/cluster.sh up     start (idempotent), write the kubeconfig, install the CRDs from ../shared/crds
-#   scripts/cluster.sh down   stop every process it started and delete its state
+#   scripts/cluster.sh up [--real-node]   start (idempotent), write the kubeconfig, install the CRDs from ../shared/crds;
+#                                         with --real-node also a real kubelet node on containerd (scripts/real-node.sh)
+#   scripts/cluster.sh down   stop every process it started (the real node's too) and delete its state
 #   scripts/cluster.sh env    print `export KUBECONFIG=...`
 #
 # Environment: STATEFUL_K8S_CLUSTER (state dir, default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/cluster),
@@ -132,7 +133,9 @@ up() {
         --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
         --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc.cluster.local \
         --service-account-key-file="$PKI/sa.key" --service-account-signing-key-file="$PKI/sa.key" \
-        --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true --enable-priority-and-fairness=false
+        --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true --enable-priority-and-fairness=false \
+        --kubelet-preferred-address-types=InternalIP,Hostname \
+        --kubelet-client-certificate="$PKI/admin.crt" --kubelet-client-key="$PKI/admin.key"
     wait_for kube-apiserver 90 "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz
     start kube-controller-manager --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
         --authorization-kubeconfig="$KUBECONFIG_FILE" --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
@@ -171,6 +174,8 @@ up() {
 
 down() {
     local stopped=0
+    # The real node first: its containers, mounts, bridge and iptables chains outlive its processes otherwise.
+    if [ -d "$STATE/real-node" ]; then bash "$ROOT/scripts/real-node.sh" down; fi
     for ((i = ${#PROCS[@]} - 1; i >= 0; i--)); do
         local name=${PROCS[$i]}
         if running "$name"; then
@@ -188,11 +193,23 @@ down() {
 }
 
 case "${1:-}" in
-    up) up ;;
+    up)
+        case "${2:-}" in
+            "") up ;;
+            --real-node)
+                up
+                bash "$ROOT/scripts/real-node.sh" up
+                ;;
+            *)
+                echo "usage: scripts/cluster.sh up [--real-node]" >&2
+                exit 2
+                ;;
+        esac
+        ;;
     down) down ;;
     env) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
     *)
-        echo "usage: scripts/cluster.sh up|down|env" >&2
+        echo "usage: scripts/cluster.sh up [--real-node]|down|env" >&2
         exit 2
         ;;
 esac

@@ -1,0 +1,452 @@
+/**
+ * Redis in real pods, through the Pulumi CLI: `scripts/cluster.sh up --real-node` starts a kubelet node on
+ * containerd beside the kwok nodes, and a stack that enables only Redis places it there (scheduling
+ * nodeSelector and toleration, the locally built images of scripts/images.sh, the node's local volumes).
+ * Asserted through the Kubernetes API and `redis-cli` in the pods: the topology forms, the sentinels agree,
+ * the exporter reports `redis_up 1`, the probes run and pass, the data directory is writable by the pods'
+ * user; then faults, checking known keys after each: the master's pod deleted during writes acknowledged
+ * with `WAIT 1`, kubelet and containerd restarted, a StatefulSet replacement forced by a storage-class edit,
+ * and a scale-in by `pulumi config set --path` with its sentinel reset Job. Measurements are printed.
+ */
+import * as assert from "assert";
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Project, REPO, clusterDown, initStack, toolchainBin, waitFor } from "./cli";
+
+const STACK = "realnode";
+const NS = "stateful-realnode";
+const NODE = "real-node";
+const MASTER_NAME = "mymaster";
+const PASSWORD = "e2e-real-node-redis-pw";
+const host = (pod: string): string => `${pod}.redis-headless.${NS}.svc.cluster.local`;
+
+/** The stack's config: only Redis, on the real node, with the local images and volumes. */
+const STACK_CONFIG = `config:
+    stateful-k8s:environment: dev
+    stateful-k8s:namespace: ${NS}
+    stateful-k8s:redis:
+        enabled: true
+        replicas: 3
+        sentinels: 3
+        image: localhost/stateful-k8s/redis:7.0.15-debian12
+        exporterImage: localhost/stateful-k8s/redis-exporter:1.45.0-debian12
+        storage:
+            size: 100Mi
+            storageClassName: real-node-local
+        resources:
+            cpuRequest: 50m
+            memoryRequest: 64Mi
+        sentinelResources:
+            cpuRequest: 20m
+            memoryRequest: 32Mi
+        scheduling:
+            nodeSelector:
+                stateful-k8s.io/node: real
+            tolerations:
+                - key: stateful-k8s.io/real-node
+                  operator: Exists
+                  effect: NoSchedule
+`;
+
+function log(message: string): void {
+    console.log(`      [real-node] ${message}`);
+}
+
+describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", function () {
+    let project: Project;
+    let kubeconfig: string;
+
+    const k = (...args: string[]): string => project.kubectl("-n", NS, ...args);
+    const json = (...args: string[]): any => JSON.parse(k(...args, "-o", "json"));
+    /** redis-cli in a pod against its own server (nodes: container redis, port 6379; sentinels: sentinel, 26379). */
+    const cli = (pod: string, command: string): string => {
+        const sentinel = pod.includes("sentinel");
+        return k(
+            "exec",
+            pod,
+            "-c",
+            sentinel ? "sentinel" : "redis",
+            "--",
+            "sh",
+            "-c",
+            `REDISCLI_AUTH="$REDIS_PASSWORD" timeout 5 redis-cli --no-auth-warning --raw -h "$POD_IP" -p ${sentinel ? 26379 : 6379} ${command}`,
+        ).trim();
+    };
+    const tryCli = (pod: string, command: string): string | undefined => {
+        try {
+            return cli(pod, command);
+        } catch {
+            return undefined;
+        }
+    };
+    const nodePods = (): string[] =>
+        json(
+            "get",
+            "pods",
+            "-l",
+            "app.kubernetes.io/name=redis,app.kubernetes.io/component!=sentinel,app.kubernetes.io/component!=sentinel-reset",
+        )
+            .items.map((p: any) => p.metadata.name as string)
+            .filter((n: string) => /^redis-\d+$/.test(n))
+            .sort();
+    const sentinelPods = (): string[] =>
+        json("get", "pods")
+            .items.map((p: any) => p.metadata.name as string)
+            .filter((n: string) => /^redis-sentinel-\d+$/.test(n))
+            .sort();
+    const role = (pod: string): string | undefined => tryCli(pod, "ROLE")?.split("\n")[0];
+    const masters = (): string[] => nodePods().filter((p) => role(p) === "master");
+    const sentinelMasters = (): (string | undefined)[] =>
+        sentinelPods().map((s) => tryCli(s, `SENTINEL get-master-addr-by-name ${MASTER_NAME}`)?.split("\n")[0]);
+    const info = (pod: string, section: string): Record<string, string> =>
+        Object.fromEntries(
+            (tryCli(pod, `INFO ${section}`) ?? "")
+                .split("\n")
+                .filter((l) => l.includes(":"))
+                .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+        );
+    const allReady = (pods: string[]): boolean =>
+        pods.every((p) => {
+            try {
+                const pod = json("get", "pod", p);
+                return pod.status.conditions?.some((c: any) => c.type === "Ready" && c.status === "True") === true;
+            } catch {
+                return false;
+            }
+        });
+    const keys = (pod: string, pattern: string): Set<string> =>
+        new Set((tryCli(pod, `--scan --pattern '${pattern}'`) ?? "").split("\n").filter((s) => s !== ""));
+    const restarts = (): Record<string, number> =>
+        Object.fromEntries(
+            json("get", "pods").items.flatMap((p: any) =>
+                (p.status.containerStatuses ?? []).map((c: any) => [`${p.metadata.name}/${c.name}`, c.restartCount as number]),
+            ),
+        );
+    /** Waits until one master has every other node connected with its link up and every sentinel names it. */
+    const converged = async (replicas: number, seconds = 120): Promise<string> => {
+        let master = "";
+        await waitFor(
+            `one master with ${replicas - 1} connected replicas that every sentinel names`,
+            () => {
+                const pods = nodePods();
+                if (pods.length !== replicas || !allReady([...pods, ...sentinelPods()])) return false;
+                const ms = pods.filter((p) => role(p) === "master");
+                if (ms.length !== 1) return false;
+                master = ms[0];
+                if (info(master, "replication").connected_slaves !== String(replicas - 1)) return false;
+                if (!pods.filter((p) => p !== master).every((p) => info(p, "replication").master_link_status === "up")) return false;
+                return sentinelMasters().every((m) => m === host(master));
+            },
+            seconds,
+        );
+        return master;
+    };
+    /** Writes `count` keys `prefix:i` on the master, each acknowledged by `WAIT 1`; returns the acknowledged ones. */
+    const writeKnown = (master: string, prefix: string, count: number): string[] => {
+        const script = Array.from({ length: count }, (_, i) => `SET ${prefix}:${i} v${i}\nWAIT 1 2000`).join("\n");
+        const out = k(
+            "exec",
+            master,
+            "-c",
+            "redis",
+            "--",
+            "sh",
+            "-c",
+            `printf '${script.replace(/\n/g, "\\n")}\\n' | REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning --raw -h "$POD_IP"`,
+        )
+            .trim()
+            .split("\n");
+        const acked: string[] = [];
+        for (let i = 0; i < count; i++) if (out[2 * i] === "OK" && Number(out[2 * i + 1]) >= 1) acked.push(`${prefix}:${i}`);
+        return acked;
+    };
+    /** Keys acknowledged so far and not on `pod`. */
+    const missing = (pod: string, acked: string[]): string[] => {
+        const present = keys(pod, "*");
+        return acked.filter((key) => !present.has(key));
+    };
+    const up = (): string => project.pulumi(["up", "--yes", "--skip-preview", "--stack", STACK]).stdout;
+
+    const known: string[] = [];
+
+    before(function () {
+        this.timeout(1800_000);
+        toolchainBin();
+        const t0 = Date.now();
+        kubeconfig = execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), "up", "--real-node"], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+        })
+            .trim()
+            .split("\n")
+            .pop() as string;
+        log(`cluster with the real node up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        project = Project.copy(kubeconfig);
+        fs.writeFileSync(path.join(project.dir, "stacks", `Pulumi.${STACK}.yaml`), STACK_CONFIG);
+        initStack(project, STACK, { redisPassword: PASSWORD });
+    });
+
+    after(function () {
+        this.timeout(600_000);
+        const t0 = Date.now();
+        clusterDown();
+        log(`cluster and real node down in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        // Nothing of the node is left: processes, mounts, bridge, chains.
+        const mounts = fs
+            .readFileSync("/proc/self/mounts", "utf8")
+            .split("\n")
+            .filter((l) => l.includes("stateful-k8s/cluster"));
+        assert.deepStrictEqual(mounts, [], "mounts left after cluster.sh down");
+        assert.ok(!fs.existsSync("/sys/class/net/sk8s0"), "the bridge is left after cluster.sh down");
+        const chains = execFileSync("iptables-save", { encoding: "utf8" })
+            .split("\n")
+            .filter((l) => l.startsWith(":KUBE-"));
+        assert.deepStrictEqual(chains, [], "iptables chains left after cluster.sh down");
+    });
+
+    it("pulumi up places the nodes and sentinels on the real node: a master, replicas and agreeing sentinels form", async () => {
+        const t0 = Date.now();
+        const out = up();
+        log(`pulumi up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        assert.match(out, /Resources:\n\s+\+ \d+ created/);
+        const master = await converged(3);
+        log(`converged ${((Date.now() - t0) / 1000).toFixed(1)} s after pulumi up started; master ${master}`);
+        for (const pod of json("get", "pods").items) {
+            assert.strictEqual(pod.spec.nodeName, NODE, `${pod.metadata.name} runs on the real node`);
+            assert.strictEqual(pod.status.phase, "Running", pod.metadata.name);
+        }
+        assert.deepStrictEqual(nodePods(), ["redis-0", "redis-1", "redis-2"]);
+        assert.deepStrictEqual(sentinelPods(), ["redis-sentinel-0", "redis-sentinel-1", "redis-sentinel-2"]);
+        for (const s of sentinelPods()) {
+            const fields = tryCli(s, `SENTINEL MASTER ${MASTER_NAME}`)!.split("\n");
+            const field = (name: string) => fields[fields.indexOf(name) + 1];
+            assert.strictEqual(field("ip"), host(master), `${s} names the master`);
+            assert.strictEqual(field("num-slaves"), "2", `${s} sees two replicas`);
+            assert.strictEqual(field("num-other-sentinels"), "2", `${s} sees the other sentinels`);
+            assert.strictEqual(field("flags"), "master", `${s}: master flags`);
+        }
+        // Claims are the real node's local volumes.
+        const claims = json("get", "pvc").items;
+        assert.deepStrictEqual(claims.map((c: any) => c.metadata.name).sort(), ["data-redis-0", "data-redis-1", "data-redis-2"]);
+        for (const c of claims) {
+            assert.strictEqual(c.status.phase, "Bound");
+            assert.strictEqual(c.spec.storageClassName, "real-node-local");
+        }
+    });
+
+    it("the exporter serves redis_up 1, the probes run and pass with no restart, /data is writable by the pods' user", async () => {
+        for (const pod of nodePods()) {
+            const metrics = project.kubectl("get", "--raw", `/api/v1/namespaces/${NS}/pods/${pod}:9121/proxy/metrics`);
+            assert.match(metrics, /^redis_up 1$/m, `${pod}: redis_up`);
+            assert.match(metrics, /^redis_connected_slaves \d+$/m);
+            const ids = k(
+                "exec",
+                pod,
+                "-c",
+                "redis",
+                "--",
+                "sh",
+                "-c",
+                "id -u; id -G; stat -c '%g %a' /data; touch /data/.e2e && rm /data/.e2e && echo writable; ls /data",
+            ).split("\n");
+            assert.strictEqual(ids[0], "999", `${pod} runs as 999`);
+            assert.ok(ids[1].split(" ").includes("999"), `${pod} has the fsGroup`);
+            assert.strictEqual(ids[2].split(" ")[0], "999", `${pod}: /data belongs to the fsGroup`);
+            assert.strictEqual(ids[3], "writable", `${pod}: /data is writable`);
+            assert.ok(ids.includes("appendonlydir"), `${pod}: the AOF is on the volume (${ids.slice(4).join(" ")})`);
+        }
+        // The kubelet's own probe counters: each probe ran, and none failed.
+        await new Promise((r) => setTimeout(r, 11_000)); // one liveness period
+        const probes = project.kubectl("get", "--raw", `/api/v1/nodes/${NODE}/proxy/metrics/probes`);
+        const count = (pod: string, container: string, type: string, result: string): number =>
+            probes
+                .split("\n")
+                .filter(
+                    (l) =>
+                        l.startsWith("prober_probe_total{") &&
+                        l.includes(`container="${container}"`) &&
+                        l.includes(`namespace="${NS}"`) &&
+                        l.includes(`pod="${pod}"`) &&
+                        l.includes(`probe_type="${type}"`) &&
+                        l.includes(`result="${result}"`),
+                )
+                .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+        const summary: string[] = [];
+        for (const pod of [...nodePods(), ...sentinelPods()]) {
+            const container = pod.includes("sentinel") ? "sentinel" : "redis";
+            for (const type of pod.includes("sentinel") ? ["Readiness", "Liveness"] : ["Startup", "Readiness", "Liveness"]) {
+                const ok = count(pod, container, type, "successful");
+                summary.push(`${pod} ${type} ${ok} ok/${count(pod, container, type, "failed")} failed`);
+                assert.ok(ok > 0, `${pod}: the ${type} probe ran and passed`);
+                assert.strictEqual(count(pod, container, type, "failed"), 0, `${pod}: the ${type} probe never failed`);
+            }
+        }
+        log(`probes: ${summary.join(", ")}`);
+        const r = restarts();
+        assert.ok(
+            Object.values(r).every((n) => n === 0),
+            `no container restarted: ${JSON.stringify(r)}`,
+        );
+    });
+
+    it("deleting the master's pod: a replica is promoted, the old master returns as a replica, no write acknowledged by WAIT 1 is lost", async () => {
+        const oldMaster = await converged(3);
+        known.push(...writeKnown(oldMaster, "known", 200));
+        assert.strictEqual(known.length, 200, "200 known keys acknowledged by a replica");
+
+        // A sentinel-following client: asks a sentinel for the master before every write, SET then WAIT 1.
+        const writerScript = [
+            "end=$(( $(date +%s) + 50 )); i=0",
+            'while [ "$(date +%s)" -lt "$end" ]; do',
+            "  i=$((i + 1))",
+            `  m=$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 2 redis-cli --no-auth-warning --raw -h "$POD_IP" -p 26379 SENTINEL get-master-addr-by-name ${MASTER_NAME} | head -n 1)`,
+            `  r=$(printf 'SET fault:%s %s\\nWAIT 1 1000\\n' "$i" "$i" | REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli --no-auth-warning --raw -h "$m" 2>&1 | tr '\\n' ' ')`,
+            '  echo "W $(date +%s.%N) $i $m $r"',
+            "  sleep 0.1",
+            "done",
+        ].join("\n");
+        const writer: ChildProcess = spawn(
+            "kubectl",
+            ["-n", NS, "exec", "redis-sentinel-0", "-c", "sentinel", "--", "sh", "-c", writerScript],
+            { env: project.env, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let writes = "";
+        writer.stdout!.on("data", (d) => (writes += d));
+        const writerDone = new Promise<void>((resolve) => writer.on("exit", () => resolve()));
+        await new Promise((r) => setTimeout(r, 5000));
+
+        const t0 = Date.now();
+        k("delete", "pod", oldMaster, "--wait=false");
+        log(`deleted the master ${oldMaster}`);
+        // Watch roles and the sentinels' answer every second until the writer stops.
+        let promotedAt: number | undefined;
+        let twoMasterSamples = 0;
+        let samples = 0;
+        const seen: string[] = [];
+        while (writer.exitCode === null) {
+            const ms = masters();
+            samples++;
+            if (ms.length > 1) twoMasterSamples++;
+            const view = sentinelMasters();
+            if (promotedAt === undefined && view.every((m) => m !== undefined && m !== host(oldMaster)) && new Set(view).size === 1) {
+                promotedAt = Date.now();
+            }
+            seen.push(
+                `${((Date.now() - t0) / 1000).toFixed(1)}s masters=[${ms.join(",")}] sentinels=[${view.map((v) => v?.split(".")[0]).join(",")}]`,
+            );
+            await new Promise((r) => setTimeout(r, 1000));
+        }
+        await writerDone;
+        const newMaster = await converged(3, 180);
+        const rejoinedAt = Date.now();
+        log(seen.join("\n      [real-node]   "));
+
+        const lines = writes.split("\n").filter((l) => l.startsWith("W "));
+        const acked = lines.filter((l) => / OK [1-9]\d* ?$/.test(l)).map((l) => `fault:${l.split(" ")[2]}`);
+        const ackedZero = lines.filter((l) => / OK 0 ?$/.test(l)).length;
+        const failed = lines.length - acked.length - ackedZero;
+        const lostKnown = missing(newMaster, known);
+        const lostFault = missing(newMaster, acked);
+        const oldRole = info(oldMaster, "replication");
+        log(
+            `failover: new master ${newMaster}; sentinels agreed ${promotedAt === undefined ? "never (did not move)" : `${((promotedAt - t0) / 1000).toFixed(1)} s`} after the delete; ` +
+                `converged with the old master back ${((rejoinedAt - t0) / 1000).toFixed(1)} s after; samples with two masters: ${twoMasterSamples}/${samples}`,
+        );
+        log(
+            `writes during the fault: ${lines.length} attempted, ${acked.length} acknowledged by WAIT 1, ${ackedZero} written but not replicated (WAIT 0), ${failed} refused or failed; ` +
+                `lost: ${lostFault.length} acknowledged${lostFault.length > 0 ? ` (${lostFault.slice(0, 20).join(" ")})` : ""}, ${lostKnown.length} of ${known.length} known keys`,
+        );
+        if (lostFault.length > 0 || twoMasterSamples > 0) {
+            log(`old master's log:\n${k("logs", oldMaster, "-c", "redis", "--tail", "60")}`);
+            for (const s of sentinelPods()) log(`${s} log:\n${k("logs", s, "-c", "sentinel", "--tail", "30")}`);
+        }
+        assert.strictEqual(oldRole.role, "slave", `${oldMaster} returned as a replica`);
+        assert.strictEqual(oldRole.master_host, host(newMaster), `${oldMaster} replicates from the new master`);
+        assert.ok(acked.length > 0, "some writes were acknowledged during the fault");
+        assert.deepStrictEqual(lostKnown, [], "known keys lost");
+        assert.deepStrictEqual(lostFault, [], "writes acknowledged by WAIT 1 during the fault lost");
+        assert.strictEqual(twoMasterSamples, 0, "samples in which two nodes said they were master");
+        known.push(...acked);
+    });
+
+    it("restarting kubelet and containerd: the pods come back with their data", async () => {
+        const before = json("get", "pods")
+            .items.map((p: any) => `${p.metadata.name}/${p.metadata.uid}`)
+            .sort();
+        const t0 = Date.now();
+        execFileSync("bash", [path.join(REPO, "scripts", "real-node.sh"), "restart"], { stdio: ["ignore", "inherit", "inherit"] });
+        const master = await converged(3, 180);
+        log(`kubelet and containerd restarted; topology converged ${((Date.now() - t0) / 1000).toFixed(1)} s after the restart began`);
+        assert.deepStrictEqual(
+            json("get", "pods")
+                .items.map((p: any) => `${p.metadata.name}/${p.metadata.uid}`)
+                .sort(),
+            before,
+            "the same pods",
+        );
+        for (const pod of nodePods()) assert.deepStrictEqual(missing(pod, known), [], `${pod} holds every known key`);
+        log(`every node holds all ${known.length} known keys; master ${master}; restarts ${JSON.stringify(restarts())}`);
+    });
+
+    it("a storage-class edit replaces the StatefulSet; the new one adopts the running pods and their claims", async () => {
+        const sts = json("get", "statefulset", "redis");
+        const pods = json("get", "pods").items.filter((p: any) => /^redis-\d+$/.test(p.metadata.name));
+        const claims = json("get", "pvc")
+            .items.map((c: any) => `${c.metadata.name}/${c.metadata.uid}`)
+            .sort();
+        project.pulumi(["config", "set", "--path", "redis.storage.storageClassName", "real-node-local-alt", "--stack", STACK]);
+        const out = up();
+        assert.match(out, /\+-\s+(├─ |└─ )?kubernetes:apps\/v1:StatefulSet\s+redis\s+replaced/, "the StatefulSet is replaced");
+        const replaced = json("get", "statefulset", "redis");
+        assert.notStrictEqual(replaced.metadata.uid, sts.metadata.uid, "a new StatefulSet object");
+        assert.strictEqual(replaced.spec.volumeClaimTemplates[0].spec.storageClassName, "real-node-local-alt");
+        await converged(3, 180);
+        const after = json("get", "pods").items.filter((p: any) => /^redis-\d+$/.test(p.metadata.name));
+        for (const p of pods) {
+            const now = after.find((a: any) => a.metadata.name === p.metadata.name);
+            assert.ok(now !== undefined, `${p.metadata.name} still exists`);
+            assert.strictEqual(now.metadata.uid, p.metadata.uid, `${p.metadata.name} is the same pod (adopted, not recreated)`);
+            assert.strictEqual(
+                now.metadata.ownerReferences?.[0]?.uid,
+                replaced.metadata.uid,
+                `${p.metadata.name} is owned by the new StatefulSet`,
+            );
+        }
+        assert.deepStrictEqual(
+            json("get", "pvc")
+                .items.map((c: any) => `${c.metadata.name}/${c.metadata.uid}`)
+                .sort(),
+            claims,
+            "the same claims",
+        );
+        for (const pod of nodePods()) assert.deepStrictEqual(missing(pod, known), [], `${pod} holds every known key`);
+    });
+
+    it("scale-in by pulumi config set --path redis.replicas 2: the reset Job runs in a pod and the sentinels forget the removed node", async () => {
+        await converged(3);
+        project.pulumi(["config", "set", "--path", "redis.replicas", "2", "--stack", STACK]);
+        const t0 = Date.now();
+        up();
+        log(`scale-in pulumi up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        const jobs = json("get", "jobs").items.filter((j: any) => j.metadata.name.startsWith("redis-sentinel-reset-"));
+        assert.strictEqual(jobs.length, 1, "one reset Job");
+        const job = jobs[0];
+        await waitFor("the reset Job to succeed", () => (json("get", "job", job.metadata.name).status.succeeded ?? 0) >= 1, 300);
+        const jobPods = json("get", "pods", "-l", `job-name=${job.metadata.name}`).items;
+        assert.ok(jobPods.length >= 1, "the Job ran a pod");
+        for (const p of jobPods) assert.strictEqual(p.spec.nodeName, NODE, "the Job's pod ran on the real node");
+        log(`reset Job log:\n${k("logs", `job/${job.metadata.name}`)}`);
+        const master = await converged(2, 120);
+        for (const s of sentinelPods()) {
+            const fields = tryCli(s, `SENTINEL MASTER ${MASTER_NAME}`)!.split("\n");
+            assert.strictEqual(fields[fields.indexOf("num-slaves") + 1], "1", `${s} forgot the removed node`);
+            const replicas = tryCli(s, `SENTINEL REPLICAS ${MASTER_NAME}`) ?? "";
+            assert.ok(!replicas.includes(host("redis-2")), `${s} no longer lists redis-2`);
+        }
+        for (const pod of nodePods()) assert.deepStrictEqual(missing(pod, known), [], `${pod} holds every known key`);
+        log(
+            `after the scale-in: master ${master}, ${nodePods().length} nodes, every sentinel sees 1 replica, all ${known.length} known keys present`,
+        );
+    });
+});
