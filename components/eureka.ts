@@ -32,11 +32,20 @@ export interface EurekaArgs {
      */
     replicas?: number;
     /**
-     * Eureka server image, pinned. Eureka has no official image: use a Spring Boot image with
-     * `@EnableEurekaServer`, Actuator and `micrometer-registry-prometheus` for `/actuator/prometheus`.
+     * Eureka server image, pinned. Eureka has no official image. The default, Steeltoe's, is a Spring
+     * Boot Eureka server with Actuator but without `micrometer-registry-prometheus`, so it serves no
+     * Prometheus metrics; `images/eureka/Dockerfile` in this repository builds one that does (then set
+     * `prometheusMetrics: true`).
      * @default "steeltoeoss/eureka-server:4.1.1"
      */
     image?: string;
+    /**
+     * The image serves `/actuator/prometheus` (it carries `micrometer-registry-prometheus`, as the image
+     * built from `images/eureka/Dockerfile` does). Scrape annotations and the ServiceMonitor exist only
+     * then: nothing scrapes a path the image does not serve.
+     * @default false
+     */
+    prometheusMetrics?: boolean;
     /**
      * HTTP port of the server (REST API, peer replication, Actuator).
      * @default 8761
@@ -69,8 +78,8 @@ export interface EurekaArgs {
      */
     resources?: ResourcesArgs;
     /**
-     * Prometheus wiring for `/actuator/prometheus`.
-     * @default { scrapeAnnotations: true, serviceMonitor: false }
+     * Prometheus wiring for `/actuator/prometheus`; needs `prometheusMetrics: true`.
+     * @default { scrapeAnnotations: true (with prometheusMetrics), serviceMonitor: false }
      */
     monitoring?: MonitoringArgs;
     /**
@@ -96,7 +105,19 @@ export const EUREKA_DEFAULTS = {
     selfPreservation: false,
     clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
     runAsUser: 1000,
+    prometheusMetrics: false,
     resources: { cpuRequest: "250m", memoryRequest: "512Mi" },
+} as const;
+
+/**
+ * Spring Cloud Netflix's own defaults (`EurekaServerConfigBean`, v4.1.x) for the settings the default
+ * image's `application.properties` lowers for local development, and the log level it raises to TRACE.
+ */
+export const EUREKA_SERVER_DEFAULTS = {
+    evictionIntervalTimerInMs: 60000,
+    responseCacheUpdateIntervalMs: 30000,
+    waitTimeInMsWhenSyncEmpty: 300000,
+    logLevel: "INFO",
 } as const;
 
 /** Returns every problem with the arguments of a Eureka component named `name`. */
@@ -108,6 +129,13 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
     if (args.peerNodesUpdateIntervalMs !== undefined)
         checkInteger(problems, "peerNodesUpdateIntervalMs", args.peerNodesUpdateIntervalMs, 1000);
     checkBoolean(problems, "selfPreservation", args.selfPreservation);
+    checkBoolean(problems, "prometheusMetrics", args.prometheusMetrics);
+    if (!(args.prometheusMetrics ?? EUREKA_DEFAULTS.prometheusMetrics)) {
+        const why =
+            "false: the image serves no /actuator/prometheus unless prometheusMetrics is true (build one from images/eureka/Dockerfile)";
+        if (args.monitoring?.serviceMonitor === true) problems.push({ path: "monitoring.serviceMonitor", value: true, allowed: why });
+        if (args.monitoring?.scrapeAnnotations === true) problems.push({ path: "monitoring.scrapeAnnotations", value: true, allowed: why });
+    }
     if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
     validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "a single server is a single point of failure");
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, false);
@@ -162,6 +190,9 @@ export class Eureka extends pulumi.ComponentResource {
         // SPRING_APPLICATION_JSON keeps the camel-case map key `defaultZone` that Eureka looks up
         // (an environment variable would be lower-cased by Spring's relaxed binding).
         const springJson = JSON.stringify({ eureka: { client: { serviceUrl: { defaultZone: peerUrls.join(",") } } } });
+        const prometheus = args.prometheusMetrics ?? EUREKA_DEFAULTS.prometheusMetrics;
+        const monitoring = resolveMonitoring(args.monitoring);
+        const s = EUREKA_SERVER_DEFAULTS;
 
         const workload = createWorkload(
             this,
@@ -174,6 +205,8 @@ export class Eureka extends pulumi.ComponentResource {
                 podManagementPolicy: "Parallel",
                 ports: [{ name: "http", port, peer: true, client: true }],
                 metrics: { portName: "http", port, path: "/actuator/prometheus" },
+                // Scrape only what the image serves.
+                monitoring: prometheus ? monitoring : { ...monitoring, scrapeAnnotations: false, serviceMonitor: false },
                 env: {
                     POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
                     SERVER_PORT: String(port),
@@ -185,8 +218,16 @@ export class Eureka extends pulumi.ComponentResource {
                         args.peerNodesUpdateIntervalMs ?? EUREKA_DEFAULTS.peerNodesUpdateIntervalMs,
                     ),
                     EUREKA_SERVER_ENABLE_SELF_PRESERVATION: String(args.selfPreservation ?? EUREKA_DEFAULTS.selfPreservation),
-                    EUREKA_SERVER_METRICS_ENABLED: "true",
-                    MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "health,info,prometheus",
+                    // The image's application.properties is for local development (1 s eviction and cache
+                    // intervals, no wait when the first sync is empty, TRACE logging); environment
+                    // variables outrank it, so these restore Spring Cloud Netflix's defaults. A lone
+                    // server has no peer to sync from, so it does not wait for one.
+                    EUREKA_SERVER_EVICTION_INTERVAL_TIMER_IN_MS: String(s.evictionIntervalTimerInMs),
+                    EUREKA_SERVER_RESPONSE_CACHE_UPDATE_INTERVAL_MS: String(s.responseCacheUpdateIntervalMs),
+                    EUREKA_SERVER_WAIT_TIME_IN_MS_WHEN_SYNC_EMPTY: String(peers === 1 ? 0 : s.waitTimeInMsWhenSyncEmpty),
+                    LOGGING_LEVEL_COM_NETFLIX_EUREKA: s.logLevel,
+                    EUREKA_SERVER_METRICS_ENABLED: String(prometheus),
+                    MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: prometheus ? "health,info,prometheus" : "health,info",
                     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
                     SPRING_APPLICATION_JSON: springJson,
                 },
@@ -198,7 +239,6 @@ export class Eureka extends pulumi.ComponentResource {
                 runAsUser: args.runAsUser ?? EUREKA_DEFAULTS.runAsUser,
                 terminationGracePeriodSeconds: 30,
                 resources: resolveResources(args.resources, EUREKA_DEFAULTS.resources),
-                monitoring: resolveMonitoring(args.monitoring),
                 scheduling: resolveScheduling(args.scheduling),
                 autoscaled: args.autoscaling !== undefined,
             },

@@ -62,6 +62,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "namespace",
             "replicas",
             "image",
+            "prometheusMetrics",
             "port",
             "peerNodesUpdateIntervalMs",
             "selfPreservation",

@@ -28,7 +28,51 @@ describe("Eureka", () => {
         assert.strictEqual(env.EUREKA_CLIENT_REGISTER_WITH_EUREKA, "true");
         assert.strictEqual(env.EUREKA_CLIENT_FETCH_REGISTRY, "true");
         assert.strictEqual(env.EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS, "15000");
-        assert.strictEqual(env.MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE, "health,info,prometheus");
+        assert.strictEqual(env.MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE, "health,info");
+    });
+
+    it("overrides the default image's development settings by env with Spring Cloud Netflix's own defaults", async () => {
+        for (const [replicas, waitWhenSyncEmpty] of [
+            [3, "300000"],
+            [1, "0"],
+        ] as const) {
+            const run = await register(() => new Eureka("eureka", { namespace: "apps", replicas }));
+            const env = envOf(run.named("eureka-sts"));
+            // application.properties of steeltoeoss/eureka-server:4.1.1 sets 1000, 1000, 0 and TRACE;
+            // EurekaServerConfigBean's defaults are 60 s, 30 s and 5 min. A lone server has no peer to wait for.
+            assert.deepStrictEqual(
+                [
+                    env.EUREKA_SERVER_EVICTION_INTERVAL_TIMER_IN_MS,
+                    env.EUREKA_SERVER_RESPONSE_CACHE_UPDATE_INTERVAL_MS,
+                    env.EUREKA_SERVER_WAIT_TIME_IN_MS_WHEN_SYNC_EMPTY,
+                    env.LOGGING_LEVEL_COM_NETFLIX_EUREKA,
+                    env.EUREKA_SERVER_ENABLE_SELF_PRESERVATION,
+                ],
+                ["60000", "30000", waitWhenSyncEmpty, "INFO", "false"],
+            );
+        }
+    });
+
+    it("scrapes nothing with the default image, which serves no /actuator/prometheus, and refuses a ServiceMonitor for it", async () => {
+        const run = await register(() => new Eureka("eureka", { namespace: "apps" }));
+        const sts = run.named("eureka-sts").inputs as any;
+        assert.deepStrictEqual(sts.spec.template.metadata.annotations, {});
+        assert.deepStrictEqual(run.ofType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor"), []);
+        assert.strictEqual(envOf(run.named("eureka-sts")).EUREKA_SERVER_METRICS_ENABLED, "false");
+        assert.deepStrictEqual(
+            validateEurekaArgs("eureka", { monitoring: { serviceMonitor: true } }).map((p) => `${p.path}: got ${p.value}; ${p.allowed}`),
+            [
+                "monitoring.serviceMonitor: got true; false: the image serves no /actuator/prometheus unless prometheusMetrics is true (build one from images/eureka/Dockerfile)",
+            ],
+        );
+        assert.deepStrictEqual(
+            validateEurekaArgs("eureka", {
+                prometheusMetrics: true,
+                image: "registry.example/eureka:1.0.0",
+                monitoring: { serviceMonitor: true },
+            }),
+            [],
+        );
     });
 
     it("creates a headless Service that governs the StatefulSet and a separate client Service", async () => {
@@ -48,11 +92,13 @@ describe("Eureka", () => {
         assert.strictEqual(client.spec.clusterIP, undefined);
     });
 
-    it("wires /actuator/prometheus into scrape annotations and, on request, a ServiceMonitor", async () => {
+    it("wires /actuator/prometheus into scrape annotations and, on request, a ServiceMonitor, for an image that serves it", async () => {
         const run = await register(
             () =>
                 new Eureka("eureka", {
                     namespace: "apps",
+                    image: "registry.example/eureka:1.0.0",
+                    prometheusMetrics: true,
                     monitoring: { serviceMonitor: true, serviceMonitorLabels: { release: "prom" } },
                 }),
         );
@@ -66,6 +112,11 @@ describe("Eureka", () => {
         assert.strictEqual(sm.apiVersion, "monitoring.coreos.com/v1");
         assert.strictEqual(sm.metadata.labels.release, "prom");
         assert.deepStrictEqual(sm.spec.endpoints, [{ port: "http", path: "/actuator/prometheus", interval: "30s" }]);
+        const env = envOf(run.named("eureka-sts"));
+        assert.deepStrictEqual(
+            [env.MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE, env.EUREKA_SERVER_METRICS_ENABLED],
+            ["health,info,prometheus", "true"],
+        );
     });
 
     it("runs as non-root with preferred anti-affinity by default and required anti-affinity on request", async () => {
