@@ -123,7 +123,12 @@ function packCell(violations: Violation[], level: "mandatory" | "advisory"): str
 }
 
 function scoreCell(ids: Set<string>): string {
-    return ids.size === 0 ? "-" : [...ids].map((n) => `\`${n}\``).join(", ");
+    return ids.size === 0
+        ? "-"
+        : [...ids]
+              .sort()
+              .map((n) => `\`${n}\``)
+              .join(", ");
 }
 
 async function main(): Promise<void> {
@@ -165,7 +170,10 @@ async function main(): Promise<void> {
     const silent = rows.flatMap((r) =>
         r.violations.length > 0
             ? []
-            : r.score.findings.filter((f) => STATEFUL_CHECKS.includes(f.check)).map((f) => ({ r, f, reason: byDesign(f, r.objects) })),
+            : r.score.findings
+                  .filter((f) => STATEFUL_CHECKS.includes(f.check))
+                  .sort((a, b) => a.check.localeCompare(b.check))
+                  .map((f) => ({ r, f, reason: byDesign(f, r.objects) })),
     );
     const missed = silent.filter((x) => x.reason === undefined).map((x) => x.r);
 
