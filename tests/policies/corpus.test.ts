@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { ALL_POLICIES } from "../../policies/all";
 import { programResources, runPack } from "../helpers/policy";
-import { CORPUS } from "./corpus";
+import { CORPUS, DOCS_VERBATIM } from "./corpus";
 
 describe("policy corpus", () => {
     const valid = CORPUS.filter((c) => c.expect === undefined);
@@ -49,6 +49,20 @@ describe("policy corpus", () => {
                 found[expect.policy].some((m) => expect.message.test(m)),
                 found[expect.policy].join("\n"),
             );
+        });
+    }
+
+    for (const d of DOCS_VERBATIM) {
+        it(`refuses the documentation's ${d.id} as published only for its storage class and missing budget`, async () => {
+            const mandatory = (await runPack(await programResources(d.build))).filter((v) => v.level === "mandatory");
+            assert.ok(mandatory.length > 0);
+            for (const v of mandatory) {
+                assert.ok(
+                    (v.policy === "stateful-data-on-pvcs" && /names no storageClassName/.test(v.message)) ||
+                        (v.policy === "statefulset-disruption-budget" && /and no PodDisruptionBudget selecting its pods/.test(v.message)),
+                    `${v.policy}: ${v.message}`,
+                );
+            }
         });
     }
 });

@@ -1716,3 +1716,14 @@ const BROKEN: CorpusCase[] = [
 
 /** The whole corpus. */
 export const CORPUS: CorpusCase[] = [...VALID, ...BROKEN];
+
+/**
+ * The documentation's StatefulSet examples exactly as published, which the pack refuses on purpose (no
+ * storage class; several replicas and no PodDisruptionBudget); the valid corpus holds them adapted.
+ */
+export const DOCS_VERBATIM: { id: string; build: (opts: Opts) => void }[] = [
+    { id: "docs-statefulset-basics", build: manifests(DOCS_WEB) },
+    { id: "docs-zookeeper", build: manifests(DOCS_ZOOKEEPER) },
+    { id: "docs-mysql-replicated", build: manifests(DOCS_MYSQL_REPLICATED) },
+    { id: "docs-cassandra", build: manifests(DOCS_CASSANDRA) },
+];
