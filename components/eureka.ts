@@ -234,8 +234,10 @@ export class Eureka extends pulumi.ComponentResource {
                 readinessProbe: { httpGet: { path: "/actuator/health/readiness", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
                 livenessProbe: { httpGet: { path: "/actuator/health/liveness", port: "http" }, periodSeconds: 20, failureThreshold: 3 },
                 startupProbe: { httpGet: { path: "/actuator/health/liveness", port: "http" }, periodSeconds: 5, failureThreshold: 36 },
-                volumes: [{ name: "tmp", emptyDir: {} }],
+                // The JVM and Tomcat write only to /tmp: the rest of the file system is read-only.
+                volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
                 volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                readOnlyRootFilesystem: true,
                 runAsUser: args.runAsUser ?? EUREKA_DEFAULTS.runAsUser,
                 terminationGracePeriodSeconds: 30,
                 resources: resolveResources(args.resources, EUREKA_DEFAULTS.resources),

@@ -376,7 +376,7 @@ export class Nacos extends pulumi.ComponentResource {
                     mountPath: "/home/nacos/data",
                     storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize),
                 },
-                volumes: [{ name: "logs", emptyDir: {} }],
+                volumes: [{ name: "logs", emptyDir: { sizeLimit: "2Gi" } }],
                 volumeMounts: [{ name: "logs", mountPath: "/home/nacos/logs" }],
                 // The official image runs as root and writes conf/cluster.conf inside the image at start.
                 runAsUser: undefined,

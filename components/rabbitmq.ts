@@ -319,7 +319,8 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     storage: resolveStorage(args.storage, RABBITMQ_DEFAULTS.storageSize),
                 },
                 volumes: [
-                    { name: "rabbitmq-home", emptyDir: {} },
+                    // Holds only the Erlang cookie (the data is on the claim mounted below it).
+                    { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
                     {
                         name: "config",
                         configMap: { name: config.metadata.name, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] },

@@ -98,6 +98,9 @@ export interface WorkloadSpec {
     dataVolume?: DataVolumeSpec;
     /** User and group the pod runs as (the image's non-root user); undefined for images that must run as root. */
     runAsUser?: number;
+    /** The main container writes only to mounted volumes, so its root file system can be read-only.
+     * @default false */
+    readOnlyRootFilesystem?: boolean;
     /** Service account of the pods, when the system talks to the Kubernetes API. */
     serviceAccountName?: pulumi.Input<string>;
     /** Grace period for a clean shutdown. */
@@ -488,10 +491,13 @@ export function createWorkload(
                 livenessProbe: spec.livenessProbe,
                 startupProbe: spec.startupProbe,
                 lifecycle: spec.preStop === undefined ? undefined : { preStop: { exec: { command: spec.preStop } } },
-                securityContext:
-                    spec.runAsUser === undefined
-                        ? { allowPrivilegeEscalation: false }
-                        : { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                // No capability for anyone: the ports are unprivileged, and an image that runs as root
+                // (Nacos) writes only files and directories root owns.
+                securityContext: {
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ["ALL"] },
+                    ...(spec.readOnlyRootFilesystem === true ? { readOnlyRootFilesystem: true } : {}),
+                },
             },
             ...(spec.sidecars ?? []),
         ],

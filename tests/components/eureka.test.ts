@@ -134,6 +134,18 @@ describe("Eureka", () => {
         ]);
     });
 
+    it("drops every capability and keeps the root file system read-only, with a bounded /tmp", async () => {
+        const run = await register(() => new Eureka("eureka", {}));
+        const pod = podSpecOf(run.named("eureka-sts"));
+        assert.deepStrictEqual(pod.containers[0].securityContext, {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            readOnlyRootFilesystem: true,
+        });
+        assert.deepStrictEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);
+        assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
+    });
+
     it("parents every child to the component", async () => {
         const run = await register(() => new Eureka("eureka", {}));
         assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:Eureka"), [

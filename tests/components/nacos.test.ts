@@ -213,6 +213,14 @@ describe("Nacos", () => {
         );
     });
 
+    it("runs as root, as the image must, but with no capability, and bounds the log volume", async () => {
+        const run = await register(() => new Nacos("nacos", base));
+        const pod = (run.named("nacos-sts").inputs as any).spec.template.spec;
+        assert.strictEqual(pod.securityContext.runAsUser, undefined);
+        assert.deepStrictEqual(pod.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        assert.deepStrictEqual(pod.volumes, [{ name: "logs", emptyDir: { sizeLimit: "2Gi" } }]);
+    });
+
     it("refuses an even quorum", () => {
         for (const replicas of [2, 4]) {
             assert.throws(

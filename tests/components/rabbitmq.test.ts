@@ -116,6 +116,16 @@ describe("RabbitMQ", () => {
         assert.deepStrictEqual(clientPorts, [5672, 15672, 15692]);
     });
 
+    it("drops every capability and bounds the home emptyDir that holds the cookie", async () => {
+        const run = await register(() => new RabbitMQ("rabbitmq", base));
+        const pod = podSpecOf(run.named("rabbitmq-sts"));
+        assert.deepStrictEqual(pod.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        assert.deepStrictEqual(
+            pod.volumes.find((v: { name: string }) => v.name === "rabbitmq-home"),
+            { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
+        );
+    });
+
     it("parents every child to the component", async () => {
         const run = await register(() => new RabbitMQ("rabbitmq", base));
         assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:RabbitMQ"), [
