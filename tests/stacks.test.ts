@@ -99,8 +99,8 @@ describe("stacks", () => {
     for (const [system, expected] of [
         ["nacos", ["StatefulSet/nacos"]],
         ["rabbitmq", ["StatefulSet/rabbitmq"]],
-        // The sentinels list the nodes too (their fallback when no other sentinel answers), so they roll as well.
-        ["redis", ["StatefulSet/redis", "StatefulSet/redis-sentinel"]],
+        // The node list lives in the topology ConfigMap, outside every pod template: no pod restarts.
+        ["redis", ["StatefulSet/redis", "ConfigMap/redis-topology"]],
         ["kafka", ["KafkaNodePool/kafka-broker"]],
         ["tidb", ["TiDBGroup/tidb-tidb"]],
     ] as const) {

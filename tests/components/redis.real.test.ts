@@ -1,17 +1,24 @@
 /**
- * The Redis component's generated scripts and configuration, run by real `redis-server` and
- * `redis-sentinel` processes on loopback addresses (Debian packages; `scripts/test-deps.sh` installs
- * them). Every pod is started from the registered pod spec by tests/helpers/local-pod.ts.
+ * The Redis component's generated scripts, probes, preStop hook and configuration, run by real
+ * `redis-server` and `redis-sentinel` processes on loopback addresses (Debian packages;
+ * `scripts/test-deps.sh` installs them). Every pod is started from the registered pod spec by
+ * tests/helpers/local-pod.ts, and stopped the way the kubelet stops it (preStop, SIGTERM) or killed.
+ *
+ * While masters are restarted, a sentinel-following client writes keys and acknowledges each with
+ * `WAIT 1`, and a sampler tries a write on every node every 50 ms: no acknowledged key may be lost,
+ * and no sample may find two nodes accepting writes.
  */
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Redis, RedisArgs } from "../../components/redis";
 import { MockRun } from "../../scripts/mock-runtime";
 import { register } from "../helpers/component";
-import { eventually, killPod, LocalPod, localPod, startPod } from "../helpers/local-pod";
+import { eventually, killPod, LocalPod, localPod, probe, startPod, stopPod } from "../helpers/local-pod";
+import { parse, RedisClient, Reply } from "../helpers/redis-client";
 
 const PASSWORD = 's3cret "quoted" pass';
 const args: RedisArgs = {
@@ -22,8 +29,14 @@ const args: RedisArgs = {
     downAfterMilliseconds: 1000,
     failoverTimeoutMilliseconds: 5000,
 };
-const nodeIp = (i: number): string => `127.0.0.${11 + i}`;
-const sentinelIp = (i: number): string => `127.0.0.${21 + i}`;
+// A loopback /24 of its own per run, so that two runs of this suite on one machine do not collide.
+const NET = `127.${20 + Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}`;
+const nodeIp = (i: number): string => `${NET}.${11 + i}`;
+const sentinelIp = (i: number): string => `${NET}.${21 + i}`;
+const spareIp = (i: number): string => `${NET}.${31 + i}`;
+const nodeName = (i: number): string => `redis-${i}.redis-headless.cache.svc.cluster.local`;
+const sentinelName = (i: number): string => `redis-sentinel-${i}.redis-sentinel-headless.cache.svc.cluster.local`;
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** One redis-cli call with the password in the environment; returns the raw reply lines. */
 function cli(ip: string, port: number, ...command: string[]): string[] {
@@ -45,6 +58,151 @@ const info = (ip: string, key: string): string | undefined =>
         ?.split(":")[1]
         ?.trim();
 const sentinelMaster = (i: number): string | undefined => cli(sentinelIp(i), 26379, "SENTINEL", "get-master-addr-by-name", "mymaster")[0];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a stretch of traffic saw. */
+interface TrafficReport {
+    /** Keys written to the master the sentinels named and acknowledged by `WAIT 1` (>= 1 replica). */
+    acknowledged: string[];
+    /** Writes attempted (acknowledged or not). */
+    attempted: number;
+    /** Moments sampled, and how many of them found two or more nodes accepting a write. */
+    samples: number;
+    twoWritable: number;
+    /** Longest time without an acknowledged write, in seconds: how long writes were unavailable. */
+    longestGapSeconds: number;
+}
+
+/**
+ * A sentinel-following writer and a writability sampler, running until stopped. The writer asks the
+ * sentinels for the master before every write, writes a fresh key there and counts it only when
+ * `WAIT 1 1000` reports a replica; the sampler tries `SET` on every node at the same moment.
+ */
+function startTraffic(prefix: string): () => Promise<TrafficReport> {
+    let running = true;
+    const report: TrafficReport = { acknowledged: [], attempted: 0, samples: 0, twoWritable: 0, longestGapSeconds: 0 };
+    const connections = new Map<string, RedisClient>();
+    const connection = async (ip: string, port: number): Promise<RedisClient> => {
+        const key = `${ip}:${port}`;
+        const existing = connections.get(key);
+        if (existing !== undefined && !existing.isClosed) return existing;
+        const client = await RedisClient.connect(ip, port, PASSWORD, 500);
+        connections.set(key, client);
+        return client;
+    };
+    let lastAck = Date.now();
+    const writer = (async () => {
+        for (let n = 0; running; n++) {
+            try {
+                let master: string | undefined;
+                for (let i = 0; i < 3 && master === undefined; i++) {
+                    const reply = await connection(sentinelIp(i), 26379)
+                        .then((s) => s.command("SENTINEL", "get-master-addr-by-name", "mymaster"))
+                        .catch(() => undefined);
+                    if (Array.isArray(reply) && typeof reply[0] === "string") master = reply[0];
+                }
+                if (master === undefined) throw new Error("no sentinel answered");
+                const client = await connection(master, 6379);
+                const key = `${prefix}:${n}`;
+                report.attempted++;
+                if ((await client.command("SET", key, key)) === "OK" && ((await client.command("WAIT", 1, 1000)) as number) >= 1) {
+                    report.acknowledged.push(key);
+                    report.longestGapSeconds = Math.max(report.longestGapSeconds, (Date.now() - lastAck) / 1000);
+                    lastAck = Date.now();
+                }
+            } catch {
+                await sleep(50);
+            }
+            await sleep(10);
+        }
+    })();
+    const samplers = new Map<string, RedisClient>();
+    const writable = async (ip: string): Promise<boolean> => {
+        try {
+            let client = samplers.get(ip);
+            if (client === undefined || client.isClosed) {
+                client = await RedisClient.connect(ip, 6379, PASSWORD, 200);
+                samplers.set(ip, client);
+            }
+            return (await client.command("SET", "sampler:probe", String(Date.now()))) === "OK";
+        } catch {
+            return false;
+        }
+    };
+    const sampler = (async () => {
+        while (running) {
+            const moment = await Promise.all([0, 1, 2].map((i) => writable(nodeIp(i))));
+            report.samples++;
+            if (moment.filter((w) => w).length >= 2) report.twoWritable++;
+            await sleep(50);
+        }
+    })();
+    return async () => {
+        running = false;
+        await Promise.all([writer, sampler]);
+        for (const c of [...connections.values(), ...samplers.values()]) c.close();
+        report.longestGapSeconds = Math.max(report.longestGapSeconds, (Date.now() - lastAck) / 1000);
+        return report;
+    };
+}
+
+/** The acknowledged keys that node `ip` does not hold. */
+async function missingOn(ip: string, keys: string[]): Promise<string[]> {
+    const client = await RedisClient.connect(ip, 6379, PASSWORD, 5000);
+    try {
+        const missing: string[] = [];
+        for (let i = 0; i < keys.length; i += 500) {
+            const batch = keys.slice(i, i + 500);
+            const values = (await client.command("MGET", ...batch)) as Reply[];
+            batch.forEach((k, j) => {
+                if (values[j] !== k) missing.push(k);
+            });
+        }
+        return missing;
+    } finally {
+        client.close();
+    }
+}
+
+/** A stand-in sentinel: answers AUTH and `SENTINEL get-master-addr-by-name` with whatever `master()` says. */
+async function fakeSentinel(ip: string, master: () => string): Promise<net.Server> {
+    const server = net.createServer((socket) => {
+        let buffer = Buffer.alloc(0);
+        socket.on("error", () => socket.destroy());
+        socket.on("data", (chunk) => {
+            buffer = Buffer.concat([buffer, chunk]);
+            for (let parsed = parse(buffer, 0); parsed !== undefined; parsed = parse(buffer, 0)) {
+                buffer = buffer.subarray(parsed.next);
+                const argv = (parsed.reply as string[]).map((a) => a.toLowerCase());
+                if (argv[0] === "auth") socket.write("+OK\r\n");
+                else if (argv[0] === "sentinel" && argv[1] === "get-master-addr-by-name") {
+                    const host = master();
+                    socket.write(`*2\r\n$${host.length}\r\n${host}\r\n$4\r\n6379\r\n`);
+                } else socket.write("-ERR not a real sentinel\r\n");
+            }
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(26379, ip, resolve));
+    return server;
+}
+
+/** A TCP listener that accepts connections and never answers: an address that now belongs to something else. */
+async function silentListener(ip: string): Promise<{ server: net.Server; sockets: net.Socket[] }> {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+        socket.on("error", () => undefined);
+        sockets.push(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(6379, ip, resolve));
+    return { server, sockets };
+}
+
+function summary(what: string, r: TrafficReport, extra = ""): void {
+    console.log(
+        `      ${what}: ${r.acknowledged.length} writes acknowledged by WAIT 1 (${r.attempted} attempted), 0 lost; ` +
+            `${r.twoWritable} of ${r.samples} samples with two writable masters; writes unavailable for at most ${r.longestGapSeconds.toFixed(1)} s${extra}`,
+    );
+}
 
 describe("Redis with sentinels, on real redis-server and redis-sentinel processes", function () {
     this.timeout(180_000);
@@ -53,18 +211,32 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
     const dns = new Map<string, string>();
     const nodes: LocalPod[] = [];
     const sentinels: LocalPod[] = [];
+    const extra: { kill(): void }[] = [];
+    /** Index of the node the sentinels name. */
+    const masterIndex = (): number => [0, 1, 2].find((i) => nodeIp(i) === sentinelMaster(0)) ?? -1;
+    /** Waits until every sentinel names the same node, which acts as master with both other nodes linked to it. */
+    const settled = (what: string, seconds = 60, not?: string): Promise<string> =>
+        eventually(what, seconds, () => {
+            const seen = [0, 1, 2].map(sentinelMaster);
+            const m = seen[0];
+            if (m === undefined || m === not || !seen.every((s) => s === m)) return undefined;
+            if (info(m, "role") !== "master" || info(m, "connected_slaves") !== "2") return undefined;
+            const others = [0, 1, 2].map(nodeIp).filter((ip) => ip !== m);
+            return others.every((ip) => info(ip, "master_host") === m && info(ip, "master_link_status") === "up") ? m : undefined;
+        });
 
     before(function () {
         execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "test-deps.sh")], { stdio: "inherit" });
         root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-redis-"));
         for (let i = 0; i < 3; i++) {
-            dns.set(`redis-${i}.redis-headless.cache.svc.cluster.local`, nodeIp(i));
-            dns.set(`redis-sentinel-${i}.redis-sentinel-headless.cache.svc.cluster.local`, sentinelIp(i));
+            dns.set(nodeName(i), nodeIp(i));
+            dns.set(sentinelName(i), sentinelIp(i));
         }
     });
 
     after(async () => {
         for (const pod of [...nodes, ...sentinels]) await killPod(pod);
+        for (const e of extra) e.kill();
         if (process.env.KEEP_REDIS_LOGS === undefined) fs.rmSync(root, { recursive: true, force: true });
         else console.log(`logs kept in ${root}`);
     });
@@ -120,34 +292,139 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         assert.match(out, /NOAUTH/);
     });
 
-    let newMaster = "";
-    it("fails over when the master is killed", async () => {
-        await killPod(nodes[0]);
-        newMaster = await eventually("all sentinels to agree on a new master", 60, () => {
-            const seen = [0, 1, 2].map(sentinelMaster);
-            return seen.every((m) => m === seen[0]) && seen[0] !== nodeIp(0) && seen[0] !== undefined ? seen[0] : undefined;
-        });
-        assert.ok([nodeIp(1), nodeIp(2)].includes(newMaster), `new master ${newMaster}`);
-        await eventually("the promoted node to act as master", 30, () => (info(newMaster, "role") === "master" ? true : undefined));
+    it("passes every declared probe on the running nodes and sentinels", async () => {
+        for (const pod of nodes) {
+            await eventually(`${pod.name} to be ready`, 20, () => (probe(pod, "readinessProbe") ? true : undefined));
+            assert.ok(probe(pod, "livenessProbe"), `${pod.name} alive`);
+            assert.ok(probe(pod, "startupProbe"), `${pod.name} started`);
+        }
+        for (const pod of sentinels) {
+            for (const kind of ["startupProbe", "readinessProbe", "livenessProbe"] as const)
+                assert.ok(probe(pod, kind), `${pod.name} ${kind}`);
+        }
     });
 
-    it("brings the restarted old master back as a replica of the new master, with its data", async () => {
-        startPod(nodes[0]);
-        await eventually("redis-0 to replicate the new master", 60, () =>
-            info(nodeIp(0), "role") === "slave" &&
-            info(nodeIp(0), "master_host") === newMaster &&
-            info(nodeIp(0), "master_link_status") === "up"
+    it("refuses a write on the master when no replica acknowledges it (min-replicas-to-write 1)", async () => {
+        await killPod(nodes[1]);
+        await killPod(nodes[2]);
+        await eventually("the master to refuse writes", 20, () =>
+            /NOREPLICAS/.test(
+                spawnSync("redis-cli", ["-h", nodeIp(0), "SET", "lonely", "1"], {
+                    env: { ...process.env, REDISCLI_AUTH: PASSWORD },
+                    encoding: "utf8",
+                }).stdout,
+            )
                 ? true
                 : undefined,
         );
-        assert.strictEqual(cli(nodeIp(0), 6379, "GET", "greeting")[0], "hello");
+        startPod(nodes[1]);
+        startPod(nodes[2]);
+        assert.strictEqual(await settled("both replicas to rejoin redis-0"), nodeIp(0));
+        assert.deepStrictEqual(cli(nodeIp(0), 6379, "SET", "lonely", "1"), ["OK"]);
+    });
+
+    it("hands the master role over on a planned restart (preStop, SIGTERM), never two writable masters, no acknowledged write lost", async () => {
+        const old = masterIndex();
+        const stop = startTraffic("planned");
+        await sleep(1500);
+        const { preStopSeconds, preStopStatus } = await stopPod(nodes[old]);
+        assert.strictEqual(preStopStatus, 0, "the preStop hook succeeded");
+        const log = fs.readFileSync(nodes[old].log, "utf8");
+        const handed = new RegExp(
+            `stateful-k8s: (${escape(NET)}\\.\\d+) is master of mymaster; ${escape(nodeIp(old))} is its replica`,
+        ).exec(log);
+        assert.ok(handed, `the preStop log names the new master:\n${log.slice(-2000)}`);
+        const promoted = handed[1];
+        assert.notStrictEqual(promoted, nodeIp(old));
+        startPod(nodes[old]);
+        assert.strictEqual(await settled("the restarted node to rejoin as a replica", 60), promoted);
+        await sleep(1000);
+        const report = await stop();
         assert.match(
-            fs.readFileSync(nodes[0].log, "utf8"),
-            new RegExp(`starting ${nodeIp(0).replace(/\./g, "\\.")} as replica of ${newMaster}`),
+            fs.readFileSync(nodes[old].log, "utf8"),
+            new RegExp(`starting ${escape(nodeIp(old))} as replica of ${escape(promoted)}\\n`),
+        );
+        assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
+        assert.ok(report.acknowledged.length > 50, `enough acknowledged writes (${report.acknowledged.length})`);
+        for (const ip of [0, 1, 2].map(nodeIp)) {
+            await eventually(`${ip} to hold every acknowledged key`, 20, async () =>
+                (await missingOn(ip, report.acknowledged)).length === 0 ? true : undefined,
+            );
+        }
+        summary("planned restart of the master", report, `; preStop handover ${preStopSeconds.toFixed(1)} s`);
+    });
+
+    it("restarts a replica on a planned restart without a failover", async () => {
+        const master = nodeIp(masterIndex());
+        const replica = [0, 1, 2].find((i) => nodeIp(i) !== master)!;
+        const { preStopStatus } = await stopPod(nodes[replica]);
+        assert.strictEqual(preStopStatus, 0);
+        assert.match(fs.readFileSync(nodes[replica].log, "utf8"), /is not master: nothing to hand over/);
+        startPod(nodes[replica]);
+        assert.strictEqual(await settled("the replica to rejoin"), master);
+    });
+
+    it("fences a master killed and restarted before the sentinels noticed: it starts read-only, they fail over, nothing acknowledged is lost", async () => {
+        const old = masterIndex();
+        const stop = startTraffic("fenced");
+        await sleep(1500);
+        const killedAt = Date.now();
+        await killPod(nodes[old]);
+        startPod(nodes[old]);
+        await eventually("the restarted master to start fenced", 10, () =>
+            /fenced, not starting until they promote a replica/.test(fs.readFileSync(nodes[old].log, "utf8")) ? true : undefined,
+        );
+        const promoted = await settled("the sentinels to promote another node and the old master to follow it", 90, nodeIp(old));
+        const failoverSeconds = (Date.now() - killedAt) / 1000;
+        await sleep(1000);
+        const report = await stop();
+        assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
+        assert.ok(report.acknowledged.length > 50, `enough acknowledged writes (${report.acknowledged.length})`);
+        for (const ip of [0, 1, 2].map(nodeIp)) {
+            await eventually(`${ip} to hold every acknowledged key`, 20, async () =>
+                (await missingOn(ip, report.acknowledged)).length === 0 ? true : undefined,
+            );
+        }
+        assert.notStrictEqual(promoted, nodeIp(old));
+        summary("master killed and restarted at once (fenced)", report, `; sentinels failed over in ${failoverSeconds.toFixed(1)} s`);
+    });
+
+    let newMaster = "";
+    let lostMaster = -1;
+    it("fails over when the master is killed and stays down, losing no acknowledged write", async () => {
+        lostMaster = masterIndex();
+        const stop = startTraffic("killed");
+        await sleep(1500);
+        await killPod(nodes[lostMaster]);
+        newMaster = await eventually("all sentinels to agree on a new master", 60, () => {
+            const seen = [0, 1, 2].map(sentinelMaster);
+            return seen.every((m) => m === seen[0]) && seen[0] !== nodeIp(lostMaster) && seen[0] !== undefined ? seen[0] : undefined;
+        });
+        await eventually("the promoted node to act as master", 30, () => (info(newMaster, "role") === "master" ? true : undefined));
+        await sleep(1500);
+        const report = await stop();
+        assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
+        assert.deepStrictEqual(await missingOn(newMaster, report.acknowledged), []);
+        summary("master killed for good", report);
+    });
+
+    it("brings the restarted old master back as a replica of the new master, with its data", async () => {
+        startPod(nodes[lostMaster]);
+        const ip = nodeIp(lostMaster);
+        await eventually("the old master to replicate the new master", 60, () =>
+            info(ip, "role") === "slave" && info(ip, "master_host") === newMaster && info(ip, "master_link_status") === "up"
+                ? true
+                : undefined,
+        );
+        assert.strictEqual(cli(ip, 6379, "GET", "greeting")[0], "hello");
+        assert.match(
+            fs.readFileSync(nodes[lostMaster].log, "utf8"),
+            new RegExp(`starting ${escape(ip)} as replica of ${escape(newMaster)}\\n`),
         );
     });
 
     it("after a scale-in that removes the master, the reset Job makes every sentinel forget the removed node", async () => {
+        await settled("the sentinels to settle");
         // The hardest case: the removed member (the highest ordinal) is the master. Make redis-2 master first.
         for (const i of [0, 1]) cli(nodeIp(i), 6379, "CONFIG", "SET", "replica-priority", "0");
         if (sentinelMaster(0) !== nodeIp(2)) {
@@ -160,7 +437,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         );
         for (const i of [0, 1]) cli(nodeIp(i), 6379, "CONFIG", "SET", "replica-priority", "100");
 
-        // Scale-in: the StatefulSet removes redis-2; the sentinels promote another node.
+        // Scale-in: the StatefulSet removes redis-2 (SIGKILL: the worst case, no handover); the sentinels promote another node.
         await killPod(nodes[2]);
         await eventually("a master among the remaining nodes", 60, () => {
             const seen = [0, 1, 2].map(sentinelMaster);
@@ -172,7 +449,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         const scaled = await register(() => new Redis("redis", { ...args, replicas: 2, currentReplicas: 3 }));
         const job = scaled.ofType("kubernetes:batch/v1:Job")[0];
         assert.ok(job, "a scale-in registers the reset Job");
-        const reset = localPod(scaled, job, "redis-sentinel-reset", "127.0.0.30", dns, path.join(root, "reset"));
+        const reset = localPod(scaled, job, "redis-sentinel-reset", spareIp(9), dns, path.join(root, "reset"));
         const result = spawnSync(reset.command[0], reset.command.slice(1), {
             env: { PATH: process.env.PATH, ...reset.env },
             encoding: "utf8",
@@ -180,7 +457,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         });
         const output = result.stdout;
         assert.strictEqual(result.status, 0, `the reset Job failed:\n${output}\n${result.stderr}`);
-        assert.match(output, /sentinel 127\.0\.0\.23 reset; it sees 1 replicas and 2 other sentinels/);
+        assert.match(output, new RegExp(`sentinel ${escape(sentinelIp(2))} reset; it sees 1 replicas and 2 other sentinels`));
         // The sentinels may have needed more than one failover attempt: take the master they settled on.
         const master = field(cli(sentinelIp(0), 26379, "SENTINEL", "MASTER", "mymaster"), "ip");
         assert.ok([nodeIp(0), nodeIp(1)].includes(master ?? ""), `master ${master} is a remaining node`);
@@ -195,5 +472,145 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
                 [[nodeIp(0), nodeIp(1)].find((ip) => ip !== master)],
             );
         }
+    });
+});
+
+describe("Redis pods facing slow DNS and slow loads, on real processes", function () {
+    this.timeout(120_000);
+    let root: string;
+    let run: MockRun;
+    const dns = new Map<string, string>();
+    const stops: (() => void)[] = [];
+    const pods: LocalPod[] = [];
+    /** What the stand-in for sentinel 0 names as master. */
+    let named = "";
+
+    before(async function () {
+        execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "test-deps.sh")], { stdio: "inherit" });
+        root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-redis-dns-"));
+        // The pods under test are redis-3 and redis-sentinel-3; sentinel-0 is a stand-in, the other names answer nothing.
+        dns.set(nodeName(3), spareIp(0));
+        dns.set(sentinelName(3), spareIp(1));
+        dns.set(sentinelName(0), spareIp(2));
+        dns.set(sentinelName(1), spareIp(3));
+        dns.set(sentinelName(2), spareIp(4));
+        for (let i = 0; i < 3; i++) dns.set(nodeName(i), spareIp(5 + i));
+        run = await register(() => new Redis("redis", { ...args, replicas: 4, sentinels: 5 }));
+        const sentinel = await fakeSentinel(spareIp(2), () => named);
+        stops.push(() => sentinel.close());
+    });
+
+    after(async () => {
+        for (const pod of pods) await killPod(pod);
+        for (const stop of stops) stop();
+        if (process.env.KEEP_REDIS_LOGS === undefined) fs.rmSync(root, { recursive: true, force: true });
+    });
+
+    /** A standalone redis-server with the component's password on `ip`. */
+    const server = (ip: string, dir: string, ...extra: string[]) => {
+        fs.mkdirSync(dir, { recursive: true });
+        const child = spawn(
+            "redis-server",
+            ["--bind", ip, "--port", "6379", "--dir", dir, "--requirepass", PASSWORD, "--save", "", ...extra],
+            {
+                stdio: "ignore",
+            },
+        );
+        stops.push(() => child.kill("SIGKILL"));
+        return child;
+    };
+
+    it("starts a replica only once its master's address answers, then links at once instead of hanging until repl-timeout", async () => {
+        // The sentinels name a master whose name still resolves to an address that accepts connections and never answers.
+        const masterIp = spareIp(8);
+        named = masterIp;
+        const stale = await silentListener(masterIp);
+        const pod = localPod(run, run.named("redis-sts"), "redis-3", spareIp(0), dns, path.join(root, "redis-3"));
+        pods.push(pod);
+        startPod(pod);
+        const started = Date.now();
+        await eventually("the node to wait for its master", 15, () =>
+            new RegExp(`waiting for master ${escape(masterIp)} to resolve and answer \\(\\d+ s\\)`).test(fs.readFileSync(pod.log, "utf8"))
+                ? true
+                : undefined,
+        );
+        await sleep(Math.max(0, started + 8000 - Date.now()));
+        assert.ok(
+            !fs.readFileSync(pod.log, "utf8").includes("starting"),
+            "after 8 s, redis-server has still not started against the stale address",
+        );
+        // The name now resolves to the real master.
+        for (const s of stale.sockets) s.destroy();
+        await new Promise((resolve) => stale.server.close(resolve));
+        server(masterIp, path.join(root, "master"));
+        const masterUp = Date.now();
+        await eventually("the replica to link to the master", 20, () =>
+            info(spareIp(0), "master_link_status") === "up" && info(spareIp(0), "master_host") === masterIp ? true : undefined,
+        );
+        const linkSeconds = (Date.now() - masterUp) / 1000;
+        assert.ok(linkSeconds < 10, `linked ${linkSeconds} s after the master answered (repl-timeout is 60 s)`);
+        console.log(`      replica linked ${linkSeconds.toFixed(1)} s after its master's address answered`);
+    });
+
+    it("starts a sentinel only once the master's name resolves, and exits with a clear message when it never does", async () => {
+        // sentinel-0's stand-in names a master whose name does not resolve yet.
+        named = "redis-9.redis-headless.cache.svc.cluster.local";
+        const pod = localPod(run, run.named("redis-sentinel-sts"), "redis-sentinel-3", spareIp(1), dns, path.join(root, "sentinel-3"));
+        pods.push(pod);
+        startPod(pod);
+        await eventually("the sentinel to wait for the name", 15, () =>
+            /waiting for the master's name redis-9\.redis-headless\.cache\.svc\.cluster\.local to resolve \(5 s\)/.test(
+                fs.readFileSync(pod.log, "utf8"),
+            )
+                ? true
+                : undefined,
+        );
+        assert.strictEqual(pod.process?.exitCode, null, "still running, not crash-looping on a fatal config error");
+        named = spareIp(8);
+        await eventually("the sentinel to monitor the master", 15, () =>
+            field(cli(spareIp(1), 26379, "SENTINEL", "MASTER", "mymaster"), "ip") === spareIp(8) ? true : undefined,
+        );
+        assert.ok(probe(pod, "startupProbe"));
+        await killPod(pod);
+
+        named = "redis-9.redis-headless.cache.svc.cluster.local";
+        const impatient = { ...pod, env: { ...pod.env, RESOLVE_TIMEOUT_SECONDS: "2" }, log: path.join(root, "impatient.log") };
+        // Run asynchronously: the stand-in sentinel answers from this process's event loop.
+        startPod(impatient);
+        const status = await new Promise<number | null>((resolve) => impatient.process!.once("exit", resolve));
+        assert.strictEqual(status, 1);
+        assert.match(
+            fs.readFileSync(impatient.log, "utf8"),
+            /the master's name redis-9\.redis-headless\.cache\.svc\.cluster\.local did not resolve in 2 s; exiting/,
+        );
+    });
+
+    it("keeps a node that is loading its dataset alive (liveness) but not ready (readiness)", async () => {
+        const ip = spareIp(9);
+        const dir = path.join(root, "loading");
+        const pod = { ...localPod(run, run.named("redis-sts"), "redis-3", spareIp(0), dns, path.join(root, "probe")), ip };
+        pod.env = { ...pod.env, POD_IP: ip };
+        const first = server(ip, dir, "--enable-debug-command", "local");
+        await eventually("the server to answer", 10, () => (cli(ip, 6379, "PING")[0] === "PONG" ? true : undefined));
+        cli(ip, 6379, "DEBUG", "POPULATE", "20000");
+        cli(ip, 6379, "SAVE");
+        first.kill("SIGKILL");
+        await new Promise((resolve) => first.once("exit", resolve));
+        // 20000 keys at 300 microseconds each: about 6 s of -LOADING.
+        // Loading answers clients every 1 KiB read (2 MiB by default, more than this whole dataset).
+        server(ip, dir, "--key-load-delay", "300", "--loading-process-events-interval-bytes", "1024");
+        const loading = await eventually("the node to answer -LOADING", 10, () =>
+            /LOADING/.test(
+                spawnSync("redis-cli", ["-h", ip, "PING"], { env: { ...process.env, REDISCLI_AUTH: PASSWORD }, encoding: "utf8" }).stdout,
+            )
+                ? true
+                : undefined,
+        );
+        assert.ok(loading);
+        assert.strictEqual(probe(pod, "livenessProbe"), true, "a loading node is alive");
+        assert.strictEqual(probe(pod, "startupProbe"), true, "a loading node has started");
+        assert.strictEqual(probe(pod, "readinessProbe"), false, "a loading node is not ready");
+        await eventually("the load to finish", 30, () => (probe(pod, "readinessProbe") ? true : undefined));
+        assert.strictEqual(cli(ip, 6379, "DBSIZE")[0], "20000");
     });
 });

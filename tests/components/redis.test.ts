@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { valueOf } from "../../scripts/mock-runtime";
+import { spawnSync } from "child_process";
+import { MockRun, valueOf } from "../../scripts/mock-runtime";
 import { Redis, RedisArgs, validateRedisArgs } from "../../components/redis";
 import { childrenOf, envOf, everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
@@ -20,10 +21,16 @@ describe("Redis", () => {
             const run = await register(() => (redis = new Redis("redis", { ...base, replicas, sentinels })));
             const nodes = Array.from({ length: replicas }, (_, i) => node(i));
             const sentinelHosts = Array.from({ length: sentinels }, (_, i) => sentinel(i));
+            assert.deepStrictEqual((run.named("redis-topology").inputs as any).data, {
+                "redis-hosts": nodes.join(" "),
+                "sentinel-hosts": sentinelHosts.join(" "),
+                quorum: String(Math.floor(sentinels / 2) + 1),
+            });
             for (const sts of ["redis-sts", "redis-sentinel-sts"]) {
                 const env = envOf(run.named(sts));
-                assert.strictEqual(env.REDIS_HOSTS, nodes.join(" "));
-                assert.strictEqual(env.SENTINEL_HOSTS, sentinelHosts.join(" "));
+                assert.strictEqual(env.TOPOLOGY_DIR, "/etc/redis-topology");
+                assert.strictEqual(env.REDIS_HOSTS, undefined);
+                assert.strictEqual(env.SENTINEL_HOSTS, undefined);
                 assert.strictEqual(env.SEED_HOST, node(0));
                 assert.strictEqual(env.MASTER_NAME, "mymaster");
             }
@@ -32,7 +39,6 @@ describe("Redis", () => {
                 envOf(run.named("redis-sentinel-sts")).SELF_HOST,
                 "$(POD_NAME).redis-sentinel-headless.cache.svc.cluster.local",
             );
-            assert.strictEqual(envOf(run.named("redis-sentinel-sts")).QUORUM, String(Math.floor(sentinels / 2) + 1));
             assert.strictEqual((run.named("redis-sts").inputs as any).spec.replicas, replicas);
             assert.strictEqual((run.named("redis-sentinel-sts").inputs as any).spec.replicas, sentinels);
             assert.deepStrictEqual(await valueOf(redis!.memberDnsNames), nodes);
@@ -40,6 +46,139 @@ describe("Redis", () => {
             assert.strictEqual(await valueOf(redis!.sentinelEndpoint), "redis-sentinel.cache.svc.cluster.local:26379");
         });
     }
+
+    /** Every registration as `name -> inputs` JSON, to compare two runs. */
+    const snapshot = (run: MockRun): Map<string, string> => new Map(run.registrations.map((r) => [r.name, JSON.stringify(r.inputs)]));
+    const changedBetween = (a: MockRun, b: MockRun): string[] => {
+        const before = snapshot(a);
+        const after = snapshot(b);
+        assert.deepStrictEqual([...after.keys()].sort(), [...before.keys()].sort());
+        return [...after.keys()].filter((name) => after.get(name) !== before.get(name)).sort();
+    };
+
+    for (const [what, from, to, statefulSet] of [
+        ["nodes 2 -> 3", { replicas: 2 }, { replicas: 3 }, "redis-sts"],
+        ["sentinels 3 -> 5", { sentinels: 3 }, { sentinels: 5 }, "redis-sentinel-sts"],
+    ] as const) {
+        it(`changes only one StatefulSet's replicas and the topology ConfigMap on a scale edit (${what}), so no pod restarts`, async () => {
+            const before = await register(() => new Redis("redis", { ...base, ...from }));
+            const after = await register(() => new Redis("redis", { ...base, ...to }));
+            assert.deepStrictEqual(changedBetween(before, after), ["redis-topology", statefulSet].sort());
+            const spec = (run: MockRun) => (run.named(statefulSet).inputs as any).spec;
+            assert.deepStrictEqual({ ...spec(after), replicas: spec(before).replicas }, spec(before));
+            assert.deepStrictEqual(spec(after).template, spec(before).template);
+        });
+    }
+
+    it("mounts the topology ConfigMap as a directory (never subPath), outside the pods' config checksum", async () => {
+        const run = await register(() => new Redis("redis", base));
+        for (const sts of ["redis-sts", "redis-sentinel-sts"]) {
+            const pod = podSpecOf(run.named(sts));
+            assert.deepStrictEqual(
+                pod.volumes.find((v: { name: string }) => v.name === "topology"),
+                { name: "topology", configMap: { name: "redis-topology" } },
+            );
+            assert.deepStrictEqual(
+                pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "topology"),
+                { name: "topology", mountPath: "/etc/redis-topology" },
+            );
+        }
+        const checksum = (replicas: number) =>
+            register(() => new Redis("redis", { ...base, replicas })).then(
+                (r) => (r.named("redis-sts").inputs as any).spec.template.metadata.annotations["stateful-k8s.io/config-checksum"],
+            );
+        assert.strictEqual(await checksum(2), await checksum(5));
+    });
+
+    it("hands the master role over in a preStop hook within a grace period that covers it", async () => {
+        const run = await register(() => new Redis("redis", base));
+        const pod = podSpecOf(run.named("redis-sts"));
+        assert.deepStrictEqual(pod.containers[0].lifecycle, { preStop: { exec: { command: ["sh", "/scripts/redis-handover.sh"] } } });
+        assert.strictEqual(pod.terminationGracePeriodSeconds, 65);
+        assert.strictEqual(envOf(run.named("redis-sts")).HANDOVER_TIMEOUT_SECONDS, "45");
+        assert.strictEqual(envOf(run.named("redis-sts")).MASTER_WAIT_SECONDS, "60");
+        const handover: string = (run.named("redis-config").inputs as any).data["redis-handover.sh"];
+        for (const line of [
+            "self CONFIG SET min-replicas-to-write 1000000 min-replicas-max-lag 10 >/dev/null",
+            'reply=$(cli "$s" "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_NAME") || continue',
+            'self REPLICAOF "$new" "$REDIS_PORT" >/dev/null',
+        ]) {
+            assert.ok(
+                handover.split("\n").some((l) => l.trim() === line),
+                line,
+            );
+        }
+        assert.strictEqual(podSpecOf(run.named("redis-sentinel-sts")).containers[0].lifecycle, undefined);
+    });
+
+    it("separates liveness (PONG or -LOADING) from readiness (PONG, and master or linked replica), with a startup budget", async () => {
+        const run = await register(() => new Redis("redis", base));
+        const main = podSpecOf(run.named("redis-sts")).containers[0];
+        assert.deepStrictEqual(main.readinessProbe, {
+            exec: { command: ["sh", "/scripts/redis-probe.sh", "ready"] },
+            periodSeconds: 5,
+            timeoutSeconds: 5,
+            failureThreshold: 2,
+        });
+        assert.deepStrictEqual(main.livenessProbe, {
+            exec: { command: ["sh", "/scripts/redis-probe.sh", "alive"] },
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+            failureThreshold: 6,
+        });
+        assert.deepStrictEqual(main.startupProbe, {
+            exec: { command: ["sh", "/scripts/redis-probe.sh", "alive"] },
+            periodSeconds: 5,
+            timeoutSeconds: 5,
+            failureThreshold: 60,
+        });
+        const probe: string = (run.named("redis-config").inputs as any).data["redis-probe.sh"];
+        assert.match(probe, /^ {8}case "\$reply" in PONG \| LOADING\*\) exit 0 ;; esac$/m);
+        const sentinelPing = [
+            "sh",
+            "-c",
+            'REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli --no-auth-warning -h "$POD_IP" -p 26379 ping | grep -qx PONG',
+        ];
+        const sentinelMain = podSpecOf(run.named("redis-sentinel-sts")).containers[0];
+        assert.deepStrictEqual(sentinelMain.startupProbe, {
+            exec: { command: sentinelPing },
+            periodSeconds: 5,
+            timeoutSeconds: 5,
+            failureThreshold: 30,
+        });
+        assert.deepStrictEqual(sentinelMain.readinessProbe.exec.command, sentinelPing);
+        assert.deepStrictEqual(sentinelMain.livenessProbe.exec.command, sentinelPing);
+        // The startup budget (150 s) covers the sentinel's wait for the master's name (120 s).
+        assert.strictEqual(envOf(run.named("redis-sentinel-sts")).RESOLVE_TIMEOUT_SECONDS, "120");
+    });
+
+    it("offers no Service that spreads clients over the nodes: only the exporter's port, and the sentinels on 26379", async () => {
+        const run = await register(() => new Redis("redis", base));
+        const ports = (name: string) =>
+            (run.named(name).inputs as any).spec.ports.map((p: { name: string; port: number }) => `${p.name}:${p.port}`);
+        assert.strictEqual((run.named("redis-client").inputs as any).metadata.name, "redis-metrics");
+        assert.deepStrictEqual(ports("redis-client"), ["metrics:9121"]);
+        assert.deepStrictEqual(ports("redis-sentinel-client"), ["sentinel:26379"]);
+        assert.deepStrictEqual(ports("redis-headless"), ["redis:6379"]);
+    });
+
+    it("has every script parse as POSIX sh (dash) and call no nslookup", async () => {
+        const run = await register(() => new Redis("redis", base));
+        const data = (run.named("redis-config").inputs as any).data as Record<string, string>;
+        const scripts = Object.keys(data).filter((f) => f.endsWith(".sh"));
+        assert.deepStrictEqual(scripts.sort(), [
+            "redis-handover.sh",
+            "redis-node.sh",
+            "redis-probe.sh",
+            "sentinel-reset.sh",
+            "sentinel.sh",
+        ]);
+        for (const file of scripts) {
+            const check = spawnSync("dash", ["-n"], { input: data[file], encoding: "utf8" });
+            assert.strictEqual(check.status, 0, `${file}: ${check.stderr}`);
+            assert.ok(!data[file].includes("nslookup"), file);
+        }
+    });
 
     it("enables hostname resolution and announcement before the monitor line", async () => {
         const run = await register(() => new Redis("redis", { ...base, downAfterMilliseconds: 3000 }));
@@ -57,6 +196,9 @@ describe("Redis", () => {
     it("persists with AOF by default and with RDB snapshots on request", async () => {
         const aof = await register(() => new Redis("redis", base));
         assert.match((aof.named("redis-config").inputs as any).data["redis.conf"], /^appendonly yes\nappendfsync everysec\nsave ""$/m);
+        assert.match((aof.named("redis-config").inputs as any).data["redis.conf"], /^min-replicas-to-write 1\nmin-replicas-max-lag 10$/m);
+        const unguarded = await register(() => new Redis("redis", { ...base, minReplicasToWrite: 0 }));
+        assert.match((unguarded.named("redis-config").inputs as any).data["redis.conf"], /^min-replicas-to-write 0$/m);
         const rdb = await register(() => new Redis("redis", { ...base, persistence: "rdb" }));
         assert.match((rdb.named("redis-config").inputs as any).data["redis.conf"], /^appendonly no\nsave 3600 1 300 100 60 10000$/m);
     });
@@ -129,6 +271,7 @@ describe("Redis", () => {
             "kubernetes:apps/v1:StatefulSet::redis-sentinel-sts",
             "kubernetes:apps/v1:StatefulSet::redis-sts",
             "kubernetes:core/v1:ConfigMap::redis-config",
+            "kubernetes:core/v1:ConfigMap::redis-topology",
             "kubernetes:core/v1:Secret::redis-auth",
             "kubernetes:core/v1:Service::redis-client",
             "kubernetes:core/v1:Service::redis-headless",
@@ -157,6 +300,7 @@ describe("Redis", () => {
         ]);
         assert.deepStrictEqual(paths({ sentinels: 5, quorum: 2 }), ["quorum: a whole number from 3 to 5"]);
         assert.deepStrictEqual(paths({ persistence: "none" }), ['persistence: one of "aof", "rdb"']);
+        assert.deepStrictEqual(paths({ replicas: 3, minReplicasToWrite: 3 }), ["minReplicasToWrite: a whole number from 0 to 2"]);
         assert.match(
             paths({ autoscaling: { minReplicas: 2, maxReplicas: 5 } })[0],
             /^autoscaling: nothing: Redis \(sentinel mode\) is not autoscaled, because it has one writable master/,
