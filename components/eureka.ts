@@ -5,7 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
-import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
+import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
+import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
 import { ArgProblem, checkInteger, checkReplicas, checkBoolean, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
@@ -93,6 +94,12 @@ export interface EurekaArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
+     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link EurekaArgs}. */
@@ -138,6 +145,7 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
     }
     if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
     validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "a single server is a single point of failure");
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, false);
     return problems;
 }
@@ -193,6 +201,7 @@ export class Eureka extends pulumi.ComponentResource {
         const prometheus = args.prometheusMetrics ?? EUREKA_DEFAULTS.prometheusMetrics;
         const monitoring = resolveMonitoring(args.monitoring);
         const s = EUREKA_SERVER_DEFAULTS;
+        const ports = [{ name: "http", port, peer: true, client: true }];
 
         const workload = createWorkload(
             this,
@@ -203,7 +212,7 @@ export class Eureka extends pulumi.ComponentResource {
                 replicas,
                 image: args.image ?? EUREKA_DEFAULTS.image,
                 podManagementPolicy: "Parallel",
-                ports: [{ name: "http", port, peer: true, client: true }],
+                ports,
                 metrics: { portName: "http", port, path: "/actuator/prometheus" },
                 // Scrape only what the image serves.
                 monitoring: prometheus ? monitoring : { ...monitoring, scrapeAnnotations: false, serviceMonitor: false },
@@ -253,6 +262,22 @@ export class Eureka extends pulumi.ComponentResource {
                 { apiVersion: "apps/v1", kind: "StatefulSet", name: workload.statefulSet.metadata.name },
                 args.autoscaling,
                 dependingOn(childOptions(this, opts), [workload.statefulSet]),
+            );
+        }
+
+        const np = resolveNetworkPolicy(args.networkPolicy, names.namespace);
+        if (np.enabled) {
+            // The metrics port is the client port: the monitoring namespace is admitted on it only when it is scraped.
+            const ingress = networkPolicyIngress(workload.selectorLabels, ports, undefined, np);
+            if (prometheus && (monitoring.scrapeAnnotations || monitoring.serviceMonitor)) {
+                ingress.push(...networkPolicyIngress(workload.selectorLabels, [], port, np));
+            }
+            createNetworkPolicy(
+                `${name}-netpol`,
+                { name, namespace: names.namespace },
+                workload.selectorLabels,
+                ingress,
+                childOptions(this, opts),
             );
         }
 

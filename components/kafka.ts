@@ -7,7 +7,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
-import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import { namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
+import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkBoolean,
@@ -110,6 +111,14 @@ export interface KafkaArgs extends OperatorInstallArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * Restricts the `plain` and `tls` listeners to pods of `clientNamespaces` (default: this namespace),
+     * optionally only those with `clientPodLabels`, through the listeners' `networkPolicyPeers`: Strimzi
+     * writes the NetworkPolicy itself (its replication, control-plane and agent ports admit only Strimzi's
+     * own pods; the metrics port stays open), so `monitoringNamespace` does not apply. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link KafkaArgs}. */
@@ -211,6 +220,14 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     }
     checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
     checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    if (args.networkPolicy?.monitoringNamespace !== undefined) {
+        problems.push({
+            path: "networkPolicy.monitoringNamespace",
+            value: args.networkPolicy.monitoringNamespace,
+            allowed: "nothing: Strimzi writes Kafka's NetworkPolicy and opens the metrics port (9404) to every pod",
+        });
+    }
     validateOperatorArgs(problems, args);
     return problems;
 }
@@ -291,6 +308,9 @@ export class Kafka extends pulumi.ComponentResource {
         const { replicationFactor, minInSync } = kafkaReplication(args.autoscaling?.minReplicas ?? brokers, args.replicationFactor);
         const monitoring = resolveOperatorMonitoring(args.monitoring);
         const cluster = { "strimzi.io/cluster": name };
+        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
+        // Strimzi adds these peers to the NetworkPolicy it generates for the cluster (listener ports only).
+        const listenerPeers = np.enabled ? { networkPolicyPeers: [namespacesPeer(np.clientNamespaces, np.clientPodLabels)] } : {};
         const labels = { ...PACKAGE_LABELS, ...cluster };
         let child = childOptions(this, opts);
 
@@ -416,8 +436,8 @@ export class Kafka extends pulumi.ComponentResource {
                     kafka: {
                         version: args.version ?? d.version,
                         listeners: [
-                            { name: "plain", port: KAFKA_PORTS.plain, type: "internal", tls: false },
-                            { name: "tls", port: KAFKA_PORTS.tls, type: "internal", tls: true },
+                            { name: "plain", port: KAFKA_PORTS.plain, type: "internal", tls: false, ...listenerPeers },
+                            { name: "tls", port: KAFKA_PORTS.tls, type: "internal", tls: true, ...listenerPeers },
                         ],
                         config: {
                             "default.replication.factor": replicationFactor,

@@ -5,7 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
-import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
+import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
@@ -124,6 +125,12 @@ export interface NacosArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
+     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link NacosArgs}. */
@@ -247,6 +254,7 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         "Nacos",
         "its JRaft membership (cluster.conf) is derived from replicas and loses quorum if an autoscaler removes several members at once",
     );
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }
@@ -294,6 +302,15 @@ export class Nacos extends pulumi.ComponentResource {
         const secretName = `${name}-auth`;
         const resources = resolveResources(args.resources, NACOS_DEFAULTS.resources);
         const image = args.image ?? NACOS_DEFAULTS.image;
+        const ports = [
+            { name: "http", port: NACOS_PORTS.http, peer: true, client: true },
+            { name: "client-rpc", port: NACOS_PORTS.clientRpc, peer: true, client: true },
+            { name: "server-rpc", port: NACOS_PORTS.serverRpc, peer: true, client: false },
+            { name: "raft", port: NACOS_PORTS.raft, peer: true, client: false },
+            { name: "console", port: NACOS_PORTS.console, peer: false, client: true },
+        ];
+        const monitoring = resolveMonitoring(args.monitoring);
+        const adminJobLabels = { "stateful-k8s.io/job": `${name}-admin-init` };
 
         const secretData: Record<string, pulumi.Input<string>> = {
             "auth-token": pulumi.secret(args.authToken),
@@ -332,13 +349,7 @@ export class Nacos extends pulumi.ComponentResource {
                 replicas,
                 image,
                 podManagementPolicy: "Parallel",
-                ports: [
-                    { name: "http", port: NACOS_PORTS.http, peer: true, client: true },
-                    { name: "client-rpc", port: NACOS_PORTS.clientRpc, peer: true, client: true },
-                    { name: "server-rpc", port: NACOS_PORTS.serverRpc, peer: true, client: false },
-                    { name: "raft", port: NACOS_PORTS.raft, peer: true, client: false },
-                    { name: "console", port: NACOS_PORTS.console, peer: false, client: true },
-                ],
+                ports,
                 metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus" },
                 env: {
                     MODE: replicas === 1 ? "standalone" : "cluster",
@@ -382,7 +393,7 @@ export class Nacos extends pulumi.ComponentResource {
                 runAsUser: undefined,
                 terminationGracePeriodSeconds: 60,
                 resources,
-                monitoring: resolveMonitoring(args.monitoring),
+                monitoring,
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
@@ -398,6 +409,8 @@ export class Nacos extends pulumi.ComponentResource {
                     backoffLimit: 3,
                     activeDeadlineSeconds: 900,
                     template: {
+                        // Not the members' labels: the Services and the budget must never select this pod.
+                        metadata: { labels: adminJobLabels },
                         spec: {
                             restartPolicy: "OnFailure",
                             automountServiceAccountToken: false,
@@ -439,6 +452,18 @@ export class Nacos extends pulumi.ComponentResource {
             },
             dependingOn(childOptions(this, opts), [workload.statefulSet]),
         );
+
+        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
+        if (np.enabled) {
+            // The metrics port is the HTTP port, a client port too; the admin Job reaches it from this namespace.
+            const ingress = networkPolicyIngress(workload.selectorLabels, ports, undefined, np, [
+                { from: [{ podSelector: { matchLabels: adminJobLabels } }], ports: [{ protocol: "TCP", port: NACOS_PORTS.http }] },
+            ]);
+            if (monitoring.scrapeAnnotations || monitoring.serviceMonitor) {
+                ingress.push(...networkPolicyIngress(workload.selectorLabels, [], NACOS_PORTS.http, np));
+            }
+            createNetworkPolicy(`${name}-netpol`, { name, namespace }, workload.selectorLabels, ingress, childOptions(this, opts));
+        }
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

@@ -7,7 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
-import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
+import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
     checksum,
@@ -104,6 +105,12 @@ export interface RabbitMQArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
+     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link RabbitMQArgs}. */
@@ -158,6 +165,7 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
         "RabbitMQ",
         "a scale-in leaves the removed nodes in the cluster with their quorum-queue replicas, and more brokers do not speed up existing queues (autoscale consumers instead)",
     );
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }
@@ -270,6 +278,13 @@ export class RabbitMQ extends pulumi.ComponentResource {
         );
 
         const image = args.image ?? RABBITMQ_DEFAULTS.image;
+        const ports = [
+            { name: "amqp", port: RABBITMQ_PORTS.amqp, peer: true, client: true },
+            { name: "management", port: RABBITMQ_PORTS.management, peer: false, client: true },
+            { name: "prometheus", port: RABBITMQ_PORTS.prometheus, peer: false, client: true },
+            { name: "epmd", port: RABBITMQ_PORTS.epmd, peer: true, client: false },
+            { name: "cluster-rpc", port: RABBITMQ_PORTS.clusterRpc, peer: true, client: false },
+        ];
         const workload = createWorkload(
             this,
             name,
@@ -280,13 +295,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 image,
                 // Every node joins the seed (ordinal 0) on first boot, so they may start together.
                 podManagementPolicy: "Parallel",
-                ports: [
-                    { name: "amqp", port: RABBITMQ_PORTS.amqp, peer: true, client: true },
-                    { name: "management", port: RABBITMQ_PORTS.management, peer: false, client: true },
-                    { name: "prometheus", port: RABBITMQ_PORTS.prometheus, peer: false, client: true },
-                    { name: "epmd", port: RABBITMQ_PORTS.epmd, peer: true, client: false },
-                    { name: "cluster-rpc", port: RABBITMQ_PORTS.clusterRpc, peer: true, client: false },
-                ],
+                ports,
                 metrics: { portName: "prometheus", port: RABBITMQ_PORTS.prometheus, path: "/metrics" },
                 env: {
                     MY_POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
@@ -366,6 +375,17 @@ export class RabbitMQ extends pulumi.ComponentResource {
             },
             opts,
         );
+
+        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
+        if (np.enabled) {
+            createNetworkPolicy(
+                `${name}-netpol`,
+                { name, namespace },
+                workload.selectorLabels,
+                networkPolicyIngress(workload.selectorLabels, ports, RABBITMQ_PORTS.prometheus, np),
+                child,
+            );
+        }
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

@@ -5,6 +5,7 @@
 import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
 import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
 import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
+import { NETWORK_POLICY_KEYS } from "../components/lib/network";
 import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
 import { RedisArgs, validateRedisArgs } from "../components/redis";
@@ -42,6 +43,7 @@ const SHARED_GROUPS: Record<string, readonly string[]> = {
     autoscaling: AUTOSCALING_KEYS,
     podMonitoring: ["podMonitor", "podMonitorLabels", "interval"],
     poolStorage: ["size", "storageClassName"],
+    networkPolicy: NETWORK_POLICY_KEYS,
 };
 const OPERATOR_KEYS = ["installOperator", "operatorNamespace", "operatorVersion"] as const;
 
@@ -74,11 +76,16 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             monitoring: SHARED_GROUPS.monitoring,
             scheduling: SHARED_GROUPS.scheduling,
             autoscaling: SHARED_GROUPS.autoscaling,
+            networkPolicy: SHARED_GROUPS.networkPolicy,
         },
     },
     nacos: {
         plain: ["enabled", "namespace", "replicas", "image", "identityKey", "clusterDomain"],
-        groups: { ...STATEFULSET_GROUPS, mysql: ["host", "port", "database", "user", "params"] },
+        groups: {
+            ...STATEFULSET_GROUPS,
+            mysql: ["host", "port", "database", "user", "params"],
+            networkPolicy: SHARED_GROUPS.networkPolicy,
+        },
     },
     rabbitmq: {
         plain: [
@@ -92,7 +99,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "terminationGracePeriodSeconds",
             "clusterDomain",
         ],
-        groups: STATEFULSET_GROUPS,
+        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy },
     },
     redis: {
         plain: [
@@ -131,6 +138,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             controllerResources: SHARED_GROUPS.resources,
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
+            networkPolicy: SHARED_GROUPS.networkPolicy,
         },
     },
     tidb: {

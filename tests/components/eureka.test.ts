@@ -146,6 +146,40 @@ describe("Eureka", () => {
         assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
     });
 
+    it("admits Prometheus from the monitoring namespace only when the image serves metrics", async () => {
+        const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+        const members = { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": "eureka" };
+        const plain = await register(() => new Eureka("eureka", { namespace: "apps", networkPolicy: { enabled: true } }));
+        assert.deepStrictEqual((plain.named("eureka-netpol").inputs as any).spec.ingress, [
+            { from: [{ podSelector: { matchLabels: members } }], ports: tcp(8761) },
+            {
+                from: [
+                    { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["apps"] }] } },
+                ],
+                ports: tcp(8761),
+            },
+        ]);
+        const scraped = await register(
+            () =>
+                new Eureka("eureka", {
+                    namespace: "apps",
+                    image: "registry.example/eureka:1.0.0",
+                    prometheusMetrics: true,
+                    networkPolicy: { enabled: true, monitoringNamespace: "observability" },
+                }),
+        );
+        assert.deepStrictEqual((scraped.named("eureka-netpol").inputs as any).spec.ingress[2], {
+            from: [
+                {
+                    namespaceSelector: {
+                        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["observability"] }],
+                    },
+                },
+            ],
+            ports: tcp(8761),
+        });
+    });
+
     it("parents every child to the component", async () => {
         const run = await register(() => new Eureka("eureka", {}));
         assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:Eureka"), [

@@ -104,6 +104,30 @@ describe("Kafka", () => {
         assert.strictEqual(monitor.metadata.labels.release, "prom");
     });
 
+    it("restricts both listeners to the client namespaces through Strimzi's networkPolicyPeers, on request", async () => {
+        const run = await register(
+            () => new Kafka("kafka", { ...base, networkPolicy: { enabled: true, clientNamespaces: ["streaming", "apps"] } }),
+        );
+        const peers = [
+            {
+                namespaceSelector: {
+                    matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["streaming", "apps"] }],
+                },
+            },
+        ];
+        assert.deepStrictEqual(spec(run, "kafka-kafka").kafka.listeners, [
+            { name: "plain", port: 9092, type: "internal", tls: false, networkPolicyPeers: peers },
+            { name: "tls", port: 9093, type: "internal", tls: true, networkPolicyPeers: peers },
+        ]);
+        assert.deepStrictEqual(await schemaErrors(toManifest(run.named("kafka-kafka")) as any), []);
+        assert.deepStrictEqual(
+            validateKafkaArgs("kafka", { ...base, networkPolicy: { enabled: true, monitoringNamespace: "monitoring" } }).map(
+                (p) => p.allowed,
+            ),
+            ["nothing: Strimzi writes Kafka's NetworkPolicy and opens the metrics port (9404) to every pod"],
+        );
+    });
+
     it("hands the broker pool to a HorizontalPodAutoscaler through its scale subresource", async () => {
         const rec = optionsRecorder();
         const run = await register(() => new Kafka("kafka", { ...base, autoscaling: { minReplicas: 3, maxReplicas: 9 } }, rec.opts));

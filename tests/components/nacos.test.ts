@@ -7,7 +7,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { valueOf } from "../../scripts/mock-runtime";
 import { Nacos, NacosArgs, nacosJvmSizes, renderNacosAdminInitScript, validateNacosArgs } from "../../components/nacos";
+import { toManifest } from "../../scripts/stack-runner";
 import { childrenOf, envOf, everythingExcept, register, secretKeysAreSecret } from "../helpers/component";
+import { schemaErrors } from "../helpers/schemas";
 
 const token = Buffer.from("0123456789abcdef0123456789abcdef-token").toString("base64");
 const base: NacosArgs = { namespace: "cfg", authToken: token, identityValue: "identity-value-xyz", adminPassword: "admin-pw-secret" };
@@ -219,6 +221,46 @@ describe("Nacos", () => {
         assert.strictEqual(pod.securityContext.runAsUser, undefined);
         assert.deepStrictEqual(pod.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
         assert.deepStrictEqual(pod.volumes, [{ name: "logs", emptyDir: { sizeLimit: "2Gi" } }]);
+    });
+
+    it("admits the members, the clients, the admin Job and Prometheus with a NetworkPolicy, on request; the Job's pod is not a member", async () => {
+        const run = await register(
+            () => new Nacos("nacos", { ...base, networkPolicy: { enabled: true, clientPodLabels: { app: "shop" } } }),
+        );
+        const np = run.named("nacos-netpol").inputs as any;
+        const members = { "app.kubernetes.io/name": "nacos", "app.kubernetes.io/instance": "nacos" };
+        const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+        assert.deepStrictEqual(np.spec.ingress, [
+            { from: [{ podSelector: { matchLabels: members } }], ports: tcp(8848, 9848, 9849, 7848) },
+            {
+                from: [
+                    {
+                        ...{
+                            namespaceSelector: {
+                                matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["cfg"] }],
+                            },
+                        },
+                        podSelector: { matchLabels: { app: "shop" } },
+                    },
+                ],
+                ports: tcp(8848, 9848, 8080),
+            },
+            { from: [{ podSelector: { matchLabels: { "stateful-k8s.io/job": "nacos-admin-init" } } }], ports: tcp(8848) },
+            {
+                from: [
+                    {
+                        namespaceSelector: {
+                            matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }],
+                        },
+                    },
+                ],
+                ports: tcp(8848),
+            },
+        ]);
+        const jobPodLabels = (run.named("nacos-admin-init").inputs as any).spec.template.metadata.labels;
+        assert.deepStrictEqual(jobPodLabels, { "stateful-k8s.io/job": "nacos-admin-init" });
+        assert.deepStrictEqual(await schemaErrors(toManifest(run.named("nacos-netpol")) as any), []);
+        assert.deepStrictEqual(await schemaErrors(toManifest(run.named("nacos-admin-init")) as any), []);
     });
 
     it("refuses an even quorum", () => {

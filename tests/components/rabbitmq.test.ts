@@ -126,6 +126,57 @@ describe("RabbitMQ", () => {
         );
     });
 
+    it("admits peers on the peer ports, clients from chosen namespaces and Prometheus from the monitoring namespace, on request", async () => {
+        const run = await register(
+            () => new RabbitMQ("rabbitmq", { ...base, networkPolicy: { enabled: true, clientNamespaces: ["mq", "apps"] } }),
+        );
+        const np = run.named("rabbitmq-netpol").inputs as any;
+        const members = { "app.kubernetes.io/name": "rabbitmq", "app.kubernetes.io/instance": "rabbitmq" };
+        assert.deepStrictEqual(np.metadata, { name: "rabbitmq", namespace: "mq" });
+        assert.deepStrictEqual(np.spec.podSelector, { matchLabels: members });
+        assert.deepStrictEqual(np.spec.policyTypes, ["Ingress"]);
+        const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+        assert.deepStrictEqual(np.spec.ingress, [
+            { from: [{ podSelector: { matchLabels: members } }], ports: tcp(5672, 4369, 25672) },
+            {
+                from: [
+                    {
+                        namespaceSelector: {
+                            matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["mq", "apps"] }],
+                        },
+                    },
+                ],
+                ports: tcp(5672, 15672),
+            },
+            {
+                from: [
+                    {
+                        namespaceSelector: {
+                            matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }],
+                        },
+                    },
+                ],
+                ports: tcp(15692),
+            },
+        ]);
+        // The peer ports are the headless Service's, the client ports the client Service's (one list).
+        const svcPorts = (n: string) => (run.named(n).inputs as any).spec.ports.map((p: { port: number }) => p.port);
+        assert.deepStrictEqual(svcPorts("rabbitmq-headless"), [5672, 4369, 25672]);
+        assert.deepStrictEqual(svcPorts("rabbitmq-client"), [5672, 15672, 15692]);
+        const none = await register(() => new RabbitMQ("rabbitmq", base));
+        assert.deepStrictEqual(none.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"), []);
+        assert.deepStrictEqual(
+            validateRabbitMQArgs("rabbitmq", { ...base, networkPolicy: { enabled: true, clientNamespaces: ["Apps!"] } }).map(
+                (p) => `${p.path}: got ${JSON.stringify(p.value)}`,
+            ),
+            ['networkPolicy.clientNamespaces[0]: got "Apps!"'],
+        );
+        assert.deepStrictEqual(
+            validateRabbitMQArgs("rabbitmq", { ...base, networkPolicy: { clientNamespaces: [] } }).map((p) => p.allowed),
+            ["a non-empty list of namespace names (leave it out for the component's own namespace)"],
+        );
+    });
+
     it("parents every child to the component", async () => {
         const run = await register(() => new RabbitMQ("rabbitmq", base));
         assert.deepStrictEqual(childrenOf(run, "stateful-k8s:index:RabbitMQ"), [
