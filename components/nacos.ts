@@ -450,7 +450,8 @@ export class Nacos extends pulumi.ComponentResource {
                     },
                 },
             },
-            dependingOn(childOptions(this, opts), [workload.statefulSet]),
+            // It holds no data: a protected (production) stack must still be able to replace it on an upgrade.
+            { ...dependingOn(childOptions(this, opts), [workload.statefulSet]), protect: false },
         );
 
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);

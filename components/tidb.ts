@@ -416,7 +416,8 @@ export class TiDB extends pulumi.ComponentResource {
                     },
                 },
             },
-            dependingOn(child, [pd, tikv]),
+            // It holds no data: a protected (production) stack must still be able to replace it on a change.
+            { ...dependingOn(child, [pd, tikv]), protect: false },
         );
 
         this.clusterName = cluster.metadata.name;

@@ -8,7 +8,7 @@ import { join } from "path";
 import { valueOf } from "../../scripts/mock-runtime";
 import { Nacos, NacosArgs, nacosJvmSizes, renderNacosAdminInitScript, validateNacosArgs } from "../../components/nacos";
 import { toManifest } from "../../scripts/stack-runner";
-import { childrenOf, envOf, everythingExcept, register, secretKeysAreSecret } from "../helpers/component";
+import { childrenOf, envOf, everythingExcept, optionsRecorder, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 
 const token = Buffer.from("0123456789abcdef0123456789abcdef-token").toString("base64");
@@ -166,7 +166,10 @@ describe("Nacos", () => {
     });
 
     it("runs that script in a Job against the client Service, with the password from the Secret as a file", async () => {
-        const run = await register(() => new Nacos("nacos", base));
+        const rec = optionsRecorder();
+        const run = await register(() => new Nacos("nacos", base, { ...rec.opts, protect: true }));
+        // Protected like the rest of a production stack, except the Job, which holds no data and is replaced on upgrades.
+        assert.strictEqual(rec.of("nacos-admin-init").protect, false);
         const job = run.named("nacos-admin-init").inputs as any;
         assert.strictEqual(job.metadata.name, "nacos-admin-init");
         const pod = job.spec.template.spec;

@@ -116,7 +116,10 @@ describe("TiDB", () => {
     });
 
     it("runs that script in a Job named after the value, on PD's image, against PD's client Service", async () => {
-        const run = await register(() => new TiDB("tidb", { ...base, regionReplicas: 5, tikvReplicas: 5 }));
+        const rec = optionsRecorder();
+        const run = await register(() => new TiDB("tidb", { ...base, regionReplicas: 5, tikvReplicas: 5 }, { ...rec.opts, protect: true }));
+        // A protected stack can still replace it when regionReplicas changes: it holds no data.
+        assert.strictEqual(rec.of("tidb-pd-max-replicas").protect, false);
         const job = cr(run, "tidb-pd-max-replicas");
         assert.strictEqual(job.metadata.name, "tidb-pd-max-replicas-5");
         const container = job.spec.template.spec.containers[0];
