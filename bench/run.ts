@@ -8,7 +8,7 @@
  *      (bench/copies.ts): preview, first up, no-change up, scale edits; next to it, on its own fresh
  *      control plane, `kubectl apply --server-side` of the same rendered manifests and the same edit;
  *   3. where a scale-edit `pulumi up` spends its time, from the engine's event log.
- * BENCH_REPEAT (default 3) sets the repetitions; BENCH_ENGINE=0 skips parts 2 and 3; BENCH_CASES
+ * BENCH_REPEAT (default 3) sets the repetitions; BENCH_EVAL=0 skips part 1, BENCH_ENGINE=0 parts 2 and 3; BENCH_CASES
  * (default "prod,5,20") picks the real-engine cases (`prod` and copy counts).
  */
 import { execFileSync } from "child_process";
@@ -372,7 +372,7 @@ async function engine(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-    evaluation();
+    if (process.env.BENCH_EVAL !== "0") evaluation();
     if (process.env.BENCH_ENGINE !== "0") await engine();
     const dir = path.join(REPO, "bench", "results");
     fs.mkdirSync(dir, { recursive: true });
