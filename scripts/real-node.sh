@@ -26,6 +26,9 @@ SUBNET=${STATEFUL_K8S_POD_SUBNET:-10.244.0.0/24}
 NET_PREFIX=${SUBNET%.*}
 GATEWAY=$NET_PREFIX.1
 LOCAL_PVS=${STATEFUL_K8S_LOCAL_PVS:-6}
+# The control plane's Service range (cluster.sh): the pods' only route off the bridge, to kube-proxy's DNAT.
+# No default route: nothing a pod sends can leave the machine.
+SERVICE_CIDR=10.0.0.0/24
 RN=$STATE/real-node
 PKI=$STATE/pki
 ADMIN_KUBECONFIG=$STATE/kubeconfig
@@ -87,6 +90,15 @@ wait_for() { # <what> <seconds> <command...>
     die "$what did not become ready in $seconds s (logs in $RN)"
 }
 
+# Writes stdin to a file only when it differs: kube-proxy exits when its config file changes, and an
+# idempotent `up` must not disturb what runs.
+put() {
+    local tmp
+    tmp=$(mktemp "$1.XXXX")
+    cat >"$tmp"
+    if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
 kubectl() { "$BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
 
@@ -132,7 +144,7 @@ network() {
     echo 1 >/proc/sys/net/ipv4/ip_forward
     [ -f /proc/sys/net/bridge/bridge-nf-call-iptables ] && echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
     mkdir -p "$RN/cni/net.d" "$RN/cni/ipam"
-    cat >"$RN/cni/net.d/10-stateful-k8s.conflist" <<EOF
+    put "$RN/cni/net.d/10-stateful-k8s.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "stateful-k8s",
@@ -146,6 +158,7 @@ network() {
       "ipam": {
         "type": "host-local",
         "ranges": [[{ "subnet": "$SUBNET", "gateway": "$GATEWAY", "rangeStart": "$NET_PREFIX.10" }]],
+        "routes": [{ "dst": "$SERVICE_CIDR" }],
         "dataDir": "$RN/cni/ipam"
       }
     }
@@ -170,7 +183,7 @@ cgroups() { # the kubelet's cgroup root, in every v1 hierarchy (kubelet refuses 
 
 containerd_up() {
     mkdir -p "$RN/containerd"
-    cat >"$RN/containerd/config.toml" <<EOF
+    put "$RN/containerd/config.toml" <<EOF
 version = 2
 root = "$RN/containerd/root"
 state = "$RN/containerd/state"
@@ -200,6 +213,7 @@ disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.snapshotter.
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
         BinaryName = "$(command -v runc)"
+        Root = "$RN/containerd/runc"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$RN/cni/net.d"
@@ -214,7 +228,7 @@ images() {
     # Import what containerd does not hold yet (its store lives under $RN, so a fresh node imports all).
     local ref tar id
     while read -r ref tar; do
-        id=$(tar -xOf "$tar" manifest.json | sed -n 's/.*"Config":"\([0-9a-f]*\)\.json".*/\1/p')
+        id=$(cat "${tar%.tar}.id")
         grep -qx "$ref $id" "$RN/images.imported" 2>/dev/null && continue
         ctr_ images import "$tar" >/dev/null
         echo "$ref $id" >>"$RN/images.imported"
@@ -255,7 +269,7 @@ coredns_up() {
     mkdir -p "$RN/coredns"
     # Only the cluster's zones: anything else is refused, never forwarded. A short cache, so that a recreated
     # pod's name follows its new address within seconds.
-    cat >"$RN/coredns/Corefile" <<EOF
+    put "$RN/coredns/Corefile" <<EOF
 cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
     bind $GATEWAY
     errors
@@ -277,7 +291,7 @@ EOF
 kubelet_up() {
     mkdir -p "$RN/kubelet" "$RN/pod-logs"
     : >"$RN/resolv.conf" # pods inherit no host resolver or search domain
-    cat >"$RN/kubelet.yaml" <<EOF
+    put "$RN/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $GATEWAY
@@ -316,7 +330,7 @@ EOF
 }
 
 kube_proxy_up() {
-    cat >"$RN/kube-proxy.yaml" <<EOF
+    put "$RN/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: { kubeconfig: "$RN/kube-proxy.kubeconfig" }
@@ -328,7 +342,8 @@ healthzBindAddress: 127.0.0.1:$PROXY_HEALTH_PORT
 metricsBindAddress: 127.0.0.1:$PROXY_METRICS_PORT
 nodePortAddresses: ["$GATEWAY/32"]
 iptables: { localhostNodePorts: false, masqueradeAll: false }
-conntrack: { maxPerCore: 0 }
+# Zero: leave the host's conntrack limits and timeouts as they are.
+conntrack: { maxPerCore: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s, udpTimeout: 0s, udpStreamTimeout: 0s }
 EOF
     # kube-proxy's user needs its ClusterRole (the API server's bootstrap policy has it, unbound).
     kubectl apply --server-side -f - >/dev/null <<EOF
@@ -399,6 +414,21 @@ kill_shims() { # shims that outlived containerd: by the pid files under our stat
     done
 }
 
+kill_cgroup_procs() { # any container process left (a shim killed before its container): the kubelet's cgroup tree is ours
+    local f pid
+    for _ in 1 2 3; do
+        local left=0
+        for f in $(find /sys/fs/cgroup/pids/"$CGROUP_ROOT" -name cgroup.procs 2>/dev/null); do
+            for pid in $(cat "$f"); do
+                kill -9 "$pid" 2>/dev/null || true
+                left=1
+            done
+        done
+        [ $left = 1 ] || return 0
+        sleep 0.5
+    done
+}
+
 unmount_all() { # every mount under the node's state, deepest first
     local m
     for _ in 1 2 3; do
@@ -414,9 +444,11 @@ remove_chains() { # the chains kubelet and kube-proxy leave (kube-proxy --cleanu
         command -v "$cmd" >/dev/null || continue
         for table in filter nat mangle; do
             # Rules in built-in chains that jump to KUBE-* chains, then the chains themselves.
-            "$cmd" -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | sed 's/^-A /-D /' | while read -r rule; do
-                eval "$cmd -t $table $rule" 2>/dev/null || true
-            done
+            local rules
+            rules=$("$cmd" -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | sed 's/^-A /-D /' || true)
+            while read -r rule; do
+                [ -n "$rule" ] && eval "$cmd -t $table $rule" 2>/dev/null || true
+            done <<<"$rules"
             for chain in $("$cmd" -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-/ { print $2 }'); do
                 "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
             done
@@ -446,11 +478,15 @@ down() {
     kill_containers
     stop containerd 15
     kill_shims
+    kill_cgroup_procs
     stop coredns
     if [ -x "$BIN/kube-proxy" ]; then "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
     remove_chains
     unmount_all
     ip link del "$BRIDGE" 2>/dev/null || true
+    # containerd 1.6 puts shim sockets and I/O fifos under /run/containerd whatever its state dir: remove the
+    # folders if they are empty (a system containerd's are left alone).
+    rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc/k8s.io /run/containerd/runc /run/containerd 2>/dev/null || true
     restore_sysctls
     remove_cgroups
     rm -rf "$RN"
