@@ -80,7 +80,7 @@ export interface Timed {
     s: number;
     /** The engine's summary: objects per operation (`same`, `update`, `create`, ...). */
     changes: Record<string, number>;
-    /** When events were read, in seconds after the spawn: prelude, firstStep, updateStart, updateDone, summary. */
+    /** When events were read, in seconds after the spawn: prelude, firstStep (the stack), firstResource, updateStart, updateDone, summary. */
     timeline: Record<string, number>;
 }
 
@@ -91,7 +91,7 @@ let runs = 0;
  * engine's event log (`--event-log`, which the CLI accepts with PULUMI_DEBUG_COMMANDS, as the Automation
  * API does) every 20 ms while it runs, so that each event is stamped when it was read.
  */
-export async function timedPulumi(project: Project, args: string[]): Promise<Timed> {
+export async function timedPulumi(project: Project, args: string[], env: Record<string, string> = {}): Promise<Timed> {
     const log = path.join(os.tmpdir(), `bench-events-${process.pid}-${runs++}.jsonl`);
     const timeline: Record<string, number> = {};
     let changes: Record<string, number> = {};
@@ -115,6 +115,7 @@ export async function timedPulumi(project: Project, args: string[]): Promise<Tim
                 if (e.preludeEvent) timeline.prelude ??= at;
                 if (e.resourcePreEvent) {
                     timeline.firstStep ??= at;
+                    if (e.resourcePreEvent.metadata?.type !== "pulumi:pulumi:Stack") timeline.firstResource ??= at;
                     if (e.resourcePreEvent.metadata?.op === "update") timeline.updateStart ??= at;
                 }
                 if (e.resOutputsEvent?.metadata?.op === "update") timeline.updateDone = at;
@@ -129,7 +130,7 @@ export async function timedPulumi(project: Project, args: string[]): Promise<Tim
     };
     const child = spawn("pulumi", [...args, "--event-log", log], {
         cwd: project.dir,
-        env: { ...project.env, PULUMI_DEBUG_COMMANDS: "true" },
+        env: { ...project.env, ...env, PULUMI_DEBUG_COMMANDS: "true" },
         stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
