@@ -1,8 +1,11 @@
 /**
  * Layer 4: Redis in sentinel mode, with the work an operator would do done by the component: a
  * StatefulSet of nodes (ordinal 0 is master on the first start; later every node asks the sentinels
- * for the current master and joins it), an odd number of sentinels that monitor the master by stable
- * name, a redis_exporter sidecar, PVCs, and a sentinel reset after every scale-in.
+ * for the current master and joins it, and a restarted master that the sentinels still name waits
+ * until they have promoted a replica), a preStop hook that hands the master role over before a
+ * planned stop, an odd number of sentinels that monitor the master by stable name, a redis_exporter
+ * sidecar, PVCs, a topology ConfigMap that scale edits change instead of pod templates, and a
+ * sentinel reset after every scale-in. Clients are sentinel-aware: no Service spreads them over nodes.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

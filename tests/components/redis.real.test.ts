@@ -336,6 +336,15 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         assert.ok(handed, `the preStop log names the new master:\n${log.slice(-2000)}`);
         const promoted = handed[1];
         assert.notStrictEqual(promoted, nodeIp(old));
+        // The stream was kept still during the handover: the other replica continues with a partial resync.
+        const other = [0, 1, 2].map(nodeIp).find((ip) => ip !== promoted && ip !== nodeIp(old))!;
+        const promotedLog = nodes[[0, 1, 2].find((i) => nodeIp(i) === promoted)!].log;
+        await eventually("the other replica to resync partially from the promoted node", 10, () =>
+            new RegExp(`Partial resynchronization request from ${escape(other)}:6379 accepted`).test(fs.readFileSync(promotedLog, "utf8"))
+                ? true
+                : undefined,
+        );
+        assert.doesNotMatch(fs.readFileSync(promotedLog, "utf8"), new RegExp(`Full resync requested by replica ${escape(other)}:6379`));
         startPod(nodes[old]);
         assert.strictEqual(await settled("the restarted node to rejoin as a replica", 60), promoted);
         await sleep(1000);
