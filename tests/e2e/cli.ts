@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SECRET_KEYS } from "../../stacks/config";
 
 /** The repository root. */
 export const REPO = path.resolve(__dirname, "..", "..");
@@ -173,14 +174,16 @@ export async function waitFor(what: string, check: () => boolean, seconds = 60):
     throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
-/** Secrets of the project's stacks for the e2e suite (none is a placeholder of the render path). */
-export const E2E_SECRETS: Record<string, string> = {
-    nacosAuthToken: Buffer.from("e2e-token-e2e-token-e2e-token-e2e-token").toString("base64"),
-    nacosIdentityValue: "e2e-identity-value",
-    rabbitmqErlangCookie: "e2e-erlang-cookie-value",
-    rabbitmqDefaultPassword: "e2e-rabbitmq-password",
-    redisPassword: "e2e-redis-password",
-};
+/**
+ * A value for every secret a stack needs (the keys come from the stack config's one list; optional ones,
+ * with a dotted argument path, are left out). The Nacos token must be the base64 of at least 32 bytes.
+ */
+export const E2E_SECRETS: Record<string, string> = Object.fromEntries(
+    Object.values(SECRET_KEYS)
+        .flatMap((bySystem) => Object.entries(bySystem))
+        .filter(([arg]) => !arg.includes("."))
+        .map(([, key]) => [key, key === "nacosAuthToken" ? Buffer.from(`e2e-${key}-`.repeat(3)).toString("base64") : `e2e-${key}-value`]),
+);
 
 /** `pulumi stack select <stack> --create` and every secret of {@link E2E_SECRETS}, as a user would set them. */
 export function initStack(project: Project, stack: string, secrets: Record<string, string> = E2E_SECRETS): void {
