@@ -255,6 +255,18 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         "its JRaft membership (cluster.conf) is derived from replicas and loses quorum if an autoscaler removes several members at once",
     );
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    const memoryRequest = args.resources?.memoryRequest;
+    if (
+        typeof memoryRequest === "string" &&
+        /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(memoryRequest) &&
+        memoryMiB(memoryRequest) < 1024
+    ) {
+        problems.push({
+            path: "resources.memoryRequest",
+            value: memoryRequest,
+            allowed: 'at least "1Gi": the JVM heap is half the memory request, and Nacos needs 512m (the image\'s own default is 1g)',
+        });
+    }
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }

@@ -208,6 +208,15 @@ describe("Nacos", () => {
             assert.strictEqual(env.NACOS_SERVER_PORT, undefined);
         }
         assert.deepStrictEqual(nacosJvmSizes("512Mi"), { JVM_XMS: "256m", JVM_XMX: "256m", JVM_XMN: "128m" });
+        assert.deepStrictEqual(
+            validateNacosArgs("nacos", { ...base, resources: { memoryRequest: "768Mi" } }).map(
+                (p) => `${p.path}: got ${JSON.stringify(p.value)}; ${p.allowed}`,
+            ),
+            [
+                'resources.memoryRequest: got "768Mi"; at least "1Gi": the JVM heap is half the memory request, and Nacos needs 512m (the image\'s own default is 1g)',
+            ],
+        );
+        assert.deepStrictEqual(validateNacosArgs("nacos", { ...base, resources: { memoryRequest: "1Gi" } }), []);
     });
 
     it("lets MySQL 8 authenticate without SSL (allowPublicKeyRetrieval=true in the default JDBC parameters)", async () => {
