@@ -108,7 +108,6 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
             .filter((n: string) => /^redis-sentinel-\d+$/.test(n))
             .sort();
     const role = (pod: string): string | undefined => tryCli(pod, "ROLE")?.split("\n")[0];
-    const masters = (): string[] => nodePods().filter((p) => role(p) === "master");
     const sentinelMasters = (): (string | undefined)[] =>
         sentinelPods().map((s) => tryCli(s, `SENTINEL get-master-addr-by-name ${MASTER_NAME}`)?.split("\n")[0]);
     const info = (pod: string, section: string): Record<string, string> =>
@@ -262,10 +261,11 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
             assert.strictEqual(ids[3], "writable", `${pod}: /data is writable`);
             assert.ok(ids.includes("appendonlydir"), `${pod}: the AOF is on the volume (${ids.slice(4).join(" ")})`);
         }
-        // The kubelet's own probe counters: each probe ran, and none failed.
-        await new Promise((r) => setTimeout(r, 11_000)); // one liveness period
-        const probes = project.kubectl("get", "--raw", `/api/v1/nodes/${NODE}/proxy/metrics/probes`);
-        const count = (pod: string, container: string, type: string, result: string): number =>
+        // The kubelet's own probe counters. A startup probe absorbs the failures of a starting server, and a
+        // replica's readiness waits for its link to the master (it fails while the replica first syncs); once
+        // the topology has formed, every probe keeps running and none fails, and liveness never failed at all.
+        const scrape = (): string => project.kubectl("get", "--raw", `/api/v1/nodes/${NODE}/proxy/metrics/probes`);
+        const count = (probes: string, pod: string, container: string, type: string, result: string): number =>
             probes
                 .split("\n")
                 .filter(
@@ -278,17 +278,26 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
                         l.includes(`result="${result}"`),
                 )
                 .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+        await converged(3);
+        const first = scrape();
+        await new Promise((r) => setTimeout(r, 21_000)); // two liveness periods
+        const second = scrape();
         const summary: string[] = [];
         for (const pod of [...nodePods(), ...sentinelPods()]) {
             const container = pod.includes("sentinel") ? "sentinel" : "redis";
-            for (const type of pod.includes("sentinel") ? ["Readiness", "Liveness"] : ["Startup", "Readiness", "Liveness"]) {
-                const ok = count(pod, container, type, "successful");
-                summary.push(`${pod} ${type} ${ok} ok/${count(pod, container, type, "failed")} failed`);
+            for (const type of ["Startup", "Readiness", "Liveness"]) {
+                const ok = count(second, pod, container, type, "successful");
+                const failed = count(second, pod, container, type, "failed");
+                summary.push(`${pod} ${type} ${ok} ok/${failed} failed`);
                 assert.ok(ok > 0, `${pod}: the ${type} probe ran and passed`);
-                // A startup probe exists to absorb the failures of a starting server (until its threshold, 60 here);
-                // readiness and liveness only run after it passed, and must never have failed.
-                if (type !== "Startup")
-                    assert.strictEqual(count(pod, container, type, "failed"), 0, `${pod}: the ${type} probe never failed`);
+                if (type === "Startup") continue;
+                assert.ok(ok > count(first, pod, container, type, "successful"), `${pod}: the ${type} probe keeps running`);
+                assert.strictEqual(
+                    failed,
+                    count(first, pod, container, type, "failed"),
+                    `${pod}: the ${type} probe failed after the topology formed`,
+                );
+                if (type === "Liveness") assert.strictEqual(failed, 0, `${pod}: the liveness probe never failed`);
             }
         }
         log(`probes: ${summary.join(", ")}`);
@@ -299,18 +308,36 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         );
     });
 
-    it("deleting the master's pod: a replica is promoted, the old master returns as a replica, no write acknowledged by WAIT 1 is lost", async () => {
-        const oldMaster = await converged(3);
-        known.push(...writeKnown(oldMaster, "known", 200));
-        assert.strictEqual(known.length, 200, "200 known keys acknowledged by a replica");
+    /** min-replicas-to-write as the nodes run it (0: a master always accepts writes). */
+    const minReplicasToWrite = (pod: string): number => Number((tryCli(pod, "CONFIG GET min-replicas-to-write") ?? "").split("\n")[1] ?? 0);
+    /** Nodes that say they are master, and those of them that would accept a write (enough good replicas). */
+    const masterViews = (): { masters: string[]; writable: string[] } => {
+        const ms: string[] = [];
+        const writable: string[] = [];
+        for (const pod of nodePods()) {
+            const r = info(pod, "replication");
+            if (r.role !== "master") continue;
+            ms.push(pod);
+            const need = minReplicasToWrite(pod);
+            const good = r.min_slaves_good_slaves === undefined ? Number(r.connected_slaves ?? 0) : Number(r.min_slaves_good_slaves);
+            if (need === 0 || good >= need) writable.push(pod);
+        }
+        return { masters: ms, writable };
+    };
 
-        // A sentinel-following client: asks a sentinel for the master before every write, SET then WAIT 1.
+    /**
+     * Runs a sentinel-following writer (it asks a sentinel for the master before every SET, then WAIT 1) for
+     * 50 s, injects `fault` into the master 5 s in, watches the nodes' roles and the sentinels' answer every
+     * second, and returns what happened once the topology has converged again.
+     */
+    const underWrites = async (prefix: string, fault: (master: string) => void) => {
+        const oldMaster = await converged(3);
         const writerScript = [
             "end=$(( $(date +%s) + 50 )); i=0",
             'while [ "$(date +%s)" -lt "$end" ]; do',
             "  i=$((i + 1))",
             `  m=$(REDISCLI_AUTH="$REDIS_PASSWORD" timeout 2 redis-cli --no-auth-warning --raw -h "$POD_IP" -p 26379 SENTINEL get-master-addr-by-name ${MASTER_NAME} | head -n 1)`,
-            `  r=$(printf 'SET fault:%s %s\\nWAIT 1 1000\\n' "$i" "$i" | REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli --no-auth-warning --raw -h "$m" 2>&1 | tr '\\n' ' ')`,
+            `  r=$(printf 'SET ${prefix}:%s %s\\nWAIT 1 1000\\n' "$i" "$i" | REDISCLI_AUTH="$REDIS_PASSWORD" timeout 3 redis-cli --no-auth-warning --raw -h "$m" 2>&1 | tr '\\n' ' ')`,
             '  echo "W $(date +%s.%N) $i $m $r"',
             "  sleep 0.1",
             "done",
@@ -318,7 +345,10 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         const writer: ChildProcess = spawn(
             "kubectl",
             ["-n", NS, "exec", "redis-sentinel-0", "-c", "sentinel", "--", "sh", "-c", writerScript],
-            { env: project.env, stdio: ["ignore", "pipe", "pipe"] },
+            {
+                env: project.env,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
         );
         let writes = "";
         writer.stdout!.on("data", (d) => (writes += d));
@@ -326,57 +356,87 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         await new Promise((r) => setTimeout(r, 5000));
 
         const t0 = Date.now();
-        k("delete", "pod", oldMaster, "--wait=false");
-        log(`deleted the master ${oldMaster}`);
-        // Watch roles and the sentinels' answer every second until the writer stops.
-        let promotedAt: number | undefined;
-        let twoMasterSamples = 0;
+        fault(oldMaster);
+        let movedAt: number | undefined;
+        let twoMasters = 0;
+        let twoWritable = 0;
         let samples = 0;
         const seen: string[] = [];
         while (writer.exitCode === null) {
-            const ms = masters();
+            const v = masterViews();
             samples++;
-            if (ms.length > 1) twoMasterSamples++;
+            if (v.masters.length > 1) twoMasters++;
+            if (v.writable.length > 1) twoWritable++;
             const view = sentinelMasters();
-            if (promotedAt === undefined && view.every((m) => m !== undefined && m !== host(oldMaster)) && new Set(view).size === 1) {
-                promotedAt = Date.now();
-            }
+            if (movedAt === undefined && view.every((m) => m !== undefined && m !== host(oldMaster)) && new Set(view).size === 1)
+                movedAt = Date.now();
             seen.push(
-                `${((Date.now() - t0) / 1000).toFixed(1)}s masters=[${ms.join(",")}] sentinels=[${view.map((v) => v?.split(".")[0]).join(",")}]`,
+                `${((Date.now() - t0) / 1000).toFixed(1)}s masters=[${v.masters.join(",")}] writable=[${v.writable.join(",")}] sentinels=[${view.map((x) => x?.split(".")[0]).join(",")}]`,
             );
             await new Promise((r) => setTimeout(r, 1000));
         }
         await writerDone;
         const newMaster = await converged(3, 180);
-        const rejoinedAt = Date.now();
+        const convergedAt = Date.now();
         log(seen.join("\n      [real-node]   "));
-
         const lines = writes.split("\n").filter((l) => l.startsWith("W "));
-        const acked = lines.filter((l) => / OK [1-9]\d* ?$/.test(l)).map((l) => `fault:${l.split(" ")[2]}`);
+        const acked = lines.filter((l) => / OK [1-9]\d* ?$/.test(l)).map((l) => `${prefix}:${l.split(" ")[2]}`);
         const ackedZero = lines.filter((l) => / OK 0 ?$/.test(l)).length;
-        const failed = lines.length - acked.length - ackedZero;
+        const refused = lines.length - acked.length - ackedZero;
         const lostKnown = missing(newMaster, known);
-        const lostFault = missing(newMaster, acked);
-        const oldRole = info(oldMaster, "replication");
+        const lost = missing(newMaster, acked);
         log(
-            `failover: new master ${newMaster}; sentinels agreed ${promotedAt === undefined ? "never (did not move)" : `${((promotedAt - t0) / 1000).toFixed(1)} s`} after the delete; ` +
-                `converged with the old master back ${((rejoinedAt - t0) / 1000).toFixed(1)} s after; samples with two masters: ${twoMasterSamples}/${samples}`,
+            `${prefix}: old master ${oldMaster}, new master ${newMaster}; sentinels agreed on a new master ${movedAt === undefined ? "never" : `${((movedAt - t0) / 1000).toFixed(1)} s`} after the fault; ` +
+                `converged ${((convergedAt - t0) / 1000).toFixed(1)} s after; samples with two masters ${twoMasters}/${samples}, with two writable masters ${twoWritable}/${samples}`,
         );
         log(
-            `writes during the fault: ${lines.length} attempted, ${acked.length} acknowledged by WAIT 1, ${ackedZero} written but not replicated (WAIT 0), ${failed} refused or failed; ` +
-                `lost: ${lostFault.length} acknowledged${lostFault.length > 0 ? ` (${lostFault.slice(0, 20).join(" ")})` : ""}, ${lostKnown.length} of ${known.length} known keys`,
+            `${prefix}: ${lines.length} writes attempted, ${acked.length} acknowledged by WAIT 1, ${ackedZero} written but not replicated (WAIT 0), ${refused} refused or failed; ` +
+                `lost: ${lost.length} acknowledged${lost.length > 0 ? ` (${lost.slice(0, 20).join(" ")})` : ""}, ${lostKnown.length} of ${known.length} known keys`,
         );
-        if (lostFault.length > 0 || twoMasterSamples > 0) {
+        if (lost.length > 0 || twoMasters > 0) {
             log(`old master's log:\n${k("logs", oldMaster, "-c", "redis", "--tail", "60")}`);
-            for (const s of sentinelPods()) log(`${s} log:\n${k("logs", s, "-c", "sentinel", "--tail", "30")}`);
+            for (const sp of sentinelPods()) log(`${sp} log:\n${k("logs", sp, "-c", "sentinel", "--tail", "30")}`);
         }
-        assert.strictEqual(oldRole.role, "slave", `${oldMaster} returned as a replica`);
-        assert.strictEqual(oldRole.master_host, host(newMaster), `${oldMaster} replicates from the new master`);
-        assert.ok(acked.length > 0, "some writes were acknowledged during the fault");
-        assert.deepStrictEqual(lostKnown, [], "known keys lost");
-        assert.deepStrictEqual(lostFault, [], "writes acknowledged by WAIT 1 during the fault lost");
-        assert.strictEqual(twoMasterSamples, 0, "samples in which two nodes said they were master");
-        known.push(...acked);
+        const oldRole = info(oldMaster, "replication");
+        return { oldMaster, newMaster, oldRole, acked, lost, lostKnown, twoMasters, twoWritable };
+    };
+
+    it("deleting the master's pod: a replica is promoted, the old master returns as a replica, no write acknowledged by WAIT 1 is lost, never two masters", async () => {
+        known.push(...writeKnown(await converged(3), "known", 200));
+        assert.strictEqual(known.length, 200, "200 known keys acknowledged by a replica");
+        const r = await underWrites("deleted", (master) => {
+            k("delete", "pod", master, "--wait=false");
+            log(`deleted the pod of the master ${master}`);
+        });
+        assert.strictEqual(r.oldRole.role, "slave", `${r.oldMaster} returned as a replica`);
+        assert.strictEqual(r.oldRole.master_host, host(r.newMaster), `${r.oldMaster} replicates from the new master`);
+        assert.notStrictEqual(r.newMaster, r.oldMaster, "a replica was promoted");
+        assert.ok(r.acked.length > 0, "some writes were acknowledged during the fault");
+        assert.deepStrictEqual(r.lostKnown, [], "known keys lost");
+        assert.deepStrictEqual(r.lost, [], "writes acknowledged by WAIT 1 during the fault lost");
+        assert.strictEqual(r.twoMasters, 0, "samples in which two nodes said they were master (a planned restart)");
+        known.push(...r.acked);
+    });
+
+    it("killing the master's redis-server (SIGKILL, no preStop): no write acknowledged by WAIT 1 is lost, never two writable masters", async () => {
+        const sock = path.join(CLUSTER_ENV.STATEFUL_K8S_CLUSTER, "real-node", "containerd", "containerd.sock");
+        const r = await underWrites("killed", (master) => {
+            const id = (json("get", "pod", master).status.containerStatuses as any[])
+                .find((c) => c.name === "redis")
+                .containerID.replace("containerd://", "");
+            execFileSync("ctr", ["--address", sock, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id]);
+            log(`SIGKILL to the redis container of the master ${master} (${id.slice(0, 12)})`);
+        });
+        assert.ok(r.acked.length > 0, "some writes were acknowledged during the fault");
+        assert.deepStrictEqual(r.lostKnown, [], "known keys lost");
+        assert.deepStrictEqual(r.lost, [], "writes acknowledged by WAIT 1 during the fault lost");
+        assert.strictEqual(r.twoWritable, 0, "samples in which two masters accepted writes");
+        assert.strictEqual(
+            r.oldRole.role,
+            r.oldMaster === r.newMaster ? "master" : "slave",
+            `${r.oldMaster}'s role agrees with the sentinels`,
+        );
+        known.push(...r.acked);
     });
 
     it("restarting kubelet and containerd: the pods come back with their data", async () => {
