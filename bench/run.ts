@@ -101,9 +101,10 @@ const PROD_SCALED: Record<string, { steps: number[]; pods?: string; claims?: str
     eureka: { steps: [5, 7, 9], pods: "eureka-" },
     nacos: { steps: [5, 7, 9], pods: "nacos-", claims: "data-nacos-" },
     rabbitmq: { steps: [5, 7, 9], pods: "rabbitmq-", claims: "data-rabbitmq-" },
-    redis: { steps: [5, 7, 9], pods: "redis-", claims: "data-redis-" },
     kafka: { steps: [5, 7, 9] },
     tidb: { steps: [5, 7] },
+    // Last: a failed scale edit leaves its config edit pending for every later `pulumi up` of the stack.
+    redis: { steps: [5, 7, 9], pods: "redis-", claims: "data-redis-" },
 };
 
 /** One real-engine case: the prod stack, or N copies of all six. */
@@ -237,6 +238,12 @@ async function scaleEdit(
     return { configSet, up, ready: waited === undefined ? undefined : up.s + waited };
 }
 
+/** The engine's error lines of a failed CLI run (the "error:" lines of its output). */
+function errorLines(err: Error): string {
+    const lines = err.message.split("\n").filter((l) => /error:/.test(l));
+    return [...new Set(lines.map((l) => l.trim()))].join(" ") || err.message.split("\n")[0];
+}
+
 /** The CLI in a copy of the project on its own fresh control plane. */
 async function cli(c: EngineCase): Promise<Record<string, unknown>> {
     const kc = benchClusterUp();
@@ -259,11 +266,19 @@ async function cli(c: EngineCase): Promise<Record<string, unknown>> {
             timedPulumi(project, ["up", "--yes", "--skip-preview"], { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
         );
         const scale: Record<string, Awaited<ReturnType<typeof scaleEdit>>[]> = {};
+        const failed: Record<string, string> = {};
         if (c.copies === undefined) {
             for (const [system, spec] of Object.entries(PROD_SCALED)) {
                 scale[system] = [];
-                for (const n of spec.steps.slice(0, REPEAT)) {
-                    scale[system].push(await scaleEdit(project, kc, c.namespace, `${system}.replicas`, n, spec.pods, spec.claims));
+                try {
+                    for (const n of spec.steps.slice(0, REPEAT)) {
+                        scale[system].push(await scaleEdit(project, kc, c.namespace, `${system}.replicas`, n, spec.pods, spec.claims));
+                    }
+                } catch (err) {
+                    // A scale edit the engine refuses is a result too; the stack is not used after it (see PROD_SCALED).
+                    failed[system] = errorLines(err as Error);
+                    console.error(`bench: ${c.key}: ${system} scale edit failed: ${failed[system]}`);
+                    break;
                 }
             }
         } else {
@@ -272,7 +287,7 @@ async function cli(c: EngineCase): Promise<Record<string, unknown>> {
                 scale.eureka.push(await scaleEdit(project, kc, c.namespace, c.eurekaPath, n, c.eurekaPods));
             }
         }
-        return { previewNew, first, preview, noChange, withPreview, transpileOnly, scale };
+        return { previewNew, first, preview, noChange, withPreview, transpileOnly, scale, failed };
     } finally {
         benchClusterDown();
     }
@@ -284,16 +299,27 @@ const cell = (xs: number[]): string => (xs.length === 1 ? xs[0].toFixed(2) : `${
 async function engine(): Promise<void> {
     const cases = (process.env.BENCH_CASES ?? "prod,5,20").split(",").map((s) => engineCase(s.trim()));
     const out: Record<string, Record<string, unknown>> = {};
+    results.engine = out;
+    const done: EngineCase[] = [];
     for (const c of cases) {
         const rendered = render(c);
-        console.error(`bench: ${c.key}: ${rendered.objects} rendered objects; kubectl baseline`);
-        const base = await baseline(c, rendered.dir);
-        console.error(`bench: ${c.key}: pulumi CLI`);
-        const engineRun = await cli(c);
-        out[c.key] = { objects: rendered.objects, baseline: base, cli: engineRun };
-        fs.rmSync(rendered.dir, { recursive: true, force: true });
+        try {
+            console.error(`bench: ${c.key}: ${rendered.objects} rendered objects; kubectl baseline`);
+            const base = await baseline(c, rendered.dir);
+            console.error(`bench: ${c.key}: pulumi CLI`);
+            const engineRun = await cli(c);
+            out[c.key] = { objects: rendered.objects, baseline: base, cli: engineRun };
+            done.push(c);
+        } catch (err) {
+            out[c.key] = { objects: rendered.objects, error: (err as Error).message.slice(-4000) };
+            console.error(`bench: ${c.key} failed: ${(err as Error).message.slice(-2000)}`);
+        } finally {
+            fs.rmSync(rendered.dir, { recursive: true, force: true });
+            save();
+        }
     }
-    results.engine = out;
+    cases.splice(0, cases.length, ...done);
+    if (cases.length === 0) return;
 
     type Cli = {
         previewNew: Timed[];
@@ -342,17 +368,24 @@ async function engine(): Promise<void> {
         table(
             "   prod: scale-out by one config edit per system, then pulumi up",
             ["system", "steps", "up s (median)", "range s", "until pods+claims s", "updated", "created", "replaced"],
-            Object.entries(prod.scale).map(([system, samples]) => [
-                system,
-                `3->${PROD_SCALED[system].steps.slice(0, REPEAT).join("->")}`,
-                median(samples.map((x) => x.up.s)),
-                spread(samples.map((x) => x.up.s)),
-                samples[0].ready === undefined ? "no pods: no operator" : median(samples.map((x) => x.ready as number)),
-                samples[0].up.changes.update ?? 0,
-                samples[0].up.changes.create ?? 0,
-                samples[0].up.changes.replace ?? 0,
-            ]),
+            Object.entries(prod.scale).map(([system, samples]) =>
+                samples.length === 0
+                    ? [system, "-", "failed", "-", "-", "-", "-", "-"]
+                    : [
+                          system,
+                          `3->${PROD_SCALED[system].steps.slice(0, REPEAT).join("->")}`,
+                          median(samples.map((x) => x.up.s)),
+                          spread(samples.map((x) => x.up.s)),
+                          samples[0].ready === undefined ? "no pods: no operator" : median(samples.map((x) => x.ready as number)),
+                          samples[0].up.changes.update ?? 0,
+                          samples[0].up.changes.create ?? 0,
+                          samples[0].up.changes.replace ?? 0,
+                      ],
+            ),
         );
+        for (const [system, error] of Object.entries((out.prod.cli as { failed: Record<string, string> }).failed)) {
+            console.log(`   prod: ${system} scale edit failed: ${error}`);
+        }
     }
     const phase = (f: (tl: Record<string, number>, total: number) => number): string[] =>
         col((cl) => {
@@ -380,14 +413,20 @@ async function engine(): Promise<void> {
     }
 }
 
-async function main(): Promise<void> {
-    if (process.env.BENCH_EVAL !== "0") evaluation();
-    if (process.env.BENCH_ENGINE !== "0") await engine();
+/** Writes the results so far to bench/results/<date of the run>.json; returns its path. */
+function save(): string {
     const dir = path.join(REPO, "bench", "results");
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
+    const file = path.join(dir, `${(results.date as string).slice(0, 10)}.json`);
     fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-    console.log(`\nwrote ${path.relative(REPO, file)}`);
+    return file;
+}
+
+async function main(): Promise<void> {
+    if (process.env.BENCH_EVAL !== "0") evaluation();
+    save();
+    if (process.env.BENCH_ENGINE !== "0") await engine();
+    console.log(`\nwrote ${path.relative(REPO, save())}`);
 }
 
 main().catch((err) => {
