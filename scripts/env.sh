@@ -58,6 +58,8 @@ put PULUMI_BACKEND_URL "$backend"
 put PULUMI_SKIP_UPDATE_CHECK true
 # Nothing can be downloaded here: the engine must use the plugins above, never fetch its own.
 put PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION true
+# The provider registered above, not the copy on PATH (which the engine would take with a warning).
+put PULUMI_IGNORE_AMBIENT_PLUGINS true
 if [ $own_cluster = 0 ]; then
     kubeconfig=${STATEFUL_K8S_CLUSTER:-$CACHE/cluster}/kubeconfig
     [ -f "$kubeconfig" ] || echo "env: no local control plane yet ($kubeconfig): run npm run cluster:up" >&2

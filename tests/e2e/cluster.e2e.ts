@@ -36,7 +36,7 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
 
     it("pulumi up (CI's deploy step) creates every object of the six systems, with headless Services, Secrets and one claim per replica", async () => {
         const up = project.shell(DEPLOY, { env: { STACK: "dev" } });
-        assert.match(up.stdout, /Policies:\n.*stateful-k8s-policies@v0\.1\.0/s);
+        assert.match(up.stdout, /Policy Packs run:\n\s+stateful-k8s\|local\|policies\s+0\.1\.0/);
         assert.match(up.stdout, /Resources:\n\s+\+ \d+ created/);
         assert.deepStrictEqual(names("statefulsets"), ["eureka", "nacos", "rabbitmq", "redis", "redis-sentinel"]);
         for (const sts of get("statefulsets")) {
@@ -72,7 +72,8 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
         const refresh = project.pulumi(["refresh", "--yes", "--stack", "dev", "--json"]);
         // Refresh reads every object back: nothing Kubernetes holds may differ from what the program wrote,
         // except the stack's reference to its own previous outputs (which the first update created).
-        const changed = JSON.parse(refresh.stdout)
+        // The JSON summary is the first top-level object (indented inside, closed by a "}" in column 0).
+        const changed = JSON.parse(refresh.stdout.slice(0, refresh.stdout.indexOf("\n}") + 2))
             .steps?.filter((s: { op: string; urn: string }) => s.op !== "same" && !s.urn.includes("pulumi:pulumi:StackReference"))
             .map((s: { urn: string }) => s.urn);
         assert.deepStrictEqual(changed ?? [], []);

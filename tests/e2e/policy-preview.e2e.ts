@@ -23,11 +23,11 @@ describe("pulumi preview --policy-pack policies (the CLI in the project folder)"
         it(`passes the ${stack} stack with no mandatory violation`, () => {
             initStack(project, stack);
             const preview = project.shell(POLICY_PREVIEW, { env: { STACK: stack } });
-            assert.match(preview.stdout, /Policies:\n.*stateful-k8s-policies@v0\.1\.0/s);
+            assert.match(preview.stdout, /Policy Packs run:\n\s+stateful-k8s\|local\|policies\s+0\.1\.0/);
             assert.doesNotMatch(preview.stdout, /\[mandatory\]/);
             assert.match(preview.stdout, /Resources:\n\s+\+ \d{2} to create/);
             if (stack === "prod") assert.doesNotMatch(preview.stdout, /production-data-protected/);
-            else assert.match(preview.stdout, /\[advisory\] {2}production-data-protected/);
+            else assert.match(preview.stdout, /stateful-k8s@v0\.1\.0 \[advisory\] {2}production-data-protected/);
         });
     }
 
