@@ -401,7 +401,7 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         return { oldMaster, newMaster, oldRole, acked, lost, lostKnown, twoMasters, twoWritable };
     };
 
-    it("deleting the master's pod: a replica is promoted, the old master returns as a replica, no write acknowledged by WAIT 1 is lost, never two masters", async () => {
+    it("deleting the master's pod: a replica is promoted, the old master returns as a replica, no write acknowledged by WAIT 1 is lost, never two writable masters", async () => {
         known.push(...writeKnown(await converged(3), "known", 200));
         assert.strictEqual(known.length, 200, "200 known keys acknowledged by a replica");
         const r = await underWrites("deleted", (master) => {
@@ -414,7 +414,9 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         assert.ok(r.acked.length > 0, "some writes were acknowledged during the fault");
         assert.deepStrictEqual(r.lostKnown, [], "known keys lost");
         assert.deepStrictEqual(r.lost, [], "writes acknowledged by WAIT 1 during the fault lost");
-        assert.strictEqual(r.twoMasters, 0, "samples in which two nodes said they were master (a planned restart)");
+        // A sentinel failover promotes the replica before it demotes the old master, so a sample can catch two
+        // nodes whose ROLE says master (logged above); what must never happen is two that accept writes.
+        assert.strictEqual(r.twoWritable, 0, "samples in which two masters accepted writes (a planned restart)");
         known.push(...r.acked);
     });
 
@@ -443,6 +445,7 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         const before = json("get", "pods")
             .items.map((p: any) => `${p.metadata.name}/${p.metadata.uid}`)
             .sort();
+        const restartsBefore = restarts();
         const t0 = Date.now();
         script("real-node.sh", "restart");
         const master = await converged(3, 180);
@@ -456,6 +459,7 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         );
         for (const pod of nodePods()) assert.deepStrictEqual(missing(pod, known), [], `${pod} holds every known key`);
         log(`every node holds all ${known.length} known keys; master ${master}; restarts ${JSON.stringify(restarts())}`);
+        assert.deepStrictEqual(restarts(), restartsBefore, "no container was restarted by the kubelet and containerd restart");
     });
 
     it("a storage-class edit replaces the StatefulSet; the new one adopts the running pods and their claims", async () => {
