@@ -105,8 +105,8 @@ ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
 # Every piece, with what to do when it is missing.
 check_pieces() {
     local missing=()
-    for b in kubelet kube-proxy coredns kubectl; do
-        [ -x "$BIN/$b" ] || missing+=("$BIN/$b (scripts/toolchain.sh kubelet coredns)")
+    for pair in kubelet:kubelet kube-proxy:kubelet coredns:coredns kubectl:kube; do
+        [ -x "$BIN/${pair%%:*}" ] || missing+=("$BIN/${pair%%:*} (scripts/toolchain.sh ${pair#*:})")
     done
     for c in containerd ctr runc iptables ip6tables ip conntrack; do
         command -v "$c" >/dev/null || missing+=("$c (scripts/real-node-deps.sh)")
