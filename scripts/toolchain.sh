@@ -27,7 +27,20 @@ KWOK_VERSION=0.8.0
 COREDNS_VERSION=1.15.0
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
-SHARED=${STATEFUL_K8S_SHARED:-$ROOT/../shared}
+# The read-only shared folder (vendored sources): $STATEFUL_K8S_SHARED, or the first shared/ holding
+# vendor/ beside the checkout or beside one of its parents.
+find_shared() {
+    local dir=$ROOT
+    while [ "$dir" != "/" ]; do
+        [ -d "$(dirname "$dir")/shared/vendor" ] && {
+            echo "$(dirname "$dir")/shared"
+            return
+        }
+        dir=$(dirname "$dir")
+    done
+    echo "$ROOT/../shared"
+}
+SHARED=${STATEFUL_K8S_SHARED:-$(find_shared)}
 
 export CGO_ENABLED=0
 command -v go >/dev/null || {
@@ -77,10 +90,15 @@ build_pulumi() {
 # repository) with its one-line patch, without which CLI 3.274 cannot start a Node.js plugin folder.
 build_nodejs_host() {
     local src=$SHARED/vendor/pulumi-language-nodejs
-    [ -f "$src/main.go" ] || {
+    if [ ! -f "$src/main.go" ]; then
+        # A copy of the project away from the shared folder can still use a host built before.
+        if [ -x "$BIN/pulumi-language-nodejs" ] && [ -n "$(cat "$STAMPS/nodejs-host" 2>/dev/null)" ]; then
+            echo "toolchain: nodejs-host cached (source not found at $src; using the binary built from it before)" >&2
+            return
+        fi
         echo "toolchain: no Node.js language host source at $src (set STATEFUL_K8S_SHARED to the shared folder)" >&2
         exit 1
-    }
+    fi
     local key
     key="nodejs-host $NODEJS_HOST_VERSION $(cat "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.patch | sha256sum | cut -c1-16)"
     build() {

@@ -63,12 +63,24 @@ export function clusterDown(): void {
     execFileSync("bash", [path.join(REPO, "scripts", "cluster.sh"), "down"], { stdio: "inherit" });
 }
 
+/** The shared folder beside this checkout or one of its parents (as scripts/cluster.sh finds it). */
+function sharedFolder(): string {
+    for (let dir = REPO; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const candidate = path.join(path.dirname(dir), "shared");
+        if (fs.existsSync(path.join(candidate, "crds"))) return candidate;
+    }
+    return path.resolve(REPO, "..", "shared");
+}
+
 /**
  * The environment a user's shell has after `eval "$(npm run -s env)"` (or `-- --own-cluster`) in the
  * project folder `cwd`, with PULUMI_HOME and the backend pointed at `scratch` first, as the script allows.
  */
 export function userEnv(scratch: string, cwd: string, options: { ownCluster?: boolean } = {}): Record<string, string> {
     const preset = {
+        // A copy of the project lies away from the read-only shared folder (CRDs, vendored sources) that
+        // the checkout finds beside itself: say where it is, as a user would for a clone elsewhere.
+        STATEFUL_K8S_SHARED: sharedFolder(),
         ...process.env,
         PULUMI_HOME: path.join(scratch, "home"),
         PULUMI_BACKEND_URL: `file://${path.join(scratch, "state")}`,

@@ -113,4 +113,3 @@ describe("interrupted updates, with the CLI in the project folder", function () 
         assert.strictEqual(replicas("eureka"), 4, interrupted.out);
     });
 });
-

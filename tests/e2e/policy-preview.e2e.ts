@@ -23,7 +23,7 @@ describe("pulumi preview --policy-pack policies (the CLI in the project folder)"
         it(`passes the ${stack} stack with no mandatory violation`, () => {
             initStack(project, stack);
             const preview = project.shell(POLICY_PREVIEW, { env: { STACK: stack } });
-            assert.match(preview.stdout, /Policy Packs run:\n\s+stateful-k8s\|local\|policies\s+0\.1\.0/);
+            assert.match(preview.stdout, /Policy Packs run:\n\s+Name\s+Version\n\s+stateful-k8s\|local\|policies\s+0\.1\.0/);
             assert.doesNotMatch(preview.stdout, /\[mandatory\]/);
             assert.match(preview.stdout, /Resources:\n\s+\+ \d{2} to create/);
             if (stack === "prod") assert.doesNotMatch(preview.stdout, /production-data-protected/);
