@@ -253,6 +253,9 @@ export function renderRedisConf(persistence: string, minReplicasToWrite: number)
         "replica-read-only yes",
         "replica-serve-stale-data yes",
         "repl-diskless-sync yes",
+        // A full resync starts after 1 s instead of 5: with min-replicas-to-write, a master whose only
+        // replica resyncs refuses writes until the transfer is done.
+        "repl-diskless-sync-delay 1",
         `min-replicas-to-write ${minReplicasToWrite}`,
         `min-replicas-max-lag ${REDIS_DEFAULTS.minReplicasMaxLagSeconds}`,
     ];

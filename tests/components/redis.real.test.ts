@@ -358,10 +358,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
             new RegExp(`starting ${escape(nodeIp(old))} as replica of ${escape(promoted)}\\n`),
         );
         assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
-        assert.ok(
-            report.oneWritable > report.samples / 4,
-            `the sampler found the master writable (${report.oneWritable} of ${report.samples})`,
-        );
+        assert.ok(report.oneWritable >= 20, `the sampler found the master writable (${report.oneWritable} of ${report.samples})`);
         assert.ok(report.acknowledged.length > 50, `enough acknowledged writes (${report.acknowledged.length})`);
         for (const ip of [0, 1, 2].map(nodeIp)) {
             await eventually(`${ip} to hold every acknowledged key`, 20, async () =>
@@ -396,10 +393,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         await sleep(1000);
         const report = await stop();
         assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
-        assert.ok(
-            report.oneWritable > report.samples / 4,
-            `the sampler found the master writable (${report.oneWritable} of ${report.samples})`,
-        );
+        assert.ok(report.oneWritable >= 20, `the sampler found the master writable (${report.oneWritable} of ${report.samples})`);
         assert.ok(report.acknowledged.length > 50, `enough acknowledged writes (${report.acknowledged.length})`);
         for (const ip of [0, 1, 2].map(nodeIp)) {
             await eventually(`${ip} to hold every acknowledged key`, 20, async () =>
@@ -425,10 +419,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         await sleep(1500);
         const report = await stop();
         assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
-        assert.ok(
-            report.oneWritable > report.samples / 4,
-            `the sampler found the master writable (${report.oneWritable} of ${report.samples})`,
-        );
+        assert.ok(report.oneWritable >= 20, `the sampler found the master writable (${report.oneWritable} of ${report.samples})`);
         assert.deepStrictEqual(await missingOn(newMaster, report.acknowledged), []);
         summary("master killed for good", report);
     });
@@ -452,6 +443,17 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         await settled("the sentinels to settle");
         // The hardest case: the removed member (the highest ordinal) is the master. Make redis-2 master first.
         for (const i of [0, 1]) cli(nodeIp(i), 6379, "CONFIG", "SET", "replica-priority", "0");
+        // Sentinel reads priorities from INFO every 10 s: fail over only once sentinel 0 knows them.
+        await eventually("sentinel 0 to see replica-priority 0 on redis-0 and redis-1", 30, () => {
+            const lines = cli(sentinelIp(0), 26379, "SENTINEL", "REPLICAS", "mymaster");
+            const priority = new Map<string, string>();
+            let ip = "";
+            for (let j = 0; j + 1 < lines.length; j++) {
+                if (lines[j] === "ip") ip = lines[j + 1];
+                if (lines[j] === "slave-priority") priority.set(ip, lines[j + 1]);
+            }
+            return [0, 1].every((i) => sentinelMaster(0) === nodeIp(i) || priority.get(nodeIp(i)) === "0") ? true : undefined;
+        });
         if (sentinelMaster(0) !== nodeIp(2)) {
             await eventually("sentinel 0 to accept a manual failover", 30, () =>
                 cli(sentinelIp(0), 26379, "SENTINEL", "FAILOVER", "mymaster")[0] === "OK" ? true : undefined,

@@ -196,7 +196,10 @@ describe("Redis", () => {
     it("persists with AOF by default and with RDB snapshots on request", async () => {
         const aof = await register(() => new Redis("redis", base));
         assert.match((aof.named("redis-config").inputs as any).data["redis.conf"], /^appendonly yes\nappendfsync everysec\nsave ""$/m);
-        assert.match((aof.named("redis-config").inputs as any).data["redis.conf"], /^min-replicas-to-write 1\nmin-replicas-max-lag 10$/m);
+        assert.match(
+            (aof.named("redis-config").inputs as any).data["redis.conf"],
+            /^repl-diskless-sync yes\nrepl-diskless-sync-delay 1\nmin-replicas-to-write 1\nmin-replicas-max-lag 10$/m,
+        );
         const unguarded = await register(() => new Redis("redis", { ...base, minReplicasToWrite: 0 }));
         assert.match((unguarded.named("redis-config").inputs as any).data["redis.conf"], /^min-replicas-to-write 0$/m);
         const rdb = await register(() => new Redis("redis", { ...base, persistence: "rdb" }));
