@@ -70,13 +70,21 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
     it("has no perpetual diff: preview --expect-no-changes passes, before and after a refresh", () => {
         project.pulumi(["preview", "--expect-no-changes", "--stack", "dev"]);
         const refresh = project.pulumi(["refresh", "--yes", "--stack", "dev", "--json"]);
-        // Refresh reads every object back: nothing Kubernetes holds may differ from what the program wrote,
-        // except the stack's reference to its own previous outputs (which the first update created).
-        // The JSON summary is the first top-level object (indented inside, closed by a "}" in column 0).
-        const changed = JSON.parse(refresh.stdout.slice(0, refresh.stdout.indexOf("\n}") + 2))
-            .steps?.filter((s: { op: string; urn: string }) => s.op !== "same" && !s.urn.includes("pulumi:pulumi:StackReference"))
+        // Refresh reads every object back: nothing Kubernetes holds may differ from what the program wrote.
+        // The JSON summary is the first top-level object (indented inside, closed by a "}" in column 0);
+        // each step holds the state before and after the read.
+        const summary = JSON.parse(refresh.stdout.slice(0, refresh.stdout.indexOf("\n}") + 2));
+        const drifted = summary.steps
+            .filter(
+                (s: any) =>
+                    JSON.stringify([s.oldState?.inputs, s.oldState?.outputs]) !== JSON.stringify([s.newState?.inputs, s.newState?.outputs]),
+            )
             .map((s: { urn: string }) => s.urn);
-        assert.deepStrictEqual(changed ?? [], []);
+        assert.deepStrictEqual(drifted, []);
+        assert.deepStrictEqual(
+            Object.keys(summary.changeSummary).filter((op) => op !== "same" && op !== "update"),
+            [],
+        );
         project.pulumi(["preview", "--expect-no-changes", "--stack", "dev"]);
     });
 
