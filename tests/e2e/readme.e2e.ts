@@ -46,7 +46,7 @@ describe("the README's quick start, as written", function () {
         const run = project.shell(readmeBlock("one-command"), { env: ANSWER_YES });
         assert.match(run.stdout, /Resources:\n\s+\+ \d+ created/);
         assert.match(run.stdout, /Current stack outputs \(\d+\):/);
-        assert.match(run.stdout, /eureka\s+\{"clientEndpoint":"eureka\.stateful-dev\.svc\.cluster\.local:8761"/);
+        assert.match(run.stdout, /eureka\s+\{.*"clientEndpoint":"http:\/\/eureka\.stateful-dev\.svc\.cluster\.local:8761\/eureka\/"/);
         project.shell(readmeBlock("one-command-undo"), { env: ANSWER_YES });
     });
 });
