@@ -280,8 +280,10 @@ until [ -n "$new" ]; do
     sleep 0.2 2>/dev/null || sleep 1
 done
 self REPLICAOF "$new" "$REDIS_PORT" >/dev/null
+# Back to the configured settings (a replica ignores min-replicas-to-write; a later promotion would not).
 self ACL SETUSER default +publish >/dev/null
 self CONFIG SET repl-ping-replica-period "$ping_period" >/dev/null
+self CONFIG SET min-replicas-to-write "$(sed -n 's/^min-replicas-to-write //p' "$CONFIG_TEMPLATE_DIR/redis.conf")" >/dev/null
 log "$new is master of $MASTER_NAME; $SELF_HOST is its replica (handover took $(($(date +%s) - start)) s)"
 `;
 

@@ -102,6 +102,8 @@ describe("Redis", () => {
             "self CONFIG SET min-replicas-to-write 1000000 min-replicas-max-lag 10 >/dev/null",
             'reply=$(cli "$s" "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_NAME") || continue',
             'self REPLICAOF "$new" "$REDIS_PORT" >/dev/null',
+            "self ACL SETUSER default -publish >/dev/null",
+            "self CONFIG SET repl-ping-replica-period 3600 >/dev/null",
         ]) {
             assert.ok(
                 handover.split("\n").some((l) => l.trim() === line),
