@@ -9,6 +9,8 @@
 #   scripts/real-node.sh up        start (idempotent; the control plane must be up)
 #   scripts/real-node.sh down      stop everything, unmount, remove the bridge, iptables chains, cgroups, restore sysctls
 #   scripts/real-node.sh restart   restart kubelet and containerd (containers keep running, as on a node's service restart)
+#   scripts/real-node.sh reboot    as a power cut: every container killed, pod mounts and network namespaces gone, then
+#                                  containerd and kubelet start again and recreate the pods (local volumes keep their data)
 #   scripts/real-node.sh status    print what runs
 #
 # Environment: the STATEFUL_K8S_* variables of scripts/cluster.sh, and STATEFUL_K8S_NODE_NAME (default real-node),
@@ -507,6 +509,20 @@ restart() { # as a node's service restart: containers keep running in their shim
     say "kubelet and containerd restarted in $((SECONDS - t0)) s"
 }
 
+reboot() {
+    [ -d "$RN" ] || die "not set up"
+    local t0=$SECONDS
+    stop kubelet
+    kill_containers
+    stop containerd 15
+    kill_shims
+    kill_cgroup_procs
+    unmount_all
+    containerd_up
+    kubelet_up
+    say "rebooted in $((SECONDS - t0)) s (pods are being recreated)"
+}
+
 status() {
     for p in "${PROCS[@]}"; do
         if running "$p"; then echo "$p running (pid $(cat "$RN/$p.pid"))"; else echo "$p stopped"; fi
@@ -517,9 +533,10 @@ case "${1:-}" in
     up) up ;;
     down) down ;;
     restart) restart ;;
+    reboot) reboot ;;
     status) status ;;
     *)
-        echo "usage: scripts/real-node.sh up|down|restart|status" >&2
+        echo "usage: scripts/real-node.sh up|down|restart|reboot|status" >&2
         exit 2
         ;;
 esac

@@ -462,6 +462,23 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         assert.deepStrictEqual(restarts(), restartsBefore, "no container was restarted by the kubelet and containerd restart");
     });
 
+    it("a node reboot (every container killed, pod mounts and network namespaces gone): the pods are recreated with their data", async () => {
+        const containerIds = (): string[] =>
+            json("get", "pods").items.flatMap((p: any) => (p.status.containerStatuses ?? []).map((c: any) => c.containerID as string));
+        const before = containerIds();
+        const t0 = Date.now();
+        script("real-node.sh", "reboot");
+        const master = await converged(3, 300);
+        log(`node rebooted; topology converged ${((Date.now() - t0) / 1000).toFixed(1)} s after the reboot began; master ${master}`);
+        const after = containerIds();
+        assert.ok(
+            after.every((id) => !before.includes(id)),
+            "every container is new",
+        );
+        for (const pod of nodePods()) assert.deepStrictEqual(missing(pod, known), [], `${pod} holds every known key`);
+        log(`every node holds all ${known.length} known keys after the reboot`);
+    });
+
     it("a storage-class edit replaces the StatefulSet; the new one adopts the running pods and their claims", async () => {
         const sts = json("get", "statefulset", "redis");
         const pods = json("get", "pods").items.filter((p: any) => /^redis-\d+$/.test(p.metadata.name));
