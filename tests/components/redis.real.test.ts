@@ -378,7 +378,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         assert.strictEqual(await settled("the replica to rejoin"), master);
     });
 
-    it("fences a master killed and restarted before the sentinels noticed: it starts read-only, they fail over, nothing acknowledged is lost", async () => {
+    it("fences a master killed and restarted before the sentinels noticed: it waits for their failover and follows the promoted node, nothing acknowledged is lost", async () => {
         const old = masterIndex();
         const stop = startTraffic("fenced");
         await sleep(1500);
@@ -498,6 +498,43 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
                 replicas.filter((_, j) => replicas[j - 1] === "ip"),
                 [[nodeIp(0), nodeIp(1)].find((ip) => ip !== master)],
             );
+        }
+    });
+
+    it("scales out again with one edit that restarts no running process: the topology files change, redis-2 joins", async () => {
+        const two = await register(() => new Redis("redis", { ...args, replicas: 2 }));
+        const three = await register(() => new Redis("redis", { ...args, replicas: 3, currentReplicas: 2 }));
+        const template = (run: MockRun, sts: string) => JSON.stringify((run.named(sts).inputs.spec as { template: unknown }).template);
+        for (const sts of ["redis-sts", "redis-sentinel-sts"])
+            assert.strictEqual(template(three, sts), template(two, sts), `${sts} template`);
+        const running = [nodes[0], nodes[1], ...sentinels].map((pod) => [pod, pod.process!.pid] as const);
+        // The kubelet refreshes the ConfigMap volumes of the running pods; nothing restarts.
+        for (const i of [0, 1]) localPod(three, three.named("redis-sts"), `redis-${i}`, nodeIp(i), dns, path.join(root, `redis-${i}`));
+        for (let i = 0; i < 3; i++) {
+            localPod(
+                three,
+                three.named("redis-sentinel-sts"),
+                `redis-sentinel-${i}`,
+                sentinelIp(i),
+                dns,
+                path.join(root, `redis-sentinel-${i}`),
+            );
+        }
+        assert.strictEqual(fs.readFileSync(path.join(root, "redis-0", "topology", "redis-hosts"), "utf8"), [0, 1, 2].map(nodeIp).join(" "));
+        // The StatefulSet creates redis-2 again, on its retained claim (its old data directory).
+        nodes[2] = localPod(three, three.named("redis-sts"), "redis-2", nodeIp(2), dns, path.join(root, "redis-2"));
+        startPod(nodes[2]);
+        const master = await settled("redis-2 to join the master and every sentinel to agree");
+        assert.notStrictEqual(master, nodeIp(2));
+        for (let i = 0; i < 3; i++) {
+            await eventually(`sentinel ${i} to count 2 replicas`, 30, () =>
+                field(cli(sentinelIp(i), 26379, "SENTINEL", "MASTER", "mymaster"), "num-slaves") === "2" ? true : undefined,
+            );
+        }
+        assert.strictEqual(cli(nodeIp(2), 6379, "GET", "greeting")[0], "hello");
+        for (const [pod, pid] of running) {
+            assert.strictEqual(pod.process!.pid, pid, `${pod.name} kept its process`);
+            assert.strictEqual(pod.process!.exitCode, null, `${pod.name} is still running`);
         }
     });
 });
