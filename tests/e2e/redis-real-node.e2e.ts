@@ -4,9 +4,10 @@
  * nodeSelector and toleration, the locally built images of scripts/images.sh, the node's local volumes).
  * Asserted through the Kubernetes API and `redis-cli` in the pods: the topology forms, the sentinels agree,
  * the exporter reports `redis_up 1`, the probes run and pass, the data directory is writable by the pods'
- * user; then faults, checking known keys after each: the master's pod deleted during writes acknowledged
- * with `WAIT 1`, kubelet and containerd restarted, a StatefulSet replacement forced by a storage-class edit,
- * and a scale-in by `pulumi config set --path` with its sentinel reset Job. Measurements are printed.
+ * user; then faults, checking known keys after each: the master's pod deleted, then its container killed,
+ * during writes acknowledged with `WAIT 1`; kubelet and containerd restarted; a node reboot; a StatefulSet
+ * replacement forced by a storage-class edit; a scale-in by `pulumi config set --path` with its sentinel
+ * reset Job. Measurements are printed (docs/real-node.md keeps the results).
  */
 import * as assert from "assert";
 import { ChildProcess, execFileSync, spawn } from "child_process";
