@@ -129,6 +129,12 @@ export class Project {
         return new Project(dir, env);
     }
 
+    /** Points the project's `main` (Pulumi.yaml) at another program file, relative to the project folder. */
+    useProgram(main: string): void {
+        const settings = path.join(this.dir, "Pulumi.yaml");
+        fs.writeFileSync(settings, fs.readFileSync(settings, "utf8").replace(/^main: .*$/m, `main: ${main}`));
+    }
+
     /** Runs `pulumi <args>` in the folder; throws with the CLI's output on failure unless allowed. */
     pulumi(args: string[], options: CliOptions = {}): CliResult {
         const r = spawnSync("pulumi", args, {
@@ -171,6 +177,18 @@ export class Project {
         return this.pulumi(["stack", "export", "--stack", stack, "--show-secrets=false"]).stdout;
     }
 
+    /** The objects of a kind in a namespace, read through the API. */
+    objects(kind: string, namespace: string): any[] {
+        return JSON.parse(this.kubectl("get", kind, "-n", namespace, "-o", "json")).items;
+    }
+
+    /** The names of the objects of a kind in a namespace, sorted. */
+    names(kind: string, namespace: string): string[] {
+        return this.objects(kind, namespace)
+            .map((o) => o.metadata.name as string)
+            .sort();
+    }
+
     /** `kubectl` against the project's cluster. */
     kubectl(...args: string[]): string {
         return execFileSync("kubectl", args, { env: this.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -201,4 +219,16 @@ export const E2E_SECRETS: Record<string, string> = Object.fromEntries(
 export function initStack(project: Project, stack: string, secrets: Record<string, string> = E2E_SECRETS): void {
     project.pulumi(["stack", "select", stack, "--create"]);
     for (const [key, value] of Object.entries(secrets)) project.pulumi(["config", "set", "--secret", key, value]);
+}
+
+/** The program that registers one case of the policy corpus, named by the stack config `corpusCase`. */
+export const CORPUS_PROGRAM = "tests/e2e/fixtures/corpus-program/index.ts";
+
+/** The toolchain, a freshly started local control plane, and a project copy with `stack` created and its secrets set. */
+export function projectOnLocalCluster(stack = "dev"): Project {
+    toolchainBin();
+    clusterUp();
+    const project = Project.copy();
+    initStack(project, stack);
+    return project;
 }

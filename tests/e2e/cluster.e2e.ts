@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { E2E_SECRETS, Project, clusterDown, clusterUp, initStack, toolchainBin, waitFor } from "./cli";
+import { E2E_SECRETS, Project, clusterDown, initStack, projectOnLocalCluster, waitFor } from "./cli";
 import { DEPLOY } from "./commands";
 
 const NS = "stateful-dev";
@@ -16,20 +16,14 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
     this.timeout(30 * 60 * 1000);
     let project: Project;
 
-    const get = (kind: string): any[] => JSON.parse(project.kubectl("get", kind, "-n", NS, "-o", "json")).items;
-    const names = (kind: string): string[] =>
-        get(kind)
-            .map((o) => o.metadata.name as string)
-            .sort();
+    const get = (kind: string): any[] => project.objects(kind, NS);
+    const names = (kind: string): string[] => project.names(kind, NS);
     /** The resource changes of the stack's last update, from `pulumi stack history`. */
     const lastChanges = (): Record<string, number> =>
         JSON.parse(project.pulumi(["stack", "history", "--json", "--show-secrets=false"]).stdout)[0].resourceChanges;
 
     before(() => {
-        toolchainBin();
-        clusterUp();
-        project = Project.copy();
-        initStack(project, "dev");
+        project = projectOnLocalCluster();
     });
 
     after(() => clusterDown());

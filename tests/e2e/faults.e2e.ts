@@ -9,7 +9,7 @@ import * as assert from "assert";
 import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Project, clusterDown, clusterUp, initStack, toolchainBin, waitFor } from "./cli";
+import { Project, clusterDown, clusterUp, projectOnLocalCluster, waitFor } from "./cli";
 
 const NS = "stateful-dev";
 
@@ -39,17 +39,11 @@ describe("interrupted updates, with the CLI in the project folder", function () 
     this.timeout(30 * 60 * 1000);
     let project: Project;
 
-    const claims = (): string[] =>
-        JSON.parse(project.kubectl("get", "persistentvolumeclaims", "-n", NS, "-o", "json"))
-            .items.map((o: any) => o.metadata.name as string)
-            .sort();
+    const claims = (): string[] => project.names("persistentvolumeclaims", NS);
     const replicas = (sts: string): number => JSON.parse(project.kubectl("get", "statefulset", sts, "-n", NS, "-o", "json")).spec.replicas;
 
     before(() => {
-        toolchainBin();
-        clusterUp();
-        project = Project.copy();
-        initStack(project, "dev");
+        project = projectOnLocalCluster();
     });
 
     after(() => clusterDown());

@@ -9,7 +9,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { CORPUS, CorpusCase } from "../policies/corpus";
-import { NO_CLUSTER, Project, toolchainBin } from "./cli";
+import { CORPUS_PROGRAM, NO_CLUSTER, Project, toolchainBin } from "./cli";
 
 /** The sample: the first three valid programs and the first broken programs of five different policies. */
 function sample(): CorpusCase[] {
@@ -28,9 +28,7 @@ describe("a sample of the policy corpus through the CLI and the pack folder", fu
     before(() => {
         toolchainBin();
         project = Project.copy(NO_CLUSTER);
-        const settings = path.join(project.dir, "Pulumi.yaml");
-        const text = fs.readFileSync(settings, "utf8").replace(/^main: .*$/m, "main: tests/e2e/fixtures/corpus-program/index.ts");
-        fs.writeFileSync(settings, text);
+        project.useProgram(CORPUS_PROGRAM);
     });
 
     for (const c of sample()) {

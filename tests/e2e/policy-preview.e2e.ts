@@ -4,9 +4,7 @@
  * policy. No cluster is needed for a preview of new objects.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { NO_CLUSTER, Project, initStack, toolchainBin } from "./cli";
+import { CORPUS_PROGRAM, NO_CLUSTER, Project, initStack, toolchainBin } from "./cli";
 import { POLICY_PREVIEW } from "./commands";
 
 describe("pulumi preview --policy-pack policies (the CLI in the project folder)", function () {
@@ -31,13 +29,14 @@ describe("pulumi preview --policy-pack policies (the CLI in the project folder)"
         });
     }
 
-    it("fails a program whose StatefulSet has no headless Service, naming the policy", () => {
+    it("fails CI's preview step for a program whose StatefulSet has no headless Service, naming the policy", () => {
         const broken = Project.copy(NO_CLUSTER);
-        fs.cpSync(path.join(__dirname, "fixtures", "broken-program", "index.ts"), path.join(broken.dir, "stacks", "index.ts"));
-        initStack(broken, "broken", {});
+        broken.useProgram(CORPUS_PROGRAM);
+        broken.pulumi(["stack", "select", "broken", "--create"]);
+        broken.pulumi(["config", "set", "corpusCase", "no-governing-service"]);
         const preview = broken.shell(POLICY_PREVIEW, { env: { STACK: "broken" }, allowFailure: true });
         assert.notStrictEqual(preview.status, 0);
         assert.match(preview.stdout, /\[mandatory\] {2}statefulset-headless-service/);
-        assert.match(preview.stdout, /names Service "db-headless", which is not in this stack's namespace default/);
+        assert.match(preview.stdout, /names Service "orders-db-headless", which is not in this stack's namespace shop/);
     });
 });

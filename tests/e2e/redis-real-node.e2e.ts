@@ -195,10 +195,31 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
 
     after(function () {
         this.timeout(600_000);
+        // The node's processes and its containers' (every process in the kubelet's cgroup tree), before they stop.
+        const nodeDir = path.join(CLUSTER_ENV.STATEFUL_K8S_CLUSTER, "real-node");
+        const pids = fs.existsSync(nodeDir)
+            ? fs
+                  .readdirSync(nodeDir)
+                  .filter((f) => f.endsWith(".pid"))
+                  .map((f) => Number(fs.readFileSync(path.join(nodeDir, f), "utf8")))
+            : [];
+        const cgroupTree = "/sys/fs/cgroup/pids/stateful-k8s-node";
+        if (fs.existsSync(cgroupTree)) {
+            const walk = (dir: string): void => {
+                pids.push(...fs.readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number));
+                for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
+            };
+            walk(cgroupTree);
+        }
         const t0 = Date.now();
         script("cluster.sh", "down");
-        log(`cluster and real node down in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-        // Nothing of the node is left: processes, mounts, bridge, chains.
+        log(
+            `cluster and real node down in ${((Date.now() - t0) / 1000).toFixed(1)} s (${pids.length} node and container processes before)`,
+        );
+        // Nothing of the node is left: processes, mounts, bridge, chains, cgroups, ip_forward.
+        const alive = pids.filter((pid) => fs.existsSync(`/proc/${pid}`));
+        assert.deepStrictEqual(alive, [], "processes of the node or its containers left after cluster.sh down");
+        assert.ok(!fs.readdirSync("/sys/fs/cgroup/memory").includes("stateful-k8s-node"), "the kubelet's cgroup root is left");
         const mounts = fs
             .readFileSync("/proc/self/mounts", "utf8")
             .split("\n")
