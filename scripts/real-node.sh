@@ -55,7 +55,11 @@ die() {
     exit 1
 }
 
-running() { [ -f "$RN/$1.pid" ] && kill -0 "$(cat "$RN/$1.pid")" 2>/dev/null; }
+# A process that has exited but whose parent (here often PID 1, which reaps slowly) has not collected it yet
+# is a zombie: kill -0 still succeeds on it, so it counts as gone here.
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat" 2>/dev/null; }
+
+running() { [ -f "$RN/$1.pid" ] && alive "$(cat "$RN/$1.pid")"; }
 
 start() { # <name> <binary> <args...>
     local name=$1 bin=$2
@@ -75,9 +79,9 @@ stop() { # <name> [seconds]
         local pid
         pid=$(cat "$RN/$name.pid")
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 $((seconds * 4))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -9 "$pid" 2>/dev/null || true
-        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        for _ in $(seq 1 $((seconds * 10))); do alive "$pid" || break; sleep 0.1; done
+        if alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
+        for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
     fi
     rm -f "$RN/$name.pid"
 }
