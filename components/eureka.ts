@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
-import { ArgProblem, checkInteger, checkReplicas, checkBoolean, throwIfProblems } from "./lib/validation";
+import { ArgProblem, checkInteger, checkReplicaCeiling, checkReplicas, checkBoolean, isObject, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
     createWorkload,
@@ -145,6 +145,9 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
     }
     if (args.runAsUser !== undefined) checkInteger(problems, "runAsUser", args.runAsUser, 1);
     validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "a single server is a single point of failure");
+    // Every member lists every possible peer, up to maxReplicas.
+    const maxReplicas = isObject(args.autoscaling) ? args.autoscaling.maxReplicas : undefined;
+    if (typeof maxReplicas === "number" && Number.isInteger(maxReplicas)) checkReplicaCeiling(problems, "autoscaling.maxReplicas", maxReplicas);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, false);
     return problems;

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
     createWorkload,
@@ -241,11 +241,13 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         args.adminPassword,
         "a non-empty secret: without it, anyone who reaches the cluster first can claim the Nacos administrator",
     );
-    if (args.mysql !== undefined) {
-        checkPresent(problems, "mysql.host", args.mysql.host, "a MySQL host name");
-        checkPresent(problems, "mysql.user", args.mysql.user, "a MySQL user name");
+    if (checkGroup(problems, "mysql", args.mysql, ["host", "port", "database", "user", "password", "params"])) {
+        checkText(problems, "mysql.host", args.mysql.host, "a MySQL host name");
+        checkText(problems, "mysql.user", args.mysql.user, "a MySQL user name");
         checkPresent(problems, "mysql.password", args.mysql.password, "a MySQL password (a secret)");
         if (args.mysql.port !== undefined) checkInteger(problems, "mysql.port", args.mysql.port, 1, 65535);
+        if (args.mysql.database !== undefined) checkText(problems, "mysql.database", args.mysql.database, "a MySQL database name");
+        if (args.mysql.params !== undefined) checkText(problems, "mysql.params", args.mysql.params, "JDBC URL parameters (a string)");
     }
     refuseAutoscaling(
         problems,

@@ -14,6 +14,7 @@ import {
     checkBoolean,
     checkDnsLabel,
     checkInteger,
+    checkReplicaCeiling,
     checkReplicas,
     checkResources,
     checkSizedStorage,
@@ -195,7 +196,12 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     const regionReplicas = args.regionReplicas ?? TIDB_DEFAULTS.regionReplicas;
     checkReplicas(problems, "regionReplicas", regionReplicas, "odd");
     const tikv = args.tikvReplicas ?? TIDB_DEFAULTS.tikvReplicas;
-    if (checkInteger(problems, "tikvReplicas", tikv, 1) && typeof regionReplicas === "number" && tikv < regionReplicas) {
+    if (
+        checkInteger(problems, "tikvReplicas", tikv, 1) &&
+        checkReplicaCeiling(problems, "tikvReplicas", tikv) &&
+        typeof regionReplicas === "number" &&
+        tikv < regionReplicas
+    ) {
         problems.push({
             path: "tikvReplicas",
             value: tikv,

@@ -117,7 +117,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "parallelSyncs",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources },
+        groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources, networkPolicy: SHARED_GROUPS.networkPolicy },
     },
     kafka: {
         plain: [
@@ -209,22 +209,24 @@ function parseValue(raw: string | undefined): unknown {
 function checkKnownKeys(problems: ArgProblem[], system: SystemName, obj: Record<string, unknown>): void {
     const spec = SYSTEM_KEYS[system];
     for (const [key, value] of Object.entries(obj)) {
-        if (spec.groups[key] !== undefined) {
+        // Own keys only: a key such as "constructor" or "toString" names no group.
+        const group = Object.hasOwn(spec.groups, key) ? spec.groups[key] : undefined;
+        if (group !== undefined) {
             if (typeof value !== "object" || value === null || Array.isArray(value)) {
-                problems.push({ path: `${system}.${key}`, value, allowed: `an object with keys ${spec.groups[key].join(", ")}` });
+                problems.push({ path: `${system}.${key}`, value, allowed: `an object with keys ${group.join(", ")}` });
                 continue;
             }
             for (const inner of Object.keys(value)) {
-                if (!spec.groups[key].includes(inner)) {
+                if (!group.includes(inner)) {
                     problems.push({
                         path: `${system}.${key}.${inner}`,
                         value: (value as Record<string, unknown>)[inner],
-                        allowed: `one of the keys ${spec.groups[key].join(", ")}`,
+                        allowed: `one of the keys ${group.join(", ")}`,
                     });
                 }
             }
         } else if (!spec.plain.includes(key)) {
-            const hint = SECRET_KEYS[system][key]
+            const hint = Object.hasOwn(SECRET_KEYS[system], key)
                 ? ` (secrets are separate keys: pulumi config set --secret ${SECRET_KEYS[system][key]} ...)`
                 : "";
             problems.push({
@@ -243,7 +245,8 @@ function checkKnownKeys(problems: ArgProblem[], system: SystemName, obj: Record<
  */
 export function parseStackConfig(all: Record<string, string>): StackSettings {
     const problems: ArgProblem[] = [];
-    const mine: Record<string, unknown> = {};
+    // No prototype: a key named "__proto__" is a key like any other (and refused as unknown), never the prototype.
+    const mine: Record<string, unknown> = Object.create(null);
     for (const [fullKey, raw] of Object.entries(all)) {
         const [ns, ...rest] = fullKey.split(":");
         if (ns === PROJECT) mine[rest.join(":")] = parseValue(raw);
@@ -312,7 +315,7 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
         const found = VALIDATORS[system](system, candidate as never);
         const secretPaths = SECRET_KEYS[system];
         for (const p of found) {
-            problems.push(secretPaths[p.path] ? { ...p, path: secretPaths[p.path] } : { ...p, path: `${system}.${p.path}` });
+            problems.push(Object.hasOwn(secretPaths, p.path) ? { ...p, path: secretPaths[p.path] } : { ...p, path: `${system}.${p.path}` });
         }
         (settings as unknown as Record<string, unknown>)[system] = withNamespace;
     }

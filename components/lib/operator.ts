@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { OperatorInstallArgs, OperatorMonitoringArgs } from "./types";
-import { ArgProblem, checkBoolean, checkDnsLabel, checkDuration, checkStringMap } from "./validation";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkDuration, checkGroup, checkStringMap } from "./validation";
 
 /** Defaults of {@link OperatorMonitoringArgs}. */
 export const OPERATOR_MONITORING_DEFAULTS: Required<OperatorMonitoringArgs> = { podMonitor: false, podMonitorLabels: {}, interval: "30s" };
@@ -21,6 +21,7 @@ export function resolveOperatorMonitoring(args: OperatorMonitoringArgs | undefin
 
 /** Validates the monitoring and operator-install args shared by the operator-backed components. */
 export function validateOperatorArgs(problems: ArgProblem[], args: { monitoring?: OperatorMonitoringArgs } & OperatorInstallArgs): void {
+    checkGroup(problems, "monitoring", args.monitoring, ["podMonitor", "podMonitorLabels", "interval"]);
     checkBoolean(problems, "monitoring.podMonitor", args.monitoring?.podMonitor);
     checkStringMap(problems, "monitoring.podMonitorLabels", args.monitoring?.podMonitorLabels);
     checkDuration(problems, "monitoring.interval", args.monitoring?.interval);

@@ -70,9 +70,25 @@ export function checkInteger(
     return true;
 }
 
-/** Checks a replica count: a whole number >= 1, and odd when `odd` is set (quorum systems). */
+/**
+ * The most members of any kind a component accepts. Eureka, Nacos, RabbitMQ and Redis write every
+ * member's name into each member's configuration, so the count sizes the pod spec (a billion replicas
+ * would exhaust memory before Kubernetes could refuse them).
+ */
+export const MAX_REPLICAS = 1000;
+
+/** Checks that a whole number of members is at most {@link MAX_REPLICAS}; true when it is. */
+export function checkReplicaCeiling(problems: ArgProblem[], path: string, value: number): boolean {
+    if (value > MAX_REPLICAS) {
+        problems.push({ path, value, allowed: `at most ${MAX_REPLICAS} (member lists in the pods' configuration grow with the count)` });
+        return false;
+    }
+    return true;
+}
+
+/** Checks a replica count: a whole number from 1 to {@link MAX_REPLICAS}, and odd when `odd` is set (quorum systems). */
 export function checkReplicas(problems: ArgProblem[], path: string, value: unknown, rule: "any" | "odd" | "standaloneOrOddQuorum"): void {
-    if (!checkInteger(problems, path, value, 1)) {
+    if (!checkInteger(problems, path, value, 1) || !checkReplicaCeiling(problems, path, value)) {
         return;
     }
     if (rule === "odd" && value % 2 === 0) {
@@ -162,6 +178,20 @@ export function checkDnsLabel(problems: ArgProblem[], path: string, value: unkno
     }
 }
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Checks a Kubernetes object name that is a DNS subdomain (RFC 1123: DNS labels joined by ".", at most 253 characters), such as a StorageClass name. */
+export function checkDnsSubdomain(problems: ArgProblem[], path: string, value: unknown): void {
+    if (typeof value !== "string" || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+        problems.push({
+            path,
+            value,
+            allowed:
+                'a DNS subdomain: lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit, at most 253 characters',
+        });
+    }
+}
+
 /** Checks that a map of labels has string keys and values. */
 export function checkStringMap(problems: ArgProblem[], path: string, value: unknown): void {
     if (value === undefined) {
@@ -179,12 +209,56 @@ export function checkBoolean(problems: ArgProblem[], path: string, value: unknow
     }
 }
 
-/** Checks that a required value (typically a secret) is present and not empty. */
+/** Checks that a required value is a non-empty string without line breaks or NUL characters. */
+export function checkText(problems: ArgProblem[], path: string, value: unknown, what: string): void {
+    if (typeof value !== "string" || value.trim() === "" || /[\r\n\0]/.test(value)) {
+        problems.push({ path, value, allowed: `${what}: a non-empty string on one line` });
+    }
+}
+
+/**
+ * Checks that a required secret is present: a non-empty string, or a Pulumi Output or promise (whose
+ * value is known only at deployment). A number, boolean, list or plain object is refused, since
+ * Kubernetes would refuse it in the Secret.
+ */
 export function checkPresent(problems: ArgProblem[], path: string, value: unknown, what: string): void {
-    if (value === undefined || value === null || value === "") {
+    const deferred =
+        typeof value === "object" && value !== null && (isPulumiOutput(value) || typeof (value as { then?: unknown }).then === "function");
+    if (!deferred && (typeof value !== "string" || value === "")) {
         problems.push({ path, value, allowed: what });
     }
 }
+
+/** True for a Pulumi Output (the SDK marks each with `__pulumiOutput`; tested here to keep this module free of the SDK). */
+function isPulumiOutput(value: object): boolean {
+    return (value as { __pulumiOutput?: unknown }).__pulumiOutput === true;
+}
+
+/** True for a plain object (not null, not a list). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks that an optional group of arguments (`storage`, `resources`, ...) is an object when present.
+ * @returns true when the group is present and an object, so that its keys can be checked.
+ */
+export function checkGroup(
+    problems: ArgProblem[],
+    path: string,
+    value: unknown,
+    keys: readonly string[],
+): value is Record<string, unknown> {
+    if (value === undefined) return false;
+    if (!isObject(value)) {
+        problems.push({ path, value, allowed: `an object with the keys ${keys.join(", ")} (each optional), or nothing` });
+        return false;
+    }
+    return true;
+}
+
+/** Keys of a resources group. */
+export const RESOURCES_KEYS = ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"] as const;
 
 /** Checks a resources group (`cpuRequest`, `cpuLimit`, `memoryRequest`, `memoryLimit`) at `path`. */
 export function checkResources(
@@ -192,6 +266,7 @@ export function checkResources(
     path: string,
     resources: { cpuRequest?: string; cpuLimit?: string; memoryRequest?: string; memoryLimit?: string } | undefined,
 ): void {
+    if (!checkGroup(problems, path, resources, RESOURCES_KEYS)) return;
     checkCpu(problems, `${path}.cpuRequest`, resources?.cpuRequest);
     checkCpu(problems, `${path}.cpuLimit`, resources?.cpuLimit);
     checkMemory(problems, `${path}.memoryRequest`, resources?.memoryRequest);
@@ -204,8 +279,9 @@ export function checkSizedStorage(
     path: string,
     storage: { size?: string; storageClassName?: string } | undefined,
 ): void {
+    if (!checkGroup(problems, path, storage, ["size", "storageClassName"])) return;
     if (storage?.size !== undefined) checkStorageSize(problems, `${path}.size`, storage.size);
-    if (storage?.storageClassName !== undefined) checkDnsLabel(problems, `${path}.storageClassName`, storage.storageClassName, 253);
+    if (storage?.storageClassName !== undefined) checkDnsSubdomain(problems, `${path}.storageClassName`, storage.storageClassName);
 }
 
 /** Checks a Prometheus duration such as `30s` or `1m`, when present. */

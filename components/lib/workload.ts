@@ -12,7 +12,9 @@ import {
     ArgProblem,
     checkBoolean,
     checkDnsLabel,
+    checkDnsSubdomain,
     checkDuration,
+    checkGroup,
     checkImage,
     checkInteger,
     checkOneOf,
@@ -293,9 +295,12 @@ export function validateSharedArgs(
     checkDnsLabel(problems, "name", name, 43);
     if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
     if (args.image !== undefined) checkImage(problems, "image", args.image);
-    if (args.storage !== undefined) {
+    if (checkGroup(problems, "storage", args.storage, ["size", "storageClassName", "whenDeleted", "whenScaled"])) {
         if (args.storage.size !== undefined) {
             checkStorageSize(problems, "storage.size", args.storage.size);
+        }
+        if (args.storage.storageClassName !== undefined) {
+            checkDnsSubdomain(problems, "storage.storageClassName", args.storage.storageClassName);
         }
         for (const key of ["whenDeleted", "whenScaled"] as const) {
             if (args.storage[key] !== undefined) {
@@ -304,6 +309,8 @@ export function validateSharedArgs(
         }
     }
     checkResources(problems, "resources", args.resources);
+    checkGroup(problems, "monitoring", args.monitoring, ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"]);
+    checkGroup(problems, "scheduling", args.scheduling, ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"]);
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
