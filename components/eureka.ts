@@ -147,7 +147,8 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
     validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "a single server is a single point of failure");
     // Every member lists every possible peer, up to maxReplicas.
     const maxReplicas = isObject(args.autoscaling) ? args.autoscaling.maxReplicas : undefined;
-    if (typeof maxReplicas === "number" && Number.isInteger(maxReplicas)) checkReplicaCeiling(problems, "autoscaling.maxReplicas", maxReplicas);
+    if (typeof maxReplicas === "number" && Number.isInteger(maxReplicas))
+        checkReplicaCeiling(problems, "autoscaling.maxReplicas", maxReplicas);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, false);
     return problems;
