@@ -11,7 +11,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { REDIS_HANDOVER_SCRIPT, REDIS_NODE_SCRIPT, REDIS_PROBE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./lib/redis-scripts";
-import { AutoscalingArgs, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { createNetworkPolicy, namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
+import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import {
     ArgProblem,
     checkImage,
@@ -147,6 +148,13 @@ export interface RedisArgs {
      */
     scheduling?: SchedulingArgs;
     /**
+     * Ingress NetworkPolicies for the nodes and the sentinels: 6379 and 26379 from this Redis's own pods
+     * (replication, monitoring, handover, reset) and from the client namespaces (sentinel-aware clients
+     * ask a sentinel, then connect to the master), 9121 from the monitoring namespace.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
+    /**
      * Refused: sentinel mode has one writable master, so more nodes add only read replicas, and each
      * new replica copies the whole dataset from the master under load. Size `replicas` per environment.
      * @default - not autoscaled
@@ -240,6 +248,7 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
     );
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 2, false);
     checkResources(problems, "sentinelResources", args.sentinelResources);
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     return problems;
 }
 
@@ -551,6 +560,10 @@ export class Redis extends pulumi.ComponentResource {
                         backoffLimit: 3,
                         activeDeadlineSeconds: d.resetTimeoutSeconds * (sentinels + 1),
                         template: {
+                            // Its own instance label: the nodes' selector must not count the Job's pod.
+                            metadata: {
+                                labels: { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": `${name}-sentinel-reset` },
+                            },
                             spec: {
                                 restartPolicy: "OnFailure",
                                 automountServiceAccountToken: false,
@@ -581,6 +594,35 @@ export class Redis extends pulumi.ComponentResource {
                     },
                 },
                 { ...child, dependsOn: [workload.statefulSet, sentinel.statefulSet] },
+            );
+        }
+
+        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
+        if (np.enabled) {
+            // Every pod of this Redis (nodes, sentinels, the reset Job) talks to every other on both ports.
+            const own = {
+                podSelector: {
+                    matchExpressions: [
+                        { key: "app.kubernetes.io/name", operator: "In", values: ["redis"] },
+                        { key: "app.kubernetes.io/instance", operator: "In", values: [name, `${name}-sentinel`, `${name}-sentinel-reset`] },
+                    ],
+                },
+            };
+            const clients = namespacesPeer(np.clientNamespaces, np.clientPodLabels);
+            const rule = (port: number, from: object[]) => ({ from, ports: [{ protocol: "TCP", port }] });
+            createNetworkPolicy(
+                `${name}-netpol`,
+                { name, namespace },
+                workload.selectorLabels,
+                [rule(REDIS_PORTS.redis, [own, clients]), rule(REDIS_PORTS.metrics, [namespacesPeer([np.monitoringNamespace])])],
+                child,
+            );
+            createNetworkPolicy(
+                `${name}-sentinel-netpol`,
+                { name: `${name}-sentinel`, namespace },
+                sentinel.selectorLabels,
+                [rule(REDIS_PORTS.sentinel, [own, clients])],
+                child,
             );
         }
 

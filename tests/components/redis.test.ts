@@ -164,6 +164,61 @@ describe("Redis", () => {
         assert.deepStrictEqual(ports("redis-headless"), ["redis:6379"]);
     });
 
+    it("admits 6379 and 26379 only from its own pods and the client namespaces, and 9121 only from monitoring", async () => {
+        const off = await register(() => new Redis("redis", base));
+        assert.deepStrictEqual(off.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"), []);
+        const run = await register(
+            () =>
+                new Redis("redis", {
+                    ...base,
+                    networkPolicy: { enabled: true, clientNamespaces: ["shop"], clientPodLabels: { redis: "client" } },
+                }),
+        );
+        const own = {
+            podSelector: {
+                matchExpressions: [
+                    { key: "app.kubernetes.io/name", operator: "In", values: ["redis"] },
+                    { key: "app.kubernetes.io/instance", operator: "In", values: ["redis", "redis-sentinel", "redis-sentinel-reset"] },
+                ],
+            },
+        };
+        const clients = {
+            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["shop"] }] },
+            podSelector: { matchLabels: { redis: "client" } },
+        };
+        const monitoring = {
+            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }] },
+        };
+        const nodes = (run.named("redis-netpol").inputs as any).spec;
+        assert.deepStrictEqual(nodes.podSelector, {
+            matchLabels: { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis" },
+        });
+        assert.deepStrictEqual(nodes.policyTypes, ["Ingress"]);
+        assert.deepStrictEqual(nodes.ingress, [
+            { from: [own, clients], ports: [{ protocol: "TCP", port: 6379 }] },
+            { from: [monitoring], ports: [{ protocol: "TCP", port: 9121 }] },
+        ]);
+        const sentinels = (run.named("redis-sentinel-netpol").inputs as any).spec;
+        assert.deepStrictEqual(sentinels.podSelector, {
+            matchLabels: { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis-sentinel" },
+        });
+        assert.deepStrictEqual(sentinels.ingress, [{ from: [own, clients], ports: [{ protocol: "TCP", port: 26379 }] }]);
+        // The reset Job's pod carries the instance label the rules admit, and no label the nodes' selector matches.
+        const job = await register(
+            () => new Redis("redis", { ...base, replicas: 3, currentReplicas: 4, networkPolicy: { enabled: true } }),
+        );
+        const jobPod = (job.ofType("kubernetes:batch/v1:Job")[0].inputs as any).spec.template.metadata.labels;
+        assert.deepStrictEqual(jobPod, { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis-sentinel-reset" });
+    });
+
+    it("refuses a malformed networkPolicy, naming it", () => {
+        const problems = validateRedisArgs("redis", { ...base, networkPolicy: { enabled: "yes" as never, clientNamespaces: [] } });
+        assert.deepStrictEqual(
+            problems.map((p) => p.path),
+            ["networkPolicy.enabled", "networkPolicy.clientNamespaces"],
+        );
+    });
+
     it("has every script parse as POSIX sh (dash) and call no nslookup", async () => {
         const run = await register(() => new Redis("redis", base));
         const data = (run.named("redis-config").inputs as any).data as Record<string, string>;

@@ -17,15 +17,13 @@ describe("policy pack over our stacks", () => {
             // Outside production the "not protected" findings are advisory; prod protects everything.
             assert.deepStrictEqual(
                 [...new Set(violations.map((v) => `${v.policy}/${v.level}`))],
-                stack === "prod"
-                    ? ["data-network-policy/advisory"]
-                    : ["production-data-protected/advisory", "data-network-policy/advisory"],
+                stack === "prod" ? [] : ["production-data-protected/advisory", "data-network-policy/advisory"],
             );
             // Each StatefulSet that keeps data and has no NetworkPolicy is reported, and only those (Eureka keeps
-            // none; Redis's sentinels declare stateful-k8s.io/data: none); prod turns Nacos's and RabbitMQ's on.
+            // none; Redis's sentinels declare stateful-k8s.io/data: none); prod turns every one on.
             assert.deepStrictEqual(
                 violations.filter((v) => v.policy === "data-network-policy").map((v) => v.message.split(" keeps data")[0]),
-                (stack === "prod" ? ["redis"] : ["nacos", "rabbitmq", "redis"]).map((n) => `StatefulSet stateful-${stack}/${n}`),
+                (stack === "prod" ? [] : ["nacos", "rabbitmq", "redis"]).map((n) => `StatefulSet stateful-${stack}/${n}`),
             );
         });
     }
