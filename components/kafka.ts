@@ -183,7 +183,7 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
             });
         }
     }
-    if (args.version !== undefined && !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(String(args.version))) {
+    if (args.version !== undefined && (typeof args.version !== "string" || !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(args.version))) {
         problems.push({
             path: "version",
             value: args.version,

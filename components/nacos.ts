@@ -235,6 +235,8 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         problems.push({ path: "authToken", value: "(secret)", allowed: "base64 of at least 32 bytes" });
     }
     checkPresent(problems, "identityValue", args.identityValue, "a non-empty secret");
+    if (args.identityKey !== undefined)
+        checkText(problems, "identityKey", args.identityKey, "the name of the header servers identify each other with");
     checkPresent(
         problems,
         "adminPassword",

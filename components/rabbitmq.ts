@@ -151,7 +151,7 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
     }
     checkPresent(problems, "erlangCookie", args.erlangCookie, "a non-empty secret");
     checkPresent(problems, "defaultPassword", args.defaultPassword, "a non-empty secret");
-    if (args.defaultUser !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.defaultUser)) {
+    if (args.defaultUser !== undefined && (typeof args.defaultUser !== "string" || !/^[A-Za-z0-9_.-]+$/.test(args.defaultUser))) {
         problems.push({ path: "defaultUser", value: args.defaultUser, allowed: "letters, digits, '_', '.' and '-'" });
     }
     if (args.quorumQueueTargetGroupSize !== undefined)

@@ -178,7 +178,7 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
     checkDnsLabel(problems, "name", name, TIDB_MAX_NAME_LENGTH);
     if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
-    if (args.version !== undefined && !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(String(args.version))) {
+    if (args.version !== undefined && (typeof args.version !== "string" || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(args.version))) {
         problems.push({ path: "version", value: args.version, allowed: 'a pinned TiDB version such as "v8.5.2"' });
     }
     const replicas = args.replicas ?? TIDB_DEFAULTS.replicas;

@@ -267,15 +267,16 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
     }
     const environment = mine.environment ?? "dev";
     checkOneOf(problems, "environment", environment, ENVIRONMENTS);
-    const namespace = mine.namespace ?? `stateful-${String(environment)}`;
+    // Defaults derive from the environment only when it is a string (anything else is refused above).
+    const namespace = mine.namespace ?? `stateful-${typeof environment === "string" ? environment : "dev"}`;
     checkDnsLabel(problems, "namespace", namespace);
     checkBoolean(problems, "createNamespaces", mine.createNamespaces);
     checkBoolean(problems, "production", mine.production);
 
     const settings: StackSettings = {
-        environment: String(environment),
+        environment: typeof environment === "string" ? environment : "dev",
         production: (mine.production as boolean | undefined) ?? environment === "prod",
-        namespace: String(namespace),
+        namespace: typeof namespace === "string" ? namespace : "",
         createNamespaces: (mine.createNamespaces as boolean | undefined) ?? true,
     };
 

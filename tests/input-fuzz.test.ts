@@ -13,13 +13,13 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Eureka } from "../components/eureka";
-import { Kafka } from "../components/kafka";
+import { EUREKA_DEFAULTS, Eureka } from "../components/eureka";
+import { KAFKA_DEFAULTS, Kafka } from "../components/kafka";
 import { ArgsError, MAX_REPLICAS } from "../components/lib/validation";
-import { Nacos } from "../components/nacos";
-import { RabbitMQ } from "../components/rabbitmq";
-import { Redis } from "../components/redis";
-import { TiDB } from "../components/tidb";
+import { NACOS_DEFAULTS, Nacos } from "../components/nacos";
+import { RABBITMQ_DEFAULTS, RabbitMQ } from "../components/rabbitmq";
+import { REDIS_DEFAULTS, Redis } from "../components/redis";
+import { TIDB_DEFAULTS, TiDB } from "../components/tidb";
 import { MockRun } from "../scripts/mock-runtime";
 import { STACKS_DIR, manifests } from "../scripts/stack-runner";
 import { PROJECT, SECRET_KEYS, STACK_KEYS, SYSTEMS, SYSTEM_KEYS, SystemName, parseStackConfig } from "../stacks/config";
@@ -28,7 +28,7 @@ import { register } from "./helpers/component";
 import { schemaErrors } from "./helpers/schemas";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const STACK_NAMES = ["dev", "staging", "prod"] as const;
 
 type Tree = Record<string, unknown>;
@@ -178,16 +178,55 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
     Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** One edit of a tree: delete or replace the n-th node, or add a key under the n-th object. */
+/**
+ * One edit of a tree: delete or replace the n-th node, or add a key under the n-th object: `key`, or with
+ * `sibling` set and when that object's schema is known, the `sibling`-th key that schema accepts there
+ * (so that a wrong value reaches every argument, not only those the stack files set).
+ */
 interface Mutation {
     op: "delete" | "replace" | "add";
     at: number;
     key: string;
+    sibling?: number;
     value: unknown;
 }
 
 const mutation = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
-    fc.record({ op: fc.constantFrom("delete", "replace", "replace", "add", "add"), at: fc.nat(), key: keyName, value });
+    fc.record(
+        {
+            op: fc.constantFrom("delete", "replace", "replace", "add", "add"),
+            at: fc.nat(),
+            key: keyName,
+            sibling: fc.option(fc.nat(), { nil: undefined }),
+            value,
+        },
+        { requiredKeys: ["op", "at", "key", "value"] },
+    );
+
+/** The keys a system's args accept at the top (`system`) or in one of its groups. */
+function systemKeys(system: SystemName): string[] {
+    return [...SYSTEM_KEYS[system].plain, ...Object.keys(SYSTEM_KEYS[system].groups)];
+}
+
+/** Which keys each object of a stack tree (`system` undefined) or of one system's args accepts, by object. */
+function schemaOf(tree: Tree, system?: SystemName): Map<object, readonly string[]> {
+    const out = new Map<object, readonly string[]>();
+    const addSystem = (s: SystemName, args: unknown) => {
+        if (!isObject(args)) return;
+        out.set(args, systemKeys(s));
+        for (const [group, keys] of Object.entries(SYSTEM_KEYS[s].groups)) {
+            const value = Object.hasOwn(args, group) ? args[group] : undefined;
+            if (isObject(value)) out.set(value, keys);
+        }
+    };
+    if (system !== undefined) {
+        addSystem(system, tree);
+        return out;
+    }
+    out.set(tree, [...SYSTEMS, ...STACK_KEYS, ...Object.keys(SECRETS)]);
+    for (const s of SYSTEMS) if (Object.hasOwn(tree, s)) addSystem(s, tree[s]);
+    return out;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -233,12 +272,15 @@ function copy(v: unknown): unknown {
 }
 
 /** Applies the mutations in order to a copy of `base`. */
-function mutate(base: Tree, mutations: Mutation[]): Tree {
+function mutate(base: Tree, mutations: Mutation[], system?: SystemName): Tree {
     const tree = copy(base) as Tree;
     for (const m of mutations) {
         if (m.op === "add") {
             const targets = objects(tree);
-            setOwn(targets[m.at % targets.length], m.key, m.value);
+            const target = targets[m.at % targets.length];
+            const known = schemaOf(tree, system).get(target);
+            const key = m.sibling !== undefined && known !== undefined ? known[m.sibling % known.length] : m.key;
+            setOwn(target, key, m.value);
             continue;
         }
         const all = nodes(tree);
@@ -289,6 +331,42 @@ function unknownKeyPaths(tree: Tree): string[] {
         }
     }
     return out;
+}
+
+/** Each system's defaults: a plain arg with a string, number or boolean default must have that type. */
+const DEFAULTS: Record<SystemName, Record<string, unknown>> = {
+    eureka: EUREKA_DEFAULTS,
+    nacos: NACOS_DEFAULTS,
+    rabbitmq: RABBITMQ_DEFAULTS,
+    redis: REDIS_DEFAULTS,
+    kafka: KAFKA_DEFAULTS,
+    tidb: TIDB_DEFAULTS,
+};
+
+/**
+ * The plain args of `system` in `args` whose type differs from their default's (a string where a number
+ * belongs, ...). Null is left out: like undefined, it may stand for "not set" and take the default.
+ */
+function wronglyTyped(system: SystemName, args: Record<string, unknown>): string[] {
+    return SYSTEM_KEYS[system].plain.filter((key) => {
+        const fallback = Object.hasOwn(DEFAULTS[system], key) ? DEFAULTS[system][key] : undefined;
+        const type = typeof fallback;
+        return (
+            (type === "string" || type === "number" || type === "boolean") &&
+            args[key] !== undefined &&
+            args[key] !== null &&
+            typeof args[key] !== type
+        );
+    });
+}
+
+/** The config paths of the enabled systems' plain keys whose values have the wrong type. */
+function wronglyTypedPaths(tree: Tree): string[] {
+    return SYSTEMS.flatMap((system) => {
+        const args = tree[system];
+        if (!isObject(args) || args.enabled === false) return [];
+        return wronglyTyped(system, args).map((key) => `${PROJECT}:${system}.${key}`);
+    });
 }
 
 /**
@@ -385,16 +463,16 @@ describe("input fuzz", function () {
                 escaped.length = 0;
                 const { run, error } = await deployUnderMocks(toConfig(tree));
                 assert.deepStrictEqual(escaped, [], "errors escaped the program");
-                const unknown = unknownKeyPaths(tree);
+                const unknown = [...unknownKeyPaths(tree), ...wronglyTypedPaths(tree)];
                 if (error === undefined) {
-                    assert.deepStrictEqual(unknown, [], "unknown keys were accepted");
+                    assert.deepStrictEqual(unknown, [], "unknown keys or values of the wrong type were accepted");
                     await assertSchemasAccept(run);
                     deployed++;
                     return;
                 }
                 const err = assertNamedError(error, /^Invalid stack configuration:\n/, /^stateful-k8s:/);
                 const named = err.problems.map((p) => p.path);
-                for (const p of unknown) assert.ok(named.includes(p), `the unknown key ${JSON.stringify(p)} is named`);
+                for (const p of unknown) assert.ok(named.includes(p), `the unknown or wrongly typed ${JSON.stringify(p)} is named`);
                 assert.deepStrictEqual(
                     registered(run).map((r) => `${r.type}::${r.name}`),
                     [],
@@ -445,7 +523,7 @@ describe("input fuzz", function () {
         await fc.assert(
             fc.asyncProperty(componentCase, async ({ system, stack, name, mutations }) => {
                 const { enabled: _enabled, ...fromStack } = BASE_STACKS[stack][system] as Tree;
-                const args = mutate({ ...fromStack, ...COMPONENTS[system].secrets }, mutations);
+                const args = mutate({ ...fromStack, ...COMPONENTS[system].secrets }, mutations, system);
                 const componentName = name ?? system;
                 fc.pre(system !== "redis" || !redisReplicasBeyondCeiling(args));
                 escaped.length = 0;
@@ -460,17 +538,20 @@ describe("input fuzz", function () {
                 assert.deepStrictEqual(escaped, [], "errors escaped the component");
                 // A group of args (storage, resources, ...) that is not an object is refused, never ignored.
                 const badGroups = Object.keys(SYSTEM_KEYS[system].groups).filter((g) => args[g] !== undefined && !isObject(args[g]));
+                // So is a plain arg of the wrong type (a number where a domain name belongs, ...).
+                const badTypes = wronglyTyped(system, args);
                 if (error === undefined) {
                     assert.deepStrictEqual(badGroups, [], "groups that are not objects were accepted");
+                    assert.deepStrictEqual(badTypes, [], "args of the wrong type were accepted");
                     await assertSchemasAccept(run);
                     deployed++;
                     return;
                 }
                 const err = assertNamedError(error, /^Invalid [A-Za-z]+ ".*" arguments:\n/s, ARG_PATH);
-                for (const g of badGroups)
+                for (const g of [...badGroups, ...badTypes])
                     assert.ok(
                         err.problems.some((p) => p.path === g),
-                        `the group ${g} is named`,
+                        `${g} is named`,
                     );
                 assert.deepStrictEqual(
                     run.registrations.map((r) => `${r.type}::${r.name}`),
@@ -595,6 +676,59 @@ describe("bad input the fuzz test found, each refused by its path", () => {
             ],
         );
         await register(() => new RabbitMQ("mq", { erlangCookie: pulumi.secret("cookie"), defaultPassword: Promise.resolve("password") }));
+    });
+
+    it("a value whose String() throws ({ toString: null }) is refused by path where validators used to stringify it", async () => {
+        await MockRun.start();
+        const hostile = withOwnKeys({ toString: null });
+        assert.deepStrictEqual(
+            problemsOf(() => new Kafka("kafka", { version: hostile as any })),
+            [["version", hostile]],
+        );
+        assert.deepStrictEqual(
+            problemsOf(() => new Kafka("kafka", { operatorVersion: hostile as any })),
+            [["operatorVersion", hostile]],
+        );
+        assert.deepStrictEqual(
+            problemsOf(() => new TiDB("tidb", { version: hostile as any })),
+            [["version", hostile]],
+        );
+        assert.deepStrictEqual(
+            problemsOf(() => new Eureka("eu", { monitoring: { interval: hostile as any } })),
+            [["monitoring.interval", hostile]],
+        );
+        const config = { "stateful-k8s:environment": JSON.stringify(hostile) };
+        assert.deepStrictEqual(
+            problemsOf(() => parseStackConfig(config)),
+            [["stateful-k8s:environment", hostile]],
+        );
+    });
+
+    it("a clusterDomain, Nacos identityKey or RabbitMQ defaultUser of the wrong type is refused, not rendered into names and env", async () => {
+        await MockRun.start();
+        assert.deepStrictEqual(
+            problemsOf(() => new Eureka("eu", { clusterDomain: 5 as any })),
+            [["clusterDomain", 5]],
+        );
+        assert.deepStrictEqual(
+            problemsOf(() => new RabbitMQ("mq", { ...valid, clusterDomain: "Cluster Local" })),
+            [["clusterDomain", "Cluster Local"]],
+        );
+        assert.deepStrictEqual(
+            problemsOf(() => new Redis("redis", { password: "p", clusterDomain: {} as any })),
+            [["clusterDomain", {}]],
+        );
+        assert.deepStrictEqual(
+            problemsOf(() => new RabbitMQ("mq", { ...valid, defaultUser: 5 as any })),
+            [["defaultUser", 5]],
+        );
+        const nacos = { authToken: SECRETS.nacosAuthToken, identityValue: "id", adminPassword: "admin" };
+        assert.deepStrictEqual(
+            problemsOf(() => new Nacos("nacos", { ...nacos, identityKey: -Infinity as any })),
+            [["identityKey", -Infinity]],
+        );
+        const run = await register(() => new Eureka("eu", { namespace: "apps", replicas: 1, clusterDomain: "k8s.example.org" }));
+        assert.match(JSON.stringify(run.named("eu-sts").inputs), /eu-0\.eu-headless\.apps\.svc\.k8s\.example\.org/);
     });
 
     it("a member count above MAX_REPLICAS is refused by name instead of exhausting memory on member lists", async () => {

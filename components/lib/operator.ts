@@ -27,7 +27,8 @@ export function validateOperatorArgs(problems: ArgProblem[], args: { monitoring?
     checkDuration(problems, "monitoring.interval", args.monitoring?.interval);
     checkBoolean(problems, "installOperator", args.installOperator);
     if (args.operatorNamespace !== undefined) checkDnsLabel(problems, "operatorNamespace", args.operatorNamespace);
-    if (args.operatorVersion !== undefined && !/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(String(args.operatorVersion))) {
+    const version = args.operatorVersion;
+    if (version !== undefined && (typeof version !== "string" || !/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(version))) {
         problems.push({ path: "operatorVersion", value: args.operatorVersion, allowed: 'a pinned chart version such as "1.2.0"' });
     }
 }

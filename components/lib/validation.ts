@@ -43,7 +43,12 @@ export function describe(value: unknown): string {
     try {
         return JSON.stringify(value) ?? String(value);
     } catch {
-        return String(value);
+        // A value JSON cannot render (a BigInt, a cycle); String() itself throws for an object without toString.
+        try {
+            return String(value);
+        } catch {
+            return Object.prototype.toString.call(value);
+        }
     }
 }
 
@@ -286,7 +291,7 @@ export function checkSizedStorage(
 
 /** Checks a Prometheus duration such as `30s` or `1m`, when present. */
 export function checkDuration(problems: ArgProblem[], path: string, value: unknown): void {
-    if (value !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(String(value))) {
+    if (value !== undefined && (typeof value !== "string" || !/^[0-9]+(ms|s|m|h)$/.test(value))) {
         problems.push({ path, value, allowed: 'a Prometheus duration such as "30s" or "1m"' });
     }
 }

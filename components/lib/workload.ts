@@ -287,6 +287,7 @@ export function validateSharedArgs(
         resources?: ResourcesArgs;
         monitoring?: MonitoringArgs;
         scheduling?: SchedulingArgs;
+        clusterDomain?: string;
     },
     replicas: number,
     quorum: boolean,
@@ -295,6 +296,8 @@ export function validateSharedArgs(
     checkDnsLabel(problems, "name", name, 43);
     if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
     if (args.image !== undefined) checkImage(problems, "image", args.image);
+    // Part of every member's DNS name.
+    if (args.clusterDomain !== undefined) checkDnsSubdomain(problems, "clusterDomain", args.clusterDomain);
     if (checkGroup(problems, "storage", args.storage, ["size", "storageClassName", "whenDeleted", "whenScaled"])) {
         if (args.storage.size !== undefined) {
             checkStorageSize(problems, "storage.size", args.storage.size);
