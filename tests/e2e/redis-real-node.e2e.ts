@@ -245,8 +245,22 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         }
         assert.deepStrictEqual(nodePods(), ["redis-0", "redis-1", "redis-2"]);
         assert.deepStrictEqual(sentinelPods(), ["redis-sentinel-0", "redis-sentinel-1", "redis-sentinel-2"]);
+        // Sentinels learn replicas from the master's INFO (every 10 s) and each other from hello messages (every
+        // 2 s): wait for that discovery, then check every field.
+        const sentinelView = (s: string): string[] => (tryCli(s, `SENTINEL MASTER ${MASTER_NAME}`) ?? "").split("\n");
+        const seen = (s: string, name: string): string | undefined => {
+            const fields = sentinelView(s);
+            return fields.includes(name) ? fields[fields.indexOf(name) + 1] : undefined;
+        };
+        const discovery = Date.now();
+        await waitFor(
+            "every sentinel to discover two replicas and two other sentinels",
+            () => sentinelPods().every((s) => seen(s, "num-slaves") === "2" && seen(s, "num-other-sentinels") === "2"),
+            60,
+        );
+        log(`sentinels saw every replica and sentinel ${((Date.now() - discovery) / 1000).toFixed(1)} s after the topology formed`);
         for (const s of sentinelPods()) {
-            const fields = tryCli(s, `SENTINEL MASTER ${MASTER_NAME}`)!.split("\n");
+            const fields = sentinelView(s);
             const field = (name: string) => fields[fields.indexOf(name) + 1];
             assert.strictEqual(field("ip"), host(master), `${s} names the master`);
             assert.strictEqual(field("num-slaves"), "2", `${s} sees two replicas`);
