@@ -5,6 +5,10 @@
 #
 #   scripts/cluster.sh up [--real-node]   start (idempotent), write the kubeconfig, install the CRDs from ../shared/crds;
 #                                         with --real-node also a real kubelet node on containerd (scripts/real-node.sh)
+#   scripts/cluster.sh up --metrics   also resource metrics: kwok emulates each fake pod's CPU/memory (annotations
+#                                         kwok.x-k8s.io/usage-cpu, kwok.x-k8s.io/usage-memory) on its fake kubelet
+#                                         endpoints, metrics-server scrapes them and serves metrics.k8s.io (kubectl top,
+#                                         the HPA controller); STATEFUL_K8S_METRICS=1 does the same
 #   scripts/cluster.sh down   stop every process it started (the real node's too) and delete its state
 #   scripts/cluster.sh env    print `export KUBECONFIG=...`
 #
@@ -21,6 +25,8 @@ ETCD_PEER_PORT=$((ETCD_PORT + 1))
 KCM_PORT=$((API_PORT + 1))
 SCHED_PORT=$((API_PORT + 2))
 KWOK_PORT=$((API_PORT + 3))
+METRICS_PORT=$((API_PORT + 4))
+METRICS=${STATEFUL_K8S_METRICS:-0}
 NODES=${STATEFUL_K8S_NODES:-10}
 # The upstream CRDs: $STATEFUL_K8S_SHARED/crds, or the first shared/crds beside the checkout or a parent.
 find_shared() {
@@ -37,7 +43,7 @@ find_shared() {
 SHARED=${STATEFUL_K8S_SHARED:-$(find_shared)}
 PKI=$STATE/pki
 KUBECONFIG_FILE=$STATE/kubeconfig
-PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)
 
 say() { echo "cluster: $*" >&2; }
 die() {
@@ -92,6 +98,40 @@ pki() {
     $o genrsa -out "$PKI/sa.key" 2048 2>/dev/null
 }
 
+# The aggregation layer's certificates (for metrics-server): the client certificate the API server proxies
+# with (only its CN may assert a user in request headers) and metrics-server's serving certificate, named
+# as the API server checks it (<service>.<namespace>.svc).
+aggregation_pki() {
+    [ -f "$PKI/metrics-server.crt" ] && return
+    local o="openssl"
+    $o req -newkey rsa:2048 -nodes -keyout "$PKI/front-proxy-client.key" -out "$PKI/front-proxy-client.csr" -subj "/CN=front-proxy-client" 2>/dev/null
+    $o x509 -req -in "$PKI/front-proxy-client.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -out "$PKI/front-proxy-client.crt" -days 3650 2>/dev/null
+    $o req -newkey rsa:2048 -nodes -keyout "$PKI/metrics-server.key" -out "$PKI/metrics-server.csr" -subj "/CN=metrics-server" 2>/dev/null
+    printf 'subjectAltName=DNS:metrics-server.kube-system.svc,DNS:localhost,IP:127.0.0.1\n' >"$PKI/metrics-server.ext"
+    $o x509 -req -in "$PKI/metrics-server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -out "$PKI/metrics-server.crt" -days 3650 -extfile "$PKI/metrics-server.ext" 2>/dev/null
+}
+
+# Resource metrics (up --metrics): metrics-server scraping kwok's emulated kubelet endpoints, registered
+# as the metrics.k8s.io APIService. The API server reaches it through an ExternalName service (localhost),
+# since endpoints may not hold a loopback address.
+metrics() {
+    [ -x "$BIN/metrics-server" ] || die "missing $BIN/metrics-server: run scripts/toolchain.sh metrics-server first"
+    start metrics-server --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
+        --authorization-kubeconfig="$KUBECONFIG_FILE" --bind-address=127.0.0.1 --secure-port="$METRICS_PORT" \
+        --tls-cert-file="$PKI/metrics-server.crt" --tls-private-key-file="$PKI/metrics-server.key" \
+        --kubelet-preferred-address-types=InternalIP --kubelet-use-node-status-port \
+        --kubelet-certificate-authority="$PKI/ca.crt" --metric-resolution="${STATEFUL_K8S_METRIC_RESOLUTION:-15s}"
+    local ca
+    ca=$(base64 -w0 <"$PKI/ca.crt")
+    printf 'apiVersion: v1\nkind: Service\nmetadata: { name: metrics-server, namespace: kube-system }\nspec: { type: ExternalName, externalName: localhost, ports: [{ name: https, port: %s }] }\n---\napiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata: { name: v1beta1.metrics.k8s.io }\nspec:\n  group: metrics.k8s.io\n  version: v1beta1\n  groupPriorityMinimum: 100\n  versionPriority: 100\n  caBundle: %s\n  service: { name: metrics-server, namespace: kube-system, port: %s }\n' \
+        "$METRICS_PORT" "$ca" "$METRICS_PORT" | "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side --force-conflicts -f - >/dev/null
+    wait_for "the metrics.k8s.io APIService" 60 sh -c "'$BIN/kubectl' --kubeconfig '$KUBECONFIG_FILE' get apiservice v1beta1.metrics.k8s.io -o jsonpath='{.status.conditions[?(@.type==\"Available\")].status}' | grep -q True"
+    # Through the aggregation layer. (A node shows in kubectl top only once a pod on it uses something:
+    # metrics-server drops samples of zero usage; a pod shows after two scrapes, a rate needs two samples.)
+    wait_for "the metrics API through the API server" 60 "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" get --raw /apis/metrics.k8s.io/v1beta1/pods
+    say "metrics: metrics-server on 127.0.0.1:$METRICS_PORT, serving metrics.k8s.io"
+}
+
 kubeconfig() {
     cat >"$KUBECONFIG_FILE" <<EOF
 apiVersion: v1
@@ -122,6 +162,7 @@ up() {
         fi
     done
     pki
+    aggregation_pki
     kubeconfig
     start etcd --name=local --data-dir="$STATE/etcd" \
         --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
@@ -135,7 +176,11 @@ up() {
         --service-account-key-file="$PKI/sa.key" --service-account-signing-key-file="$PKI/sa.key" \
         --service-cluster-ip-range=10.0.0.0/24 --allow-privileged=true --enable-priority-and-fairness=false \
         --kubelet-preferred-address-types=InternalIP,Hostname \
-        --kubelet-client-certificate="$PKI/admin.crt" --kubelet-client-key="$PKI/admin.key"
+        --kubelet-client-certificate="$PKI/admin.crt" --kubelet-client-key="$PKI/admin.key" \
+        --requestheader-client-ca-file="$PKI/ca.crt" --requestheader-allowed-names=front-proxy-client \
+        --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+        --requestheader-extra-headers-prefix=X-Remote-Extra- \
+        --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key"
     wait_for kube-apiserver 90 "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz
     start kube-controller-manager --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
         --authorization-kubeconfig="$KUBECONFIG_FILE" --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
@@ -146,12 +191,23 @@ up() {
     local stages=()
     for f in "$BIN"/../kwok-stages/*.yaml; do stages+=("--config=$f"); done
     [ ${#stages[@]} -gt 0 ] || die "kwok's stages are missing: run scripts/toolchain.sh kwok"
+    if [ "$METRICS" = 1 ]; then
+        # kwok serves each fake node's /metrics/resource (at the path the node's annotation names) from
+        # the pods' emulated usage; the node initializer gives nodes this address and port.
+        [ -f "$BIN/../kwok-metrics/metrics-resource.yaml" ] || die "kwok's metrics configuration is missing: run scripts/toolchain.sh metrics-server"
+        if running kwok && [ ! -f "$STATE/metrics" ]; then
+            die "the cluster in $STATE is up without metrics: run scripts/cluster.sh down first"
+        fi
+        for f in "$BIN"/../kwok-metrics/*.yaml; do stages+=("--config=$f"); done
+        stages+=(--node-ip=127.0.0.1 --node-port="$KWOK_PORT" --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key")
+        touch "$STATE/metrics"
+    fi
     start kwok "${stages[@]}" --kubeconfig="$KUBECONFIG_FILE" --manage-all-nodes=false \
         --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --node-lease-duration-seconds=40 \
         --server-address="127.0.0.1:$KWOK_PORT"
     # Fake nodes (several, so that required pod anti-affinity can place every member on its own node).
     for i in $(seq 0 $((NODES - 1))); do
-        printf -- '---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kwok-node-%s\n  annotations: { kwok.x-k8s.io/node: fake }\n  labels: { kubernetes.io/hostname: kwok-node-%s, type: kwok }\nstatus:\n  allocatable: { cpu: "64", memory: 256Gi, pods: "500" }\n  capacity: { cpu: "64", memory: 256Gi, pods: "500" }\n' "$i" "$i"
+        printf -- '---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kwok-node-%s\n  annotations: { kwok.x-k8s.io/node: fake, metrics.k8s.io/resource-metrics-path: /metrics/nodes/kwok-node-%s/metrics/resource }\n  labels: { kubernetes.io/hostname: kwok-node-%s, type: kwok }\nstatus:\n  allocatable: { cpu: "64", memory: 256Gi, pods: "500" }\n  capacity: { cpu: "64", memory: 256Gi, pods: "500" }\n' "$i" "$i" "$i"
     done | "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side -f - >/dev/null
     # Storage: no kubelet writes data here, but claims must bind for pods to schedule. A StorageClass
     # "standard" (the class our stacks name) without a provisioner, and pre-created volumes that the
@@ -168,6 +224,7 @@ up() {
     done
     "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" wait --for=condition=Established crd --all --timeout=60s >/dev/null
     wait_for "the fake nodes" 60 sh -c "'$BIN/kubectl' --kubeconfig '$KUBECONFIG_FILE' get node kwok-node-0 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -q True"
+    if [ "$METRICS" = 1 ]; then metrics; fi
     say "up: KUBECONFIG=$KUBECONFIG_FILE ($("$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" version -o json | grep -m1 gitVersion | tr -d ' ,'))"
     echo "$KUBECONFIG_FILE"
 }
@@ -196,12 +253,16 @@ case "${1:-}" in
     up)
         case "${2:-}" in
             "") up ;;
+            --metrics)
+                METRICS=1
+                up
+                ;;
             --real-node)
                 up
                 bash "$ROOT/scripts/real-node.sh" up
                 ;;
             *)
-                echo "usage: scripts/cluster.sh up [--real-node]" >&2
+                echo "usage: scripts/cluster.sh up [--real-node|--metrics]" >&2
                 exit 2
                 ;;
         esac
@@ -209,7 +270,7 @@ case "${1:-}" in
     down) down ;;
     env) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
     *)
-        echo "usage: scripts/cluster.sh up [--real-node]|down|env" >&2
+        echo "usage: scripts/cluster.sh up [--real-node|--metrics]|down|env" >&2
         exit 2
         ;;
 esac

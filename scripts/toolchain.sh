@@ -3,7 +3,7 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|kubelet|coredns ...]   (default: all, in turn)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns ...]   (default: all, in turn)
 #
 # kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh).
 #
@@ -24,6 +24,7 @@ PROVIDER_VERSION=4.25.0 # the commit the module proxy serves (v4.0.0-20260115033
 ETCD_VERSION=3.6.16
 KUBE_VERSION=1.34.4
 KWOK_VERSION=0.8.0
+METRICS_SERVER_VERSION=0.8.0
 COREDNS_VERSION=1.15.0
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
@@ -176,6 +177,21 @@ build_kwok() {
         "$src"/pod/fast/pod-ready.yaml "$src"/pod/fast/pod-complete.yaml "$src"/pod/fast/pod-delete.yaml "$CACHE/kwok-stages/"
 }
 
+# metrics-server: serves metrics.k8s.io (kubectl top, the HPA controller's CPU/memory signal) from the
+# kubelets' /metrics/resource endpoints, which kwok emulates for its fake nodes (scripts/cluster.sh --metrics).
+build_metrics_server() {
+    local dir=$ROOT/tools/metrics-server
+    cached_build metrics-server "$(key_of metrics-server "$METRICS_SERVER_VERSION" "$dir")" metrics-server -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w -X k8s.io/client-go/pkg/version.gitVersion=v$METRICS_SERVER_VERSION" \
+        -o "$BIN/metrics-server" sigs.k8s.io/metrics-server/cmd/metrics-server
+    # kwok's stock emulation of the kubelet's /metrics/resource and of pod usage read from the pods'
+    # annotations (kwok.x-k8s.io/usage-cpu, kwok.x-k8s.io/usage-memory), as kwokctl configures them.
+    local src
+    src=$(go list -C "$ROOT/tools/kwok" -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/metrics
+    mkdir -p "$CACHE/kwok-metrics"
+    cp "$src"/resource/metrics-resource.yaml "$src"/usage/usage-from-annotation.yaml "$CACHE/kwok-metrics/"
+}
+
 # The real node's kubelet and kube-proxy, from the same wrapper module (and so the same build cache) as
 # kube-apiserver, with the same version stamp.
 build_kubelet() {
@@ -209,7 +225,7 @@ build_kube_score() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok kubelet coredns)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
@@ -219,11 +235,12 @@ for t in "${targets[@]}"; do
         etcd) build_etcd ;;
         kube) build_kube ;;
         kwok) build_kwok ;;
+        metrics-server) build_metrics_server ;;
         kubelet) build_kubelet ;;
         coredns) build_coredns ;;
         kube-score) build_kube_score ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, kubelet, coredns" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns" >&2
             exit 2
             ;;
     esac
