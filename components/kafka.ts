@@ -19,7 +19,7 @@ import {
     checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 
 /** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
 export interface KafkaStorageArgs {
@@ -336,7 +336,7 @@ export class Kafka extends pulumi.ComponentResource {
                 metadata: { name: `${name}-kafka-metrics`, namespace, labels },
                 data: { "kafka-metrics-config.yml": renderKafkaMetricsConfig() },
             },
-            child,
+            configurationOptions(child),
         );
 
         const antiAffinity = (pool: string) => {

@@ -10,6 +10,7 @@ import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, Sche
 import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText, throwIfProblems } from "./lib/validation";
 import {
     childOptions,
+    configurationOptions,
     createWorkload,
     dependingOn,
     recommendedLabels,
@@ -339,7 +340,7 @@ export class Nacos extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(
             `${name}-auth`,
             { metadata: { name: secretName, namespace }, type: "Opaque", stringData: secretData },
-            childOptions(this, opts),
+            configurationOptions(childOptions(this, opts)),
         );
         const fromSecret = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
 

@@ -13,6 +13,7 @@ import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, th
 import {
     checksum,
     childOptions,
+    configurationOptions,
     createWorkload,
     resolveMonitoring,
     resolveResources,
@@ -266,7 +267,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     password: pulumi.secret(args.defaultPassword),
                 },
             },
-            child,
+            configurationOptions(child),
         );
 
         const conf = renderRabbitmqConf(name);
@@ -274,7 +275,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             { metadata: { name: `${name}-config`, namespace }, data: { "10-stateful-k8s.conf": conf, enabled_plugins: plugins } },
-            child,
+            configurationOptions(child),
         );
 
         const image = args.image ?? RABBITMQ_DEFAULTS.image;

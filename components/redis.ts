@@ -26,6 +26,7 @@ import {
 import {
     checksum,
     childOptions,
+    configurationOptions,
     createWorkload,
     podPlacement,
     recommendedLabels,
@@ -375,7 +376,7 @@ export class Redis extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(
             `${name}-auth`,
             { metadata: { name: `${name}-auth`, namespace }, type: "Opaque", stringData: { password: pulumi.secret(args.password) } },
-            child,
+            configurationOptions(child),
         );
         const files = {
             "redis.conf": renderRedisConf(args.persistence ?? d.persistence, args.minReplicasToWrite ?? d.minReplicasToWrite),
@@ -397,7 +398,7 @@ export class Redis extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             { metadata: { name: `${name}-config`, namespace }, data: { ...files, ...scripts } },
-            child,
+            configurationOptions(child),
         );
         const configChecksum = checksum(Object.values({ ...files, ...scripts }).join("\n"));
         // Not in the checksum, not in any pod template: a scale edit changes only this ConfigMap.
@@ -407,7 +408,7 @@ export class Redis extends pulumi.ComponentResource {
                 metadata: { name: `${name}-topology`, namespace },
                 data: renderTopology(nodes.members, sentinelNames.members, quorum),
             },
-            child,
+            configurationOptions(child),
         );
 
         // The environment contract of the scripts (see lib/redis-scripts.ts).

@@ -150,6 +150,25 @@ describe("stacks", () => {
         ]);
     });
 
+    it("protects prod's data but never its ConfigMaps and Secrets, which the provider replaces when they change", async () => {
+        const { options } = await runStack("prod");
+        const protectedBy = (type: string) =>
+            [...options.entries()].filter(([key]) => key.startsWith(`${type}::`)).map(([key, o]) => `${key.split("::")[1]}=${o.protect}`);
+        assert.deepStrictEqual(protectedBy("kubernetes:core/v1:ConfigMap").sort(), [
+            "kafka-metrics=false",
+            "rabbitmq-config=false",
+            "redis-config=false",
+            "redis-topology=false",
+        ]);
+        assert.deepStrictEqual(protectedBy("kubernetes:core/v1:Secret").sort(), [
+            "nacos-auth=false",
+            "rabbitmq-credentials=false",
+            "redis-auth=false",
+        ]);
+        assert.ok(protectedBy("kubernetes:apps/v1:StatefulSet").every((entry) => entry.endsWith("=true")));
+        assert.strictEqual(protectedBy("kubernetes:apps/v1:StatefulSet").length, 5);
+    });
+
     it("names the config path, the bad value and what is allowed", () => {
         assert.match(
             configError({ "stateful-k8s:eureka": JSON.stringify({ replicas: 0 }) }),

@@ -386,6 +386,16 @@ export function childOptions(parent: pulumi.Resource, opts: pulumi.ComponentReso
     return opts?.dependsOn === undefined ? { parent } : { parent, dependsOn: opts.dependsOn };
 }
 
+/**
+ * Options of a ConfigMap or Secret child: never protected. They hold configuration, not data, and the
+ * Kubernetes provider replaces a ConfigMap or Secret whose data changes (delete, then create under the
+ * same name), which `protect` would refuse: a protected production stack could then neither scale Redis
+ * (its topology ConfigMap) nor rotate a password nor take a new script.
+ */
+export function configurationOptions(options: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return { ...options, protect: false };
+}
+
 /** `options` with `resources` added to its `dependsOn` (the program passes arrays of resources). */
 export function dependingOn(options: pulumi.CustomResourceOptions, resources: pulumi.Resource[]): pulumi.CustomResourceOptions {
     const existing = options.dependsOn;

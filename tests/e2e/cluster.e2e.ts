@@ -122,13 +122,23 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
         project.pulumi(["config", "set", "--path", "eureka.replicas", "5"]);
     });
 
-    it("deploys the protected prod stack, whose pulumi destroy the engine refuses", () => {
+    it("deploys the protected prod stack, scales its Redis (the topology ConfigMap is replaced), and the engine refuses pulumi destroy", () => {
         initStack(project, "prod");
         project.shell(DEPLOY, { env: { STACK: "prod" } });
+        // A scale edit replaces Redis's topology ConfigMap (the provider replaces ConfigMaps whose data
+        // changes); a protected ConfigMap would make the engine refuse the update.
+        project.pulumi(["config", "set", "--path", "redis.replicas", "4", "--stack", "prod"]);
+        project.shell(DEPLOY, { env: { STACK: "prod" } });
+        assert.strictEqual(
+            JSON.parse(project.kubectl("get", "statefulset", "redis", "-n", "stateful-prod", "-o", "json")).spec.replicas,
+            4,
+        );
+        const topology = JSON.parse(project.kubectl("get", "configmap", "redis-topology", "-n", "stateful-prod", "-o", "json"));
+        assert.strictEqual(topology.data["redis-hosts"].split(" ").length, 4);
         const destroy = project.pulumi(["destroy", "--yes", "--stack", "prod"], { allowFailure: true });
         assert.notStrictEqual(destroy.status, 0);
         assert.match(destroy.stdout + destroy.stderr, /cannot be deleted\s+because it is protected/);
-        assert.strictEqual(JSON.parse(project.kubectl("get", "statefulsets", "-n", "stateful-prod", "-o", "json")).items.length, 5);
+        assert.strictEqual(project.names("statefulsets", "stateful-prod").length, 5);
     });
 
     it("destroys the stack's objects and, with the default retention, keeps the claims", () => {
