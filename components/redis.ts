@@ -20,6 +20,7 @@ import {
     checkInteger,
     checkOneOf,
     checkPresent,
+    checkReplicaCeiling,
     checkReplicas,
     throwIfProblems,
 } from "./lib/validation";
@@ -208,7 +209,7 @@ export function defaultQuorum(sentinels: number): number {
 export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
     const replicas = args.replicas ?? REDIS_DEFAULTS.replicas;
-    if (checkInteger(problems, "replicas", replicas, 1) && replicas < 2) {
+    if (checkInteger(problems, "replicas", replicas, 1) && checkReplicaCeiling(problems, "replicas", replicas) && replicas < 2) {
         problems.push({ path: "replicas", value: replicas, allowed: "at least 2: a master and a replica the sentinels can promote" });
     }
     const sentinels = args.sentinels ?? REDIS_DEFAULTS.sentinels;

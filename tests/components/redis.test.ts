@@ -211,6 +211,12 @@ describe("Redis", () => {
         assert.deepStrictEqual(jobPod, { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis-sentinel-reset" });
     });
 
+    it("refuses more nodes than the member lists can carry", () => {
+        assert.deepStrictEqual(validateRedisArgs("redis", { ...base, replicas: 2 ** 31 }), [
+            { path: "replicas", value: 2 ** 31, allowed: "at most 1000 (member lists in the pods' configuration grow with the count)" },
+        ]);
+    });
+
     it("refuses a malformed networkPolicy, naming it", () => {
         const problems = validateRedisArgs("redis", { ...base, networkPolicy: { enabled: "yes" as never, clientNamespaces: [] } });
         assert.deepStrictEqual(
