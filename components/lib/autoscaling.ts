@@ -10,6 +10,19 @@ import { ArgProblem, checkInteger } from "./validation";
 /** Defaults of {@link AutoscalingArgs}. */
 export const AUTOSCALING_DEFAULTS = { targetCPUUtilizationPercentage: 70, scaleDownStabilizationSeconds: 300 } as const;
 
+/**
+ * Longer default scale-down windows for targets whose own membership changes move CPU: adding or removing a
+ * Kafka broker starts partition moves (Cruise Control), whose CPU the HPA would read as load and answer with
+ * another change. Fifteen minutes lets a rebalance finish before a scale-in is considered.
+ */
+export const SCALE_DOWN_STABILIZATION_BY_GROUP: Readonly<Record<string, number>> = { "kafka.strimzi.io": 900 };
+
+/** The scale-down window of a target when `scaleDownStabilizationSeconds` is not given. */
+export function defaultScaleDownStabilization(target: ScaleTarget): number {
+    const group = target.apiVersion.includes("/") ? target.apiVersion.split("/")[0] : "";
+    return SCALE_DOWN_STABILIZATION_BY_GROUP[group] ?? AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds;
+}
+
 /** Keys of {@link AutoscalingArgs}, for stack-config key checks. */
 export const AUTOSCALING_KEYS = ["minReplicas", "maxReplicas", "targetCPUUtilizationPercentage", "scaleDownStabilizationSeconds"] as const;
 
@@ -118,8 +131,7 @@ export function createAutoscaler(
                     // Add one member at a time and remove slowly: members join a cluster, they are not stateless pods.
                     scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
                     scaleDown: {
-                        stabilizationWindowSeconds:
-                            autoscaling.scaleDownStabilizationSeconds ?? AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds,
+                        stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds ?? defaultScaleDownStabilization(target),
                         policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
                     },
                 },
