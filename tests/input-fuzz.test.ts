@@ -5,7 +5,9 @@
  * official schemas accept) or fail with an ArgsError that names the path, before anything is registered.
  *
  * The seed is fixed, so a failure reproduces; fast-check prints the seed and the counterexample.
- * FUZZ_SEED and FUZZ_RUNS explore further (for example `FUZZ_SEED=$RANDOM FUZZ_RUNS=2000 npx mocha tests/input-fuzz.test.ts`).
+ * FUZZ_SEED and FUZZ_RUNS explore further, for example
+ * `FUZZ_SEED=$RANDOM FUZZ_RUNS=2000 npx mocha --no-config -r ts-node/register/transpile-only tests/input-fuzz.test.ts`
+ * (without --no-config, .mocharc.json adds every other test file).
  */
 import * as assert from "assert";
 import * as fc from "fast-check";
