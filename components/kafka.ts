@@ -448,7 +448,8 @@ export class Kafka extends pulumi.ComponentResource {
                         },
                         metricsConfig: {
                             type: "jmxPrometheusExporter",
-                            valueFrom: { configMapKeyRef: { name: metrics.metadata.name, key: "kafka-metrics-config.yml" } },
+                            // By name, ordered by dependsOn (see configurationOptions): replacing it must not replace the Kafka.
+                            valueFrom: { configMapKeyRef: { name: `${name}-kafka-metrics`, key: "kafka-metrics-config.yml" } },
                         },
                     },
                     entityOperator: { topicOperator: {}, userOperator: {} },
@@ -463,7 +464,7 @@ export class Kafka extends pulumi.ComponentResource {
                     kafkaExporter: (args.kafkaExporter ?? d.kafkaExporter) ? { topicRegex: ".*", groupRegex: ".*" } : undefined,
                 },
             },
-            dependingOn(child, [controllerPool, brokerPool]),
+            dependingOn(child, [controllerPool, brokerPool, metrics]),
         );
 
         if (args.autoscaling !== undefined) {

@@ -342,7 +342,8 @@ export class Nacos extends pulumi.ComponentResource {
             { metadata: { name: secretName, namespace }, type: "Opaque", stringData: secretData },
             configurationOptions(childOptions(this, opts)),
         );
-        const fromSecret = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
+        // Referenced by name, ordered by dependsOn (see configurationOptions): replacing it replaces no pod owner.
+        const fromSecret = (key: string) => ({ secretKeyRef: { name: secretName, key } });
 
         const storageEnv: Record<string, string | ReturnType<typeof fromSecret>> =
             args.mysql === undefined
@@ -414,7 +415,7 @@ export class Nacos extends pulumi.ComponentResource {
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
-            opts,
+            dependingOn(opts ?? {}, [secret]),
         );
 
         // Nacos 3.0 gives the administrator to the first caller while none exists: claim it now, with our password.
@@ -457,7 +458,7 @@ export class Nacos extends pulumi.ComponentResource {
                                 {
                                     name: "admin-password",
                                     secret: {
-                                        secretName: secret.metadata.name,
+                                        secretName,
                                         items: [{ key: "admin-password", path: "password" }],
                                         defaultMode: 0o440,
                                     },
@@ -468,7 +469,7 @@ export class Nacos extends pulumi.ComponentResource {
                 },
             },
             // It holds no data: a protected (production) stack must still be able to replace it on an upgrade.
-            { ...dependingOn(childOptions(this, opts), [workload.statefulSet]), protect: false },
+            { ...dependingOn(childOptions(this, opts), [workload.statefulSet, secret]), protect: false },
         );
 
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);

@@ -14,6 +14,7 @@ import {
     checksum,
     childOptions,
     configurationOptions,
+    dependingOn,
     createWorkload,
     resolveMonitoring,
     resolveResources,
@@ -306,8 +307,8 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     RABBITMQ_ENABLED_PLUGINS_FILE: "/etc/rabbitmq/plugins/enabled_plugins",
                     RABBITMQ_QQ_TARGET_GROUP_SIZE: String(args.quorumQueueTargetGroupSize ?? replicas),
                     // Read verbatim by rabbit_env.erl (any byte string; never parsed as configuration).
-                    RABBITMQ_DEFAULT_USER: { secretKeyRef: { name: secret.metadata.name, key: "username" } },
-                    RABBITMQ_DEFAULT_PASS: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
+                    RABBITMQ_DEFAULT_USER: { secretKeyRef: { name: `${name}-credentials`, key: "username" } },
+                    RABBITMQ_DEFAULT_PASS: { secretKeyRef: { name: `${name}-credentials`, key: "password" } },
                 },
                 readinessProbe: { tcpSocket: { port: "amqp" }, periodSeconds: 10, failureThreshold: 3 },
                 livenessProbe: {
@@ -333,15 +334,15 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
                     {
                         name: "config",
-                        configMap: { name: config.metadata.name, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] },
+                        configMap: { name: `${name}-config`, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] },
                     },
                     {
                         name: "plugins",
-                        configMap: { name: config.metadata.name, items: [{ key: "enabled_plugins", path: "enabled_plugins" }] },
+                        configMap: { name: `${name}-config`, items: [{ key: "enabled_plugins", path: "enabled_plugins" }] },
                     },
                     {
                         name: "erlang-cookie",
-                        secret: { secretName: secret.metadata.name, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] },
+                        secret: { secretName: `${name}-credentials`, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] },
                     },
                 ],
                 volumeMounts: [
@@ -374,7 +375,8 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
-            opts,
+            // The Secret and ConfigMap are referenced by name and ordered by dependsOn (see configurationOptions).
+            dependingOn(opts ?? {}, [secret, config]),
         );
 
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);

@@ -28,6 +28,7 @@ import {
     checksum,
     childOptions,
     configurationOptions,
+    dependingOn,
     createWorkload,
     podPlacement,
     recommendedLabels,
@@ -413,7 +414,9 @@ export class Redis extends pulumi.ComponentResource {
         );
 
         // The environment contract of the scripts (see lib/redis-scripts.ts).
-        const password = { secretKeyRef: { name: secret.metadata.name, key: "password" } };
+        // Referenced by name, ordered by dependsOn (see configurationOptions): replacing one replaces no pod owner.
+        const configured = dependingOn(opts ?? {}, [secret, config, topologyMap]);
+        const password = { secretKeyRef: { name: `${name}-auth`, key: "password" } };
         const topology = {
             REDIS_PASSWORD: password,
             MASTER_NAME: masterName,
@@ -430,10 +433,10 @@ export class Redis extends pulumi.ComponentResource {
             CONFIG_TEMPLATE_DIR: PATHS.template,
         });
         const configVolumes = [
-            { name: "scripts", configMap: { name: config.metadata.name, defaultMode: 0o555 } },
-            { name: "template", configMap: { name: config.metadata.name } },
+            { name: "scripts", configMap: { name: `${name}-config`, defaultMode: 0o555 } },
+            { name: "template", configMap: { name: `${name}-config` } },
             // A directory mount (never subPath), so the kubelet refreshes it in running pods.
-            { name: "topology", configMap: { name: topologyMap.metadata.name } },
+            { name: "topology", configMap: { name: `${name}-topology` } },
             { name: "run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
         ];
         const configMounts = [
@@ -509,7 +512,7 @@ export class Redis extends pulumi.ComponentResource {
                 monitoring,
                 scheduling: resolveScheduling(args.scheduling),
             },
-            opts,
+            configured,
         );
 
         const sentinel = createWorkload(
@@ -541,7 +544,7 @@ export class Redis extends pulumi.ComponentResource {
                 scheduling: { ...resolveScheduling(args.scheduling), maxUnavailable: 1 },
                 quorum: true,
             },
-            opts,
+            configured,
         );
 
         const scaledIn =
@@ -595,7 +598,7 @@ export class Redis extends pulumi.ComponentResource {
                         },
                     },
                 },
-                { ...child, dependsOn: [workload.statefulSet, sentinel.statefulSet] },
+                dependingOn(child, [workload.statefulSet, sentinel.statefulSet, secret, config, topologyMap]),
             );
         }
 

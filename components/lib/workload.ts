@@ -387,7 +387,12 @@ export function childOptions(parent: pulumi.Resource, opts: pulumi.ComponentReso
 }
 
 /**
- * Options of a ConfigMap or Secret child: never protected. They hold configuration, not data, and the
+ * Options of a ConfigMap or Secret child: never protected. Whatever uses one must name it by its literal
+ * name and order itself after it with `dependsOn` (see {@link dependingOn}), never through its
+ * `metadata.name` output: a replacement of the ConfigMap (delete first, same name) would otherwise force
+ * the engine to replace everything whose inputs come from that output, StatefulSets included.
+ *
+ * Never protected. They hold configuration, not data, and the
  * Kubernetes provider replaces a ConfigMap or Secret whose data changes (delete, then create under the
  * same name), which `protect` would refuse: a protected production stack could then neither scale Redis
  * (its topology ConfigMap) nor rotate a password nor take a new script.
@@ -397,7 +402,7 @@ export function configurationOptions(options: pulumi.CustomResourceOptions): pul
 }
 
 /** `options` with `resources` added to its `dependsOn` (the program passes arrays of resources). */
-export function dependingOn(options: pulumi.CustomResourceOptions, resources: pulumi.Resource[]): pulumi.CustomResourceOptions {
+export function dependingOn<T extends pulumi.ResourceOptions>(options: T, resources: pulumi.Resource[]): T {
     const existing = options.dependsOn;
     const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing as pulumi.Input<pulumi.Resource>];
     return { ...options, dependsOn: [...list, ...resources] };

@@ -129,6 +129,9 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
         // changes); a protected ConfigMap would make the engine refuse the update.
         project.pulumi(["config", "set", "--path", "redis.replicas", "4", "--stack", "prod"]);
         project.shell(DEPLOY, { env: { STACK: "prod" } });
+        // The StatefulSet is updated and the ConfigMap replaced; nothing that names it is replaced with it.
+        const changes = lastChanges();
+        assert.deepStrictEqual(changes, { same: changes.same, update: 1, replace: 1 });
         assert.strictEqual(
             JSON.parse(project.kubectl("get", "statefulset", "redis", "-n", "stateful-prod", "-o", "json")).spec.replicas,
             4,
