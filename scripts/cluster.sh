@@ -14,7 +14,8 @@
 #
 # Environment: STATEFUL_K8S_CLUSTER (state dir, default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/cluster),
 # STATEFUL_K8S_API_PORT (default 16443), STATEFUL_K8S_ETCD_PORT (default 12379), STATEFUL_K8S_SHARED (../shared),
-# STATEFUL_K8S_NODES (fake nodes, default 10).
+# STATEFUL_K8S_NODES (fake nodes, default 10), STATEFUL_K8S_METRICS=1 (as up --metrics),
+# STATEFUL_K8S_METRIC_RESOLUTION (metrics-server's scrape interval, default 15s).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -155,6 +156,12 @@ EOF
 
 up() {
     BIN=$(bin_dir)
+    if [ "$METRICS" = 1 ]; then # every part of --metrics, before anything starts
+        [ -x "$BIN/metrics-server" ] || die "missing $BIN/metrics-server: run scripts/toolchain.sh metrics-server first"
+        [ -f "$BIN/../kwok-metrics/metrics-resource.yaml" ] && [ -f "$BIN/../kwok-metrics/usage-from-annotation.yaml" ] ||
+            die "kwok's metrics configuration is missing from $BIN/../kwok-metrics: run scripts/toolchain.sh metrics-server"
+        command -v base64 >/dev/null || die "--metrics needs base64 (coreutils)"
+    fi
     mkdir -p "$STATE"
     for p in "$API_PORT" "$ETCD_PORT" "$ETCD_PEER_PORT"; do
         if ! port_free "$p" && ! running kube-apiserver && ! running etcd; then
@@ -194,7 +201,6 @@ up() {
     if [ "$METRICS" = 1 ]; then
         # kwok serves each fake node's /metrics/resource (at the path the node's annotation names) from
         # the pods' emulated usage; the node initializer gives nodes this address and port.
-        [ -f "$BIN/../kwok-metrics/metrics-resource.yaml" ] || die "kwok's metrics configuration is missing: run scripts/toolchain.sh metrics-server"
         if running kwok && [ ! -f "$STATE/metrics" ]; then
             die "the cluster in $STATE is up without metrics: run scripts/cluster.sh down first"
         fi
