@@ -129,10 +129,19 @@ export class Project {
         return new Project(dir, env);
     }
 
-    /** Points the project's `main` (Pulumi.yaml) at another program file, relative to the project folder. */
+    /**
+     * Points the project's `main` (Pulumi.yaml) at another program file, relative to the project folder,
+     * and its `tsconfig` option, which the language host reads relative to the program's folder, at the
+     * repository's tsconfig.json from there.
+     */
     useProgram(main: string): void {
         const settings = path.join(this.dir, "Pulumi.yaml");
-        fs.writeFileSync(settings, fs.readFileSync(settings, "utf8").replace(/^main: .*$/m, `main: ${main}`));
+        const tsconfig = path.relative(path.dirname(main), "tsconfig.json");
+        const text = fs
+            .readFileSync(settings, "utf8")
+            .replace(/^main: .*$/m, `main: ${main}`)
+            .replace(/^(\s+tsconfig: ).*$/m, `$1${tsconfig}`);
+        fs.writeFileSync(settings, text);
     }
 
     /** Runs `pulumi <args>` in the folder; throws with the CLI's output on failure unless allowed. */
