@@ -131,7 +131,9 @@ describe("the dev stack with the Pulumi CLI in the project folder", function () 
         project.shell(DEPLOY, { env: { STACK: "prod" } });
         // The StatefulSet is updated and the ConfigMap replaced; nothing that names it is replaced with it.
         const changes = lastChanges();
-        assert.deepStrictEqual(changes, { same: changes.same, update: 1, replace: 1 });
+        // (The stack's reference to its own outputs is read again when they changed since the last update.)
+        const read = changes.read === undefined ? {} : { read: 1 };
+        assert.deepStrictEqual(changes, { same: changes.same, ...read, update: 1, replace: 1 });
         assert.strictEqual(
             JSON.parse(project.kubectl("get", "statefulset", "redis", "-n", "stateful-prod", "-o", "json")).spec.replicas,
             4,
