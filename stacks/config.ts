@@ -115,6 +115,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "downAfterMilliseconds",
             "failoverTimeoutMilliseconds",
             "parallelSyncs",
+            "minReplicasToWrite",
             "clusterDomain",
         ],
         groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources, networkPolicy: SHARED_GROUPS.networkPolicy },

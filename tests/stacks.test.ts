@@ -208,6 +208,14 @@ describe("stacks", () => {
         );
     });
 
+    it("accepts every Redis setting the README offers, minReplicasToWrite included", async () => {
+        const { run } = await runStack("dev", {
+            overrides: { "stateful-k8s:redis": JSON.stringify({ enabled: true, replicas: 2, minReplicasToWrite: 0 }) },
+        });
+        const conf = (run.named("redis-config").inputs as { data: Record<string, string> }).data["redis.conf"];
+        assert.match(conf, /^min-replicas-to-write 0$/m);
+    });
+
     it("refuses a missing secret, naming the key to set", () => {
         const all = { ...loadStackConfig("dev"), ...secrets };
         delete (all as Record<string, string>)["stateful-k8s:rabbitmqErlangCookie"];

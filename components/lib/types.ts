@@ -137,7 +137,7 @@ export interface AutoscalingArgs {
     targetCPUUtilizationPercentage?: number;
     /**
      * Seconds the autoscaler waits, after load drops, before removing members.
-     * @default 300
+     * @default 300 (900 for Kafka brokers, whose removal moves partitions)
      */
     scaleDownStabilizationSeconds?: number;
 }
