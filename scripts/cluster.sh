@@ -29,19 +29,8 @@ KWOK_PORT=$((API_PORT + 3))
 METRICS_PORT=$((API_PORT + 4))
 METRICS=${STATEFUL_K8S_METRICS:-0}
 NODES=${STATEFUL_K8S_NODES:-10}
-# The upstream CRDs: $STATEFUL_K8S_SHARED/crds, or the first shared/crds beside the checkout or a parent.
-find_shared() {
-    local dir=$ROOT
-    while [ "$dir" != "/" ]; do
-        [ -d "$(dirname "$dir")/shared/crds" ] && {
-            echo "$(dirname "$dir")/shared"
-            return
-        }
-        dir=$(dirname "$dir")
-    done
-    echo "$ROOT/../shared"
-}
-SHARED=${STATEFUL_K8S_SHARED:-$(find_shared)}
+# shellcheck source=scripts/shared-folder.sh
+. "$ROOT/scripts/shared-folder.sh"
 PKI=$STATE/pki
 KUBECONFIG_FILE=$STATE/kubeconfig
 PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)

@@ -28,20 +28,8 @@ METRICS_SERVER_VERSION=0.8.0
 COREDNS_VERSION=1.15.0
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
-# The read-only shared folder (vendored sources): $STATEFUL_K8S_SHARED, or the first shared/ holding
-# vendor/ beside the checkout or beside one of its parents.
-find_shared() {
-    local dir=$ROOT
-    while [ "$dir" != "/" ]; do
-        [ -d "$(dirname "$dir")/shared/vendor" ] && {
-            echo "$(dirname "$dir")/shared"
-            return
-        }
-        dir=$(dirname "$dir")
-    done
-    echo "$ROOT/../shared"
-}
-SHARED=${STATEFUL_K8S_SHARED:-$(find_shared)}
+# shellcheck source=scripts/shared-folder.sh
+. "$ROOT/scripts/shared-folder.sh"
 
 export CGO_ENABLED=0
 command -v go >/dev/null || {
@@ -149,13 +137,19 @@ build_etcd() {
         go build -C "$dir" -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3
 }
 
-build_kube() {
-    local dir=$ROOT/tools/kube
+# The version stamp of every Kubernetes binary: without it a server reports v0.0.0 and the Pulumi provider
+# misjudges it as pre-1.24.
+kube_ldflags() {
     local minor=${KUBE_VERSION#*.}
     minor=${minor%%.*}
-    # Without the version ldflags the server reports v0.0.0 and the Pulumi provider misjudges it as pre-1.24.
     local v=k8s.io/component-base/version
-    local ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+    echo "-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+}
+
+build_kube() {
+    local dir=$ROOT/tools/kube
+    local ldflags
+    ldflags=$(kube_ldflags)
     build() {
         for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
             go build -C "$dir" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
@@ -196,10 +190,8 @@ build_metrics_server() {
 # kube-apiserver, with the same version stamp.
 build_kubelet() {
     local dir=$ROOT/tools/kube
-    local minor=${KUBE_VERSION#*.}
-    minor=${minor%%.*}
-    local v=k8s.io/component-base/version
-    local ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+    local ldflags
+    ldflags=$(kube_ldflags)
     build() {
         for cmd in kubelet kube-proxy; do
             go build -C "$dir" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o "$BIN/$cmd" "k8s.io/kubernetes/cmd/$cmd"
