@@ -43,11 +43,18 @@ export function loadStackConfig(stack: string): Record<string, string> {
 export const PLACEHOLDER_SECRETS: Record<string, string> = Object.fromEntries(
     SYSTEMS.flatMap((system) => Object.values(SECRET_KEYS[system])).map((key) => [
         `${PROJECT}:${key}`,
-        key === SECRET_KEYS.nacos.authToken
-            ? Buffer.from("render-placeholder-token-render-placeholder-token").toString("base64")
-            : `render-placeholder-${key}`,
+        standInSecret(key, "render-placeholder"),
     ]),
 );
+
+/**
+ * A stand-in value for the secret config key `key`, marked with `prefix`, that the stack's validation
+ * accepts: the Nacos token must be the base64 of at least 32 bytes, every other secret any non-empty string.
+ */
+export function standInSecret(key: string, prefix: string): string {
+    if (key !== SECRET_KEYS.nacos.authToken) return `${prefix}-${key}`;
+    return Buffer.from(`${prefix}-token-${prefix}-token`.padEnd(32, "-")).toString("base64");
+}
 
 /** Options of {@link runStack}. */
 export interface RunStackOptions {

@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { standInSecret } from "../../scripts/stack-runner";
 import { SECRET_KEYS } from "../../stacks/config";
 
 /** The repository root. */
@@ -215,13 +216,13 @@ export async function waitFor(what: string, check: () => boolean, seconds = 60):
 
 /**
  * A value for every secret a stack needs (the keys come from the stack config's one list; optional ones,
- * with a dotted argument path, are left out). The Nacos token must be the base64 of at least 32 bytes.
+ * with a dotted argument path, are left out), each a stand-in the validation accepts.
  */
 export const E2E_SECRETS: Record<string, string> = Object.fromEntries(
     Object.values(SECRET_KEYS)
         .flatMap((bySystem) => Object.entries(bySystem))
         .filter(([arg]) => !arg.includes("."))
-        .map(([, key]) => [key, key === "nacosAuthToken" ? Buffer.from(`e2e-${key}-`.repeat(3)).toString("base64") : `e2e-${key}-value`]),
+        .map(([, key]) => [key, standInSecret(key, "e2e")]),
 );
 
 /** `pulumi stack select <stack> --create` and every secret of {@link E2E_SECRETS}, as a user would set them. */
