@@ -113,7 +113,8 @@ export function validateRedisBackupArgs(problems: ArgProblem[], backup: unknown,
 
 function checkKnown(problems: ArgProblem[], path: string, value: Record<string, unknown>, keys: readonly string[]): void {
     for (const key of Object.keys(value)) {
-        if (!keys.includes(key)) problems.push({ path: `${path}.${key}`, value: value[key], allowed: `one of the keys ${keys.join(", ")}` });
+        if (!keys.includes(key))
+            problems.push({ path: `${path}.${key}`, value: value[key], allowed: `one of the keys ${keys.join(", ")}` });
     }
 }
 
