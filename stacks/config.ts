@@ -5,6 +5,7 @@
 import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
 import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
 import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
+import { BACKUP_SCHEDULE_KEYS, BACKUP_STORAGE_KEYS } from "../components/lib/backup";
 import { NETWORK_POLICY_KEYS } from "../components/lib/network";
 import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
@@ -30,7 +31,13 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
         "mysql.password": "nacosMysqlPassword",
     },
     rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
-    redis: { password: "redisPassword" },
+    redis: {
+        password: "redisPassword",
+        "backup.accessKeyId": "redisBackupAccessKeyId",
+        "backup.secretAccessKey": "redisBackupSecretAccessKey",
+        "restoreFrom.accessKeyId": "redisRestoreAccessKeyId",
+        "restoreFrom.secretAccessKey": "redisRestoreSecretAccessKey",
+    },
     kafka: {},
     tidb: {},
 };
@@ -46,6 +53,8 @@ const SHARED_GROUPS: Record<string, readonly string[]> = {
     networkPolicy: NETWORK_POLICY_KEYS,
 };
 const OPERATOR_KEYS = ["installOperator", "operatorNamespace", "operatorVersion"] as const;
+/** A backup location's keys in stack config: the credentials are secret keys of their own (SECRET_KEYS). */
+const STORAGE_CONFIG_KEYS = BACKUP_STORAGE_KEYS.filter((k) => k !== "accessKeyId" && k !== "secretAccessKey");
 
 const STATEFULSET_GROUPS: Record<string, readonly string[]> = {
     storage: SHARED_GROUPS.storage,
@@ -118,7 +127,13 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "minReplicasToWrite",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources, networkPolicy: SHARED_GROUPS.networkPolicy },
+        groups: {
+            ...STATEFULSET_GROUPS,
+            sentinelResources: SHARED_GROUPS.resources,
+            networkPolicy: SHARED_GROUPS.networkPolicy,
+            backup: [...STORAGE_CONFIG_KEYS, ...BACKUP_SCHEDULE_KEYS, "keepLast", "image"],
+            restoreFrom: [...STORAGE_CONFIG_KEYS, "snapshot", "image"],
+        },
     },
     kafka: {
         plain: [
@@ -188,8 +203,11 @@ export interface StackSettings {
     nacos?: Omit<NacosArgs, "authToken" | "identityValue" | "adminPassword">;
     /** See {@link StackSettings.eureka}. */
     rabbitmq?: Omit<RabbitMQArgs, "erlangCookie" | "defaultPassword">;
-    /** See {@link StackSettings.eureka}. */
-    redis?: Omit<RedisArgs, "password">;
+    /** See {@link StackSettings.eureka}; the bucket credentials of `backup` and `restoreFrom` are secret keys. */
+    redis?: Omit<RedisArgs, "password" | "backup" | "restoreFrom"> & {
+        backup?: Omit<NonNullable<RedisArgs["backup"]>, "accessKeyId" | "secretAccessKey">;
+        restoreFrom?: Omit<NonNullable<RedisArgs["restoreFrom"]>, "accessKeyId" | "secretAccessKey">;
+    };
     /** See {@link StackSettings.eureka}. */
     kafka?: KafkaArgs;
     /** See {@link StackSettings.eureka}. */
@@ -311,8 +329,13 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
             if (tail === undefined) secretArgs[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
         }
         const candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
-        if (typeof candidate.mysql === "object" && candidate.mysql !== null) {
-            candidate.mysql = { ...(candidate.mysql as Record<string, unknown>), password: PLACEHOLDER_SECRET };
+        // A secret inside a group (mysql.password, backup.accessKeyId, ...) stands in where the group is set.
+        for (const argPath of Object.keys(SECRET_KEYS[system])) {
+            const [head, tail] = argPath.split(".");
+            const group = candidate[head];
+            if (tail !== undefined && typeof group === "object" && group !== null && !Array.isArray(group)) {
+                candidate[head] = { ...(candidate[head] as Record<string, unknown>), [tail]: PLACEHOLDER_SECRET };
+            }
         }
         const found = VALIDATORS[system](system, candidate as never);
         const secretPaths = SECRET_KEYS[system];

@@ -117,6 +117,16 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
             {
                 ...args,
                 password: secret(SECRET_KEYS.redis.password),
+                backup: args.backup && {
+                    ...args.backup,
+                    accessKeyId: secret(SECRET_KEYS.redis["backup.accessKeyId"]),
+                    secretAccessKey: secret(SECRET_KEYS.redis["backup.secretAccessKey"]),
+                },
+                restoreFrom: args.restoreFrom && {
+                    ...args.restoreFrom,
+                    accessKeyId: secret(SECRET_KEYS.redis["restoreFrom.accessKeyId"]),
+                    secretAccessKey: secret(SECRET_KEYS.redis["restoreFrom.secretAccessKey"]),
+                },
                 currentReplicas: previous.redis,
                 currentSentinels: previous.redisSentinels,
             },

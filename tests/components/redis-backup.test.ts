@@ -5,7 +5,9 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import { Redis, RedisArgs, validateRedisArgs } from "../../components/redis";
-import { toManifest } from "../../scripts/stack-runner";
+import { ArgsError } from "../../components/lib/validation";
+import { loadStackConfig, runStack, toManifest } from "../../scripts/stack-runner";
+import { parseStackConfig } from "../../stacks/config";
 import { everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 
@@ -148,5 +150,82 @@ describe("Redis backups and restore", () => {
             assert.throws(() => new Redis("redis", { ...base, backup: { ...storage, retentionDays: 0 } }), /backup\.retentionDays: got 0/),
         );
         assert.strictEqual(run.registrations.length, 0);
+    });
+});
+
+describe("Redis backups in stack config", () => {
+    const backup = { endpoint: "https://s3.eu-west-1.amazonaws.com", bucket: "acme-backups", prefix: "dev/redis", keepLast: 5 };
+
+    it("leaves backups off in the dev stack", async () => {
+        const { run } = await runStack("dev");
+        assert.deepStrictEqual(run.ofType("kubernetes:batch/v1:CronJob"), []);
+        assert.deepStrictEqual(podSpecOf(run.named("redis-sts")).initContainers, []);
+    });
+
+    it("accepts redis.backup and redis.restoreFrom, with the credentials as secret keys of their own", async () => {
+        const { run } = await runStack("dev", {
+            overrides: {
+                "stateful-k8s:redis": JSON.stringify({
+                    enabled: true,
+                    replicas: 2,
+                    backup,
+                    restoreFrom: { ...backup, keepLast: undefined },
+                }),
+            },
+        });
+        const cron = run.named("redis-backup");
+        assert.strictEqual((cron.inputs.spec as any).schedule, "0 2 * * *");
+        assert.ok(secretKeysAreSecret(run.named("redis-backup-s3"), ["access_key", "secret_key"]));
+        const data = JSON.stringify(run.named("redis-backup-s3").inputs.stringData);
+        assert.match(data, /render-placeholder-redisBackupAccessKeyId/);
+        assert.match(
+            JSON.stringify(run.named("redis-restore-backup-s3").inputs.stringData),
+            /render-placeholder-redisRestoreSecretAccessKey/,
+        );
+        assert.deepStrictEqual(
+            podSpecOf(run.named("redis-sts")).initContainers.map((c: { name: string }) => c.name),
+            ["restore"],
+        );
+    });
+
+    it("refuses credentials inside the group and a missing credentials key, naming the key to set", () => {
+        const config = (redis: object, drop?: string): Record<string, string> => {
+            const all: Record<string, string> = {
+                ...loadStackConfig("dev"),
+                "stateful-k8s:redisPassword": "pw",
+                "stateful-k8s:nacosAuthToken": Buffer.from("a-real-looking-token-of-thirty-two-bytes!").toString("base64"),
+                "stateful-k8s:nacosIdentityValue": "identity",
+                "stateful-k8s:nacosAdminPassword": "admin-password",
+                "stateful-k8s:rabbitmqErlangCookie": "cookie",
+                "stateful-k8s:rabbitmqDefaultPassword": "password",
+                "stateful-k8s:redisBackupAccessKeyId": "id",
+                "stateful-k8s:redisBackupSecretAccessKey": "secret",
+                "stateful-k8s:redis": JSON.stringify({ enabled: true, replicas: 2, ...redis }),
+            };
+            if (drop !== undefined) delete all[drop];
+            return all;
+        };
+        const error = (all: Record<string, string>): string => {
+            try {
+                parseStackConfig(all);
+            } catch (err) {
+                assert.ok(err instanceof ArgsError);
+                return err.message;
+            }
+            return assert.fail("accepted");
+        };
+        assert.doesNotThrow(() => parseStackConfig(config({ backup })));
+        assert.match(
+            error(config({ backup }, "stateful-k8s:redisBackupSecretAccessKey")),
+            /- stateful-k8s:redisBackupSecretAccessKey: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret redisBackupSecretAccessKey <value>/,
+        );
+        assert.match(
+            error(config({ backup: { ...backup, accessKeyId: "inline" } })),
+            /- stateful-k8s:redis\.backup\.accessKeyId: got "inline"; allowed: one of the keys endpoint, bucket, prefix, region, forcePathStyle, schedule, retentionDays, keepLast, image/,
+        );
+        assert.match(
+            error(config({ backup: { ...backup, keepLast: -1 } })),
+            /- stateful-k8s:redis\.backup\.keepLast: got -1; allowed: a whole number from 1 to 10000/,
+        );
     });
 });
