@@ -41,4 +41,5 @@ export {
     SchedulingArgs,
     StorageArgs,
 } from "./lib/types";
+export { BackupScheduleArgs, BackupStorageArgs, BACKUP_DEFAULTS } from "./lib/backup";
 export { ArgProblem, ArgsError } from "./lib/validation";
