@@ -180,6 +180,9 @@ export function validateBackupStorage(problems: ArgProblem[], path: string, valu
         return;
     }
     if (!checkGroup(problems, path, value, BACKUP_STORAGE_KEYS)) return;
+    for (const key of Object.keys(value).filter((k) => !(BACKUP_STORAGE_KEYS as readonly string[]).includes(k))) {
+        problems.push({ path: `${path}.${key}`, value: value[key], allowed: `one of the keys ${BACKUP_STORAGE_KEYS.join(", ")}` });
+    }
     const endpoint = value.endpoint;
     if (typeof endpoint !== "string" || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(endpoint)) {
         problems.push({
@@ -226,6 +229,12 @@ export interface BackupExportSpec {
     file: string;
 }
 
+/**
+ * Label by which a backup CronJob (or mirror) names the data store it backs up; the policy pack's
+ * backup-schedule policy looks for it (policies/lib/k8s.ts BACKUP_OF_LABEL).
+ */
+export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+
 /** Folder both containers of a backup CronJob share (an emptyDir). */
 export const BACKUP_WORKDIR = "/backup";
 
@@ -253,7 +262,7 @@ export function createBackupCronJob(
     return new k8s.batch.v1.CronJob(
         `${name}-backup`,
         {
-            metadata: { name: `${name}-backup`, namespace, labels },
+            metadata: { name: `${name}-backup`, namespace, labels: { ...labels, [BACKUP_OF_LABEL]: name } },
             spec: {
                 schedule: schedule.schedule,
                 concurrencyPolicy: "Forbid",

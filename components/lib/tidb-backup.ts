@@ -9,6 +9,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    BACKUP_OF_LABEL,
     BACKUP_SCHEDULE_KEYS,
     BackupScheduleArgs,
     BackupStorageArgs,
@@ -224,7 +225,7 @@ export function createTiDBBackup(
     const cronJob = new k8s.batch.v1.CronJob(
         `${name}-backup`,
         {
-            metadata: { name: `${name}-backup`, namespace, labels },
+            metadata: { name: `${name}-backup`, namespace, labels: { ...labels, [BACKUP_OF_LABEL]: name } },
             spec: {
                 schedule: schedule.schedule,
                 concurrencyPolicy: "Forbid",
