@@ -180,6 +180,9 @@ export function validateBackupStorage(problems: ArgProblem[], path: string, valu
         return;
     }
     if (!checkGroup(problems, path, value, BACKUP_STORAGE_KEYS)) return;
+    for (const key of Object.keys(value).filter((k) => !(BACKUP_STORAGE_KEYS as readonly string[]).includes(k))) {
+        problems.push({ path: `${path}.${key}`, value: value[key], allowed: `one of the keys ${BACKUP_STORAGE_KEYS.join(", ")}` });
+    }
     const endpoint = value.endpoint;
     if (typeof endpoint !== "string" || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(endpoint)) {
         problems.push({
@@ -212,4 +215,104 @@ export function validateBackupStorage(problems: ArgProblem[], path: string, valu
 export function validateBackupSchedule(problems: ArgProblem[], path: string, value: Record<string, unknown>): void {
     if (value.schedule !== undefined) checkCron(problems, `${path}.schedule`, value.schedule);
     if (value.retentionDays !== undefined) checkInteger(problems, `${path}.retentionDays`, value.retentionDays, 1, 3650);
+}
+
+/** What a backup CronJob exports before uploading: a container that writes `/backup/<file>`. */
+export interface BackupExportSpec {
+    /** Image of the export container. */
+    image: string;
+    /** Shell script (run by `sh -c`) that writes the export to `/backup/<file>`. */
+    script: string;
+    /** Extra environment of the export container (for example credentials by reference). */
+    env: k8s.types.input.core.v1.EnvVar[];
+    /** File name of the export inside `/backup`, also the object's name suffix (for example `definitions.json`). */
+    file: string;
+}
+
+/**
+ * Label by which a backup CronJob (or mirror) names the data store it backs up; the policy pack's
+ * backup-schedule policy looks for it (policies/lib/k8s.ts BACKUP_OF_LABEL).
+ */
+export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+
+/** Folder both containers of a backup CronJob share (an emptyDir). */
+export const BACKUP_WORKDIR = "/backup";
+
+/**
+ * Creates the CronJob `<name>-backup`: the export container (an init container) writes one file to a
+ * shared emptyDir, then the AWS CLI uploads it as `<prefix>/<UTC timestamp>-<file>` and prunes objects
+ * older than the retention. A run never overlaps the previous one (`concurrencyPolicy: Forbid`).
+ */
+export function createBackupCronJob(
+    name: string,
+    namespace: string,
+    labels: Record<string, string>,
+    storage: Required<BackupStorageArgs>,
+    schedule: Required<BackupScheduleArgs>,
+    exporter: BackupExportSpec,
+    opts: pulumi.CustomResourceOptions,
+): k8s.batch.v1.CronJob {
+    const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+    const upload = s3UploadAndPruneScript(
+        `${BACKUP_WORKDIR}/${exporter.file}`,
+        `$(date -u +%Y%m%d-%H%M%S)-${exporter.file}`,
+        storage,
+        schedule.retentionDays,
+    );
+    return new k8s.batch.v1.CronJob(
+        `${name}-backup`,
+        {
+            metadata: { name: `${name}-backup`, namespace, labels: { ...labels, [BACKUP_OF_LABEL]: name } },
+            spec: {
+                schedule: schedule.schedule,
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 3,
+                jobTemplate: {
+                    spec: {
+                        backoffLimit: 2,
+                        activeDeadlineSeconds: 3600,
+                        template: {
+                            metadata: { labels },
+                            spec: {
+                                restartPolicy: "Never",
+                                automountServiceAccountToken: false,
+                                securityContext: {
+                                    runAsNonRoot: true,
+                                    runAsUser: 65534,
+                                    runAsGroup: 65534,
+                                    seccompProfile: { type: "RuntimeDefault" },
+                                },
+                                volumes: [{ name: "backup", emptyDir: {} }],
+                                initContainers: [
+                                    {
+                                        name: "export",
+                                        image: exporter.image,
+                                        command: ["sh", "-c", exporter.script],
+                                        env: exporter.env,
+                                        volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
+                                        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+                                        securityContext: restricted,
+                                    },
+                                ],
+                                containers: [
+                                    {
+                                        name: "upload",
+                                        image: BACKUP_IMAGES.s3,
+                                        command: ["sh", "-c", upload],
+                                        // The CLI writes its configuration under $HOME: the shared emptyDir.
+                                        env: [...s3ClientEnv(backupSecretName(name), storage), { name: "HOME", value: BACKUP_WORKDIR }],
+                                        volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
+                                        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                                        securityContext: restricted,
+                                    },
+                                ],
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        opts,
+    );
 }
