@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    BACKUP_OF_LABEL,
     BACKUP_SECRET_KEYS,
     BACKUP_SCHEDULE_KEYS,
     BACKUP_STORAGE_KEYS,
@@ -188,7 +189,12 @@ export function createRedisBackup(
     return new k8s.batch.v1.CronJob(
         jobName,
         {
-            metadata: { name: jobName, namespace, labels: recommendedLabels("redis", name, image, "backup").all },
+            // Labelled with the StatefulSet it backs up, which the policy pack's backup-schedule looks for.
+            metadata: {
+                name: jobName,
+                namespace,
+                labels: { ...recommendedLabels("redis", name, image, "backup").all, [BACKUP_OF_LABEL]: name },
+            },
             spec: {
                 schedule: schedule.schedule,
                 concurrencyPolicy: "Forbid",

@@ -10,6 +10,9 @@ import { loadStackConfig, runStack, toManifest } from "../../scripts/stack-runne
 import { parseStackConfig } from "../../stacks/config";
 import { everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
+import { backupSchedule } from "../../policies/backup";
+import { TYPES } from "../../policies/lib/k8s";
+import { resource, runPolicy } from "../helpers/policy";
 
 const base: RedisArgs = { namespace: "cache", password: "redis-pw-123" };
 const storage = {
@@ -34,6 +37,7 @@ describe("Redis backups and restore", () => {
         const cron = run.named("redis-backup");
         const spec = cron.inputs.spec as any;
         assert.strictEqual((cron.inputs.metadata as any).name, "redis-backup");
+        assert.strictEqual((cron.inputs.metadata as any).labels["stateful-k8s.io/backup-of"], "redis");
         assert.strictEqual(spec.schedule, "15 */6 * * *");
         assert.strictEqual(spec.concurrencyPolicy, "Forbid");
         const pod = spec.jobTemplate.spec.template.spec;
@@ -52,6 +56,22 @@ describe("Redis backups and restore", () => {
         assert.deepStrictEqual(
             pod.volumes.map((v: { name: string }) => v.name),
             ["backup-scripts", "topology", "scratch"],
+        );
+    });
+
+    it("satisfies the backup-schedule policy with its CronJob, which flags the same Redis without backups", async () => {
+        const policyView = async (a: RedisArgs) => {
+            const run = await register(() => new Redis("redis", a));
+            return runPolicy(backupSchedule, [
+                resource(TYPES.statefulSet, "redis-sts", run.named("redis-sts").inputs),
+                resource(TYPES.statefulSet, "redis-sentinel-sts", run.named("redis-sentinel-sts").inputs),
+                ...run.ofType(TYPES.cronJob).map((r) => resource(TYPES.cronJob, r.name, r.inputs)),
+            ]);
+        };
+        assert.deepStrictEqual(await policyView(withBackup), []);
+        assert.match(
+            (await policyView(base))[0],
+            /^StatefulSet cache\/redis keeps data and nothing in the stack backs it up on a schedule/,
         );
     });
 
