@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
-import { createBackupCredentialsSecret } from "./lib/backup";
+import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import {
     createRabbitMQBackup,
@@ -427,7 +427,21 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 `${name}-netpol`,
                 { name, namespace },
                 workload.selectorLabels,
-                networkPolicyIngress(workload.selectorLabels, ports, RABBITMQ_PORTS.prometheus, np),
+                networkPolicyIngress(
+                    workload.selectorLabels,
+                    ports,
+                    RABBITMQ_PORTS.prometheus,
+                    np,
+                    // The definitions export reaches the management API from this namespace.
+                    args.backup === undefined
+                        ? []
+                        : [
+                              {
+                                  from: [{ podSelector: { matchLabels: backupLabels(name) } }],
+                                  ports: [{ protocol: "TCP", port: RABBITMQ_PORTS.management }],
+                              },
+                          ],
+                ),
                 child,
             );
         }
