@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { createKafkaMirror, KafkaMirrorArgs, validateKafkaMirrorArgs } from "./lib/kafka-mirror";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
 import { namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
@@ -119,6 +120,12 @@ export interface KafkaArgs extends OperatorInstallArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Disaster recovery: a KafkaMirrorMaker2 that copies the topics (and consumer-group offsets) to a
+     * second cluster. This cluster's logs are not otherwise backed up. See docs/backup.md.
+     * @default - no mirror
+     */
+    mirror?: KafkaMirrorArgs;
 }
 
 /** Defaults of {@link KafkaArgs}. */
@@ -221,6 +228,7 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
     checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateKafkaMirrorArgs(problems, args.mirror);
     if (args.networkPolicy?.monitoringNamespace !== undefined) {
         problems.push({
             path: "networkPolicy.monitoringNamespace",
@@ -475,6 +483,10 @@ export class Kafka extends pulumi.ComponentResource {
                 args.autoscaling,
                 dependingOn(child, [brokerPool]),
             );
+        }
+        if (args.mirror !== undefined) {
+            const bootstrap = `${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`;
+            createKafkaMirror(name, namespace, args.version ?? d.version, bootstrap, args.mirror, dependingOn(child, [kafka]));
         }
         if (monitoring.podMonitor) {
             createPodMonitor(

@@ -5,7 +5,6 @@
 import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
 import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
 import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
-import { BACKUP_SCHEDULE_KEYS, BACKUP_STORAGE_KEYS } from "../components/lib/backup";
 import { NETWORK_POLICY_KEYS } from "../components/lib/network";
 import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
@@ -21,6 +20,19 @@ export const SYSTEMS = ["eureka", "nacos", "rabbitmq", "redis", "kafka", "tidb"]
 /** One of {@link SYSTEMS}. */
 export type SystemName = (typeof SYSTEMS)[number];
 
+/**
+ * The backup bucket's credentials (one pair for every system's `backup.storage`) and the restore source's
+ * (`restore.storage`), by arg path.
+ */
+const BACKUP_SECRETS = {
+    "backup.storage.accessKeyId": "backupAccessKeyId",
+    "backup.storage.secretAccessKey": "backupSecretAccessKey",
+} as const;
+const RESTORE_SECRETS = {
+    "restore.storage.accessKeyId": "restoreAccessKeyId",
+    "restore.storage.secretAccessKey": "restoreSecretAccessKey",
+} as const;
+
 /** Secret config keys (set with `pulumi config set --secret <key> <value>`), by system and arg path. */
 export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
     eureka: {},
@@ -29,18 +41,50 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
         identityValue: "nacosIdentityValue",
         adminPassword: "nacosAdminPassword",
         "mysql.password": "nacosMysqlPassword",
+        ...BACKUP_SECRETS,
     },
-    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
+    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword", ...BACKUP_SECRETS, ...RESTORE_SECRETS },
     redis: {
         password: "redisPassword",
-        "backup.accessKeyId": "redisBackupAccessKeyId",
-        "backup.secretAccessKey": "redisBackupSecretAccessKey",
-        "restoreFrom.accessKeyId": "redisRestoreAccessKeyId",
-        "restoreFrom.secretAccessKey": "redisRestoreSecretAccessKey",
+        ...BACKUP_SECRETS,
+        "restoreFrom.storage.accessKeyId": RESTORE_SECRETS["restore.storage.accessKeyId"],
+        "restoreFrom.storage.secretAccessKey": RESTORE_SECRETS["restore.storage.secretAccessKey"],
     },
     kafka: {},
-    tidb: {},
+    tidb: { ...BACKUP_SECRETS, ...RESTORE_SECRETS },
 };
+
+/** Groups of the backup arguments, by system (the storage group's own keys are checked by the components). */
+const BACKUP_GROUPS = {
+    nacos: { backup: ["storage", "schedule", "retentionDays", "namespaces"] },
+    rabbitmq: { backup: ["storage", "schedule", "retentionDays"], restore: ["storage", "object"] },
+    redis: { backup: ["storage", "schedule", "retentionDays", "keepLast", "image"], restoreFrom: ["storage", "snapshot", "image"] },
+    kafka: {
+        mirror: [
+            "targetBootstrapServers",
+            "targetAlias",
+            "sourceAlias",
+            "topicsPattern",
+            "groupsPattern",
+            "syncGroupOffsets",
+            "replicas",
+            "tasksMax",
+        ],
+    },
+    tidb: {
+        backup: ["storage", "schedule", "retentionDays", "logBackup"],
+        restore: ["storage", "fullBackup", "pointInTime", "timeoutMinutes"],
+    },
+} as const;
+
+/** Sets `value` at a dotted `path` of a copy of `obj`, when every parent on the path is an object; otherwise returns `obj` as is. */
+export function withValueAt(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const [head, ...rest] = path.split(".");
+    if (rest.length === 0) return { ...obj, [head]: value };
+    const inner = obj[head];
+    if (typeof inner !== "object" || inner === null || Array.isArray(inner)) return obj;
+    return { ...obj, [head]: withValueAt(inner as Record<string, unknown>, rest.join("."), value) };
+}
 
 const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
@@ -53,8 +97,6 @@ const SHARED_GROUPS: Record<string, readonly string[]> = {
     networkPolicy: NETWORK_POLICY_KEYS,
 };
 const OPERATOR_KEYS = ["installOperator", "operatorNamespace", "operatorVersion"] as const;
-/** A backup location's keys in stack config: the credentials are secret keys of their own (SECRET_KEYS). */
-const STORAGE_CONFIG_KEYS = BACKUP_STORAGE_KEYS.filter((k) => k !== "accessKeyId" && k !== "secretAccessKey");
 
 const STATEFULSET_GROUPS: Record<string, readonly string[]> = {
     storage: SHARED_GROUPS.storage,
@@ -94,6 +136,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             ...STATEFULSET_GROUPS,
             mysql: ["host", "port", "database", "user", "params"],
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.nacos,
         },
     },
     rabbitmq: {
@@ -108,7 +151,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "terminationGracePeriodSeconds",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy },
+        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy, ...BACKUP_GROUPS.rabbitmq },
     },
     redis: {
         plain: [
@@ -131,8 +174,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             ...STATEFULSET_GROUPS,
             sentinelResources: SHARED_GROUPS.resources,
             networkPolicy: SHARED_GROUPS.networkPolicy,
-            backup: [...STORAGE_CONFIG_KEYS, ...BACKUP_SCHEDULE_KEYS, "keepLast", "image"],
-            restoreFrom: [...STORAGE_CONFIG_KEYS, "snapshot", "image"],
+            ...BACKUP_GROUPS.redis,
         },
     },
     kafka: {
@@ -155,6 +197,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.kafka,
         },
     },
     tidb: {
@@ -167,6 +210,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             tikvResources: SHARED_GROUPS.resources,
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
+            ...BACKUP_GROUPS.tidb,
         },
     },
 };
@@ -203,11 +247,8 @@ export interface StackSettings {
     nacos?: Omit<NacosArgs, "authToken" | "identityValue" | "adminPassword">;
     /** See {@link StackSettings.eureka}. */
     rabbitmq?: Omit<RabbitMQArgs, "erlangCookie" | "defaultPassword">;
-    /** See {@link StackSettings.eureka}; the bucket credentials of `backup` and `restoreFrom` are secret keys. */
-    redis?: Omit<RedisArgs, "password" | "backup" | "restoreFrom"> & {
-        backup?: Omit<NonNullable<RedisArgs["backup"]>, "accessKeyId" | "secretAccessKey">;
-        restoreFrom?: Omit<NonNullable<RedisArgs["restoreFrom"]>, "accessKeyId" | "secretAccessKey">;
-    };
+    /** See {@link StackSettings.eureka}. */
+    redis?: Omit<RedisArgs, "password">;
     /** See {@link StackSettings.eureka}. */
     kafka?: KafkaArgs;
     /** See {@link StackSettings.eureka}. */
@@ -328,14 +369,10 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
             }
             if (tail === undefined) secretArgs[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
         }
-        const candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
-        // A secret inside a group (mysql.password, backup.accessKeyId, ...) stands in where the group is set.
-        for (const argPath of Object.keys(SECRET_KEYS[system])) {
-            const [head, tail] = argPath.split(".");
-            const group = candidate[head];
-            if (tail !== undefined && typeof group === "object" && group !== null && !Array.isArray(group)) {
-                candidate[head] = { ...(candidate[head] as Record<string, unknown>), [tail]: PLACEHOLDER_SECRET };
-            }
+        let candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
+        // Nested secrets (mysql.password, backup.storage.*) stand in wherever their group is configured.
+        for (const argPath of Object.keys(SECRET_KEYS[system]).filter((p) => p.includes("."))) {
+            candidate = withValueAt(candidate, argPath, PLACEHOLDER_SECRET);
         }
         const found = VALIDATORS[system](system, candidate as never);
         const secretPaths = SECRET_KEYS[system];

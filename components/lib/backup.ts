@@ -235,6 +235,16 @@ export interface BackupExportSpec {
  */
 export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
 
+/** Labels of backup objects and their pods: never a workload's selector labels, so no Service or budget selects them. */
+export function backupLabels(name: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/part-of": "stateful-k8s",
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/component": "backup",
+        [BACKUP_OF_LABEL]: name,
+    };
+}
+
 /** Folder both containers of a backup CronJob share (an emptyDir). */
 export const BACKUP_WORKDIR = "/backup";
 
@@ -246,12 +256,12 @@ export const BACKUP_WORKDIR = "/backup";
 export function createBackupCronJob(
     name: string,
     namespace: string,
-    labels: Record<string, string>,
     storage: Required<BackupStorageArgs>,
     schedule: Required<BackupScheduleArgs>,
     exporter: BackupExportSpec,
     opts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
+    const labels = backupLabels(name);
     const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
     const upload = s3UploadAndPruneScript(
         `${BACKUP_WORKDIR}/${exporter.file}`,
@@ -262,7 +272,7 @@ export function createBackupCronJob(
     return new k8s.batch.v1.CronJob(
         `${name}-backup`,
         {
-            metadata: { name: `${name}-backup`, namespace, labels: { ...labels, [BACKUP_OF_LABEL]: name } },
+            metadata: { name: `${name}-backup`, namespace, labels: backupLabels(name) },
             spec: {
                 schedule: schedule.schedule,
                 concurrencyPolicy: "Forbid",

@@ -13,7 +13,6 @@ import {
     BACKUP_OF_LABEL,
     BACKUP_SECRET_KEYS,
     BACKUP_SCHEDULE_KEYS,
-    BACKUP_STORAGE_KEYS,
     BackupScheduleArgs,
     BackupStorageArgs,
     backupSecretName,
@@ -24,14 +23,16 @@ import {
     validateBackupStorage,
 } from "./backup";
 import { REDIS_BACKUP_SCRIPT, REDIS_RESTORE_SCRIPT } from "./redis-backup-scripts";
-import { ArgProblem, checkImage, checkInteger } from "./validation";
+import { ArgProblem, checkGroup, checkImage, checkInteger } from "./validation";
 import { configurationOptions, dependingOn, recommendedLabels } from "./workload";
 
 /**
  * Scheduled RDB snapshots of a Redis: where they go (the shared {@link BackupStorageArgs}), when they are
  * taken and how long they are kept (the shared {@link BackupScheduleArgs}), plus a count limit.
  */
-export interface RedisBackupArgs extends BackupStorageArgs, BackupScheduleArgs {
+export interface RedisBackupArgs extends BackupScheduleArgs {
+    /** Where the snapshots go, as `<prefix>/<name>-<UTC yyyymmddTHHMMSSZ>.rdb`. */
+    storage: BackupStorageArgs;
     /**
      * Snapshots kept, newest first; older ones are deleted after each successful backup (together with
      * those older than `retentionDays`). The snapshot just taken is never deleted.
@@ -50,7 +51,9 @@ export interface RedisBackupArgs extends BackupStorageArgs, BackupScheduleArgs {
  * Where a restore fetches its snapshot: a bucket and prefix written by {@link RedisBackupArgs} (of this
  * Redis or another one), and which snapshot.
  */
-export interface RedisRestoreArgs extends BackupStorageArgs {
+export interface RedisRestoreArgs {
+    /** Where the snapshots are: the storage (and prefix) the backed-up Redis wrote to. */
+    storage: BackupStorageArgs;
     /**
      * Object name of the snapshot under the prefix, for example "redis-20261127T020000Z.rdb".
      * @default - the newest snapshot under the prefix
@@ -85,30 +88,27 @@ const SNAPSHOT = /^[A-Za-z0-9!_.*'()-]+\.rdb$/;
 
 /** Checks `backup` and `restoreFrom` of Redis args. */
 export function validateRedisBackupArgs(problems: ArgProblem[], backup: unknown, restoreFrom: unknown): void {
-    if (backup !== undefined) {
-        validateBackupStorage(problems, "backup", backup, true);
-        if (typeof backup === "object" && backup !== null && !Array.isArray(backup)) {
-            const b = backup as Record<string, unknown>;
-            checkKnown(problems, "backup", b, [...BACKUP_STORAGE_KEYS, ...BACKUP_SCHEDULE_KEYS, "keepLast", "image"]);
-            validateBackupSchedule(problems, "backup", b);
-            if (b.keepLast !== undefined) checkInteger(problems, "backup.keepLast", b.keepLast, 1, 10000);
-            if (b.image !== undefined) checkImage(problems, "backup.image", b.image);
-        }
+    const backupKeys = ["storage", ...BACKUP_SCHEDULE_KEYS, "keepLast", "image"];
+    if (checkGroup(problems, "backup", backup, backupKeys)) {
+        checkKnown(problems, "backup", backup, backupKeys);
+        validateBackupStorage(problems, "backup.storage", backup.storage);
+        validateBackupSchedule(problems, "backup", backup);
+        if (backup.keepLast !== undefined) checkInteger(problems, "backup.keepLast", backup.keepLast, 1, 10000);
+        if (backup.image !== undefined) checkImage(problems, "backup.image", backup.image);
     }
-    if (restoreFrom !== undefined) {
-        validateBackupStorage(problems, "restoreFrom", restoreFrom, true);
-        if (typeof restoreFrom === "object" && restoreFrom !== null && !Array.isArray(restoreFrom)) {
-            const r = restoreFrom as Record<string, unknown>;
-            checkKnown(problems, "restoreFrom", r, [...BACKUP_STORAGE_KEYS, "snapshot", "image"]);
-            if (r.snapshot !== undefined && (typeof r.snapshot !== "string" || !SNAPSHOT.test(r.snapshot))) {
-                problems.push({
-                    path: "restoreFrom.snapshot",
-                    value: r.snapshot,
-                    allowed: 'an object name under the prefix ending in ".rdb", such as "redis-20261127T020000Z.rdb"',
-                });
-            }
-            if (r.image !== undefined) checkImage(problems, "restoreFrom.image", r.image);
+    const restoreKeys = ["storage", "snapshot", "image"];
+    if (checkGroup(problems, "restoreFrom", restoreFrom, restoreKeys)) {
+        checkKnown(problems, "restoreFrom", restoreFrom, restoreKeys);
+        validateBackupStorage(problems, "restoreFrom.storage", restoreFrom.storage);
+        const snapshot = restoreFrom.snapshot;
+        if (snapshot !== undefined && (typeof snapshot !== "string" || !SNAPSHOT.test(snapshot))) {
+            problems.push({
+                path: "restoreFrom.snapshot",
+                value: snapshot,
+                allowed: 'an object name under the prefix ending in ".rdb", such as "redis-20261127T020000Z.rdb"',
+            });
         }
+        if (restoreFrom.image !== undefined) checkImage(problems, "restoreFrom.image", restoreFrom.image);
     }
 }
 
@@ -166,9 +166,9 @@ export function createRedisBackup(
     context: RedisBackupContext,
     opts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
-    const storage = resolveBackupStorage(name, backup);
+    const storage = resolveBackupStorage(name, backup.storage);
     const schedule = resolveBackupSchedule(backup);
-    const secret = createBackupCredentialsSecret(name, namespace, backup, configurationOptions(opts));
+    const secret = createBackupCredentialsSecret(name, namespace, backup.storage, configurationOptions(opts));
     const scripts = new k8s.core.v1.ConfigMap(
         `${name}-backup-scripts`,
         { metadata: { name: `${name}-backup-scripts`, namespace }, data: { "redis-backup.sh": REDIS_BACKUP_SCRIPT } },
@@ -276,8 +276,8 @@ export function createRedisRestore(
     opts: pulumi.CustomResourceOptions,
 ): RedisRestore {
     // The source's prefix is the source's: it defaults to this component's name, as the backup's does.
-    const storage = resolveBackupStorage(name, restore);
-    const secret = createBackupCredentialsSecret(`${name}-restore`, namespace, restore, configurationOptions(opts));
+    const storage = resolveBackupStorage(name, restore.storage);
+    const secret = createBackupCredentialsSecret(`${name}-restore`, namespace, restore.storage, configurationOptions(opts));
     const scripts = new k8s.core.v1.ConfigMap(
         `${name}-restore-scripts`,
         { metadata: { name: `${name}-restore-scripts`, namespace }, data: { "redis-restore.sh": REDIS_RESTORE_SCRIPT } },

@@ -9,10 +9,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    BACKUP_OF_LABEL,
     BACKUP_SCHEDULE_KEYS,
     BackupScheduleArgs,
     BackupStorageArgs,
+    backupLabels,
     backupSecretName,
     resolveBackupSchedule,
     resolveBackupStorage,
@@ -225,7 +225,7 @@ export function createTiDBBackup(
     const cronJob = new k8s.batch.v1.CronJob(
         `${name}-backup`,
         {
-            metadata: { name: `${name}-backup`, namespace, labels: { ...labels, [BACKUP_OF_LABEL]: name } },
+            metadata: { name: `${name}-backup`, namespace, labels: backupLabels(name) },
             spec: {
                 schedule: schedule.schedule,
                 concurrencyPolicy: "Forbid",
@@ -236,7 +236,7 @@ export function createTiDBBackup(
                         backoffLimit: 2,
                         activeDeadlineSeconds: 600,
                         template: {
-                            metadata: { labels },
+                            metadata: { labels: backupLabels(name) },
                             spec: {
                                 restartPolicy: "Never",
                                 serviceAccountName: tidbBackupServiceAccount(name),

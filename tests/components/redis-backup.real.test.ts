@@ -37,7 +37,7 @@ const args: RedisArgs = {
     password: PASSWORD,
     downAfterMilliseconds: 1000,
     failoverTimeoutMilliseconds: 5000,
-    backup: { ...storage, schedule: "30 2 * * *", retentionDays: 7, keepLast: 2 },
+    backup: { storage, schedule: "30 2 * * *", retentionDays: 7, keepLast: 2 },
 };
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const SNAPSHOT = /^redis-\d{8}T\d{6}Z\.rdb$/;
@@ -257,7 +257,11 @@ describe("Redis snapshots to S3 and restore, on real redis-server, redis-sentine
 
     it("fails the backup Job loudly when the store does not answer", async () => {
         const down = await register(
-            () => new Redis("redis", { ...args, backup: { ...args.backup!, endpoint: `http://${NOTHING_IP}:7070` } }),
+            () =>
+                new Redis("redis", {
+                    ...args,
+                    backup: { ...args.backup!, storage: { ...storage, endpoint: `http://${NOTHING_IP}:7070` } },
+                }),
         );
         const result = runToEnd(localPod(down, backupJob(down), "redis-backup-down", `${NET}.50`, dns, path.join(root, "backup-down")));
         assert.notStrictEqual(result.status, 0);
@@ -266,15 +270,17 @@ describe("Redis snapshots to S3 and restore, on real redis-server, redis-sentine
 
     describe("restore into a new cluster (every node's data wiped)", () => {
         let restoring: MockRun;
-        const restore = async (extra: Partial<NonNullable<RedisArgs["restoreFrom"]>>, podRoot: string) => {
-            const r = await register(() => new Redis("redis", { ...args, restoreFrom: { ...storage, ...extra } }));
+        const restore = async (extra: { snapshot?: string; storage?: Partial<typeof storage> }, podRoot: string) => {
+            const r = await register(
+                () => new Redis("redis", { ...args, restoreFrom: { snapshot: extra.snapshot, storage: { ...storage, ...extra.storage } } }),
+            );
             return runToEnd(localPod(r, restoreInit(r), "redis-0", nodeIp(0), dns, podRoot));
         };
 
         before(async () => {
             for (const pod of [...nodes, ...sentinels]) await killPod(pod);
             for (let i = 0; i < 3; i++) fs.rmSync(dataDir(i), { recursive: true, force: true });
-            restoring = await register(() => new Redis("redis", { ...args, restoreFrom: storage }));
+            restoring = await register(() => new Redis("redis", { ...args, restoreFrom: { storage } }));
         });
 
         it("a corrupt newest snapshot fails the restore loudly and leaves the empty data directory untouched", async () => {
@@ -301,17 +307,17 @@ describe("Redis snapshots to S3 and restore, on real redis-server, redis-sentine
 
         it("a missing snapshot, an empty prefix and an unreachable store fail the restore loudly, the data directory untouched", async () => {
             const dir = path.join(root, "failing", "data");
-            const cases: [Partial<NonNullable<RedisArgs["restoreFrom"]>>, RegExp][] = [
+            const cases: [{ snapshot?: string; storage?: Partial<typeof storage> }, RegExp][] = [
                 [
                     { snapshot: "redis-20000101T000000Z.rdb" },
                     /snapshot redis-20000101T000000Z\.rdb is not in s3:\/\/backups\/prod\/cache: \S+ left empty, Redis not started/,
                 ],
                 [
-                    { prefix: "prod/nothing-here" },
+                    { storage: { prefix: "prod/nothing-here" } },
                     /no snapshot \(<name>-<yyyymmddTHHMMSSZ>\.rdb\) in s3:\/\/backups\/prod\/nothing-here: \S+ left empty, Redis not started/,
                 ],
                 [
-                    { endpoint: `http://${NOTHING_IP}:7070` },
+                    { storage: { endpoint: `http://${NOTHING_IP}:7070` } },
                     /listing s3:\/\/backups\/prod\/cache failed: \S+ left empty, Redis not started/,
                 ],
             ];

@@ -23,10 +23,10 @@ const storage = {
     accessKeyId: "AKIA-backup-key-id",
     secretAccessKey: "backup-secret-access-key",
 };
-const withBackup: RedisArgs = { ...base, backup: { ...storage, schedule: "15 */6 * * *", retentionDays: 14, keepLast: 20 } };
+const withBackup: RedisArgs = { ...base, backup: { storage, schedule: "15 */6 * * *", retentionDays: 14, keepLast: 20 } };
 const withRestore: RedisArgs = {
     ...base,
-    restoreFrom: { ...storage, accessKeyId: "AKIA-restore-key-id", secretAccessKey: "restore-secret-access-key" },
+    restoreFrom: { storage: { ...storage, accessKeyId: "AKIA-restore-key-id", secretAccessKey: "restore-secret-access-key" } },
 };
 const envMap = (env: { name: string; value?: string; valueFrom?: unknown }[]): Record<string, unknown> =>
     Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom]));
@@ -76,8 +76,8 @@ describe("Redis backups and restore", () => {
     });
 
     it("defaults to a daily backup at 02:00 kept 7 days, under the component's name, with no count limit", async () => {
-        const { schedule: _s, retentionDays: _r, keepLast: _k, prefix: _p, ...plain } = withBackup.backup!;
-        const run = await register(() => new Redis("redis", { ...base, backup: plain }));
+        const { prefix: _p, ...plain } = storage;
+        const run = await register(() => new Redis("redis", { ...base, backup: { storage: plain } }));
         const spec = run.named("redis-backup").inputs.spec as any;
         assert.strictEqual(spec.schedule, "0 2 * * *");
         const env = envMap(spec.jobTemplate.spec.template.spec.containers[0].env);
@@ -152,29 +152,39 @@ describe("Redis backups and restore", () => {
 
     it("refuses bad backup and restore arguments, naming each, before registering anything", async () => {
         const problems = (a: Partial<RedisArgs>) => validateRedisArgs("redis", { ...base, ...a }).map((p) => `${p.path}: ${p.allowed}`);
-        assert.deepStrictEqual(problems({ backup: { ...storage, keepLast: 0 } }), ["backup.keepLast: a whole number from 1 to 10000"]);
-        assert.match(problems({ backup: { ...storage, schedule: "daily" } })[0], /^backup\.schedule: a cron schedule of five fields/);
-        assert.match(problems({ backup: { ...storage, endpoint: "s3.amazonaws.com" } })[0], /^backup\.endpoint: an http\(s\) URL/);
-        assert.match(problems({ backup: { ...storage, bucket: "Acme_Backups" } })[0], /^backup\.bucket: an S3 bucket name/);
-        assert.deepStrictEqual(problems({ backup: { ...storage, keep: 3 } as never }), [
-            "backup.keep: one of the keys endpoint, bucket, prefix, region, forcePathStyle, accessKeyId, secretAccessKey, schedule, retentionDays, keepLast, image",
+        assert.deepStrictEqual(problems({ backup: { storage, keepLast: 0 } }), ["backup.keepLast: a whole number from 1 to 10000"]);
+        assert.match(problems({ backup: { storage, schedule: "daily" } })[0], /^backup\.schedule: a cron schedule of five fields/);
+        assert.match(
+            problems({ backup: { storage: { ...storage, endpoint: "s3.amazonaws.com" } } })[0],
+            /^backup\.storage\.endpoint: an http\(s\) URL/,
+        );
+        assert.match(
+            problems({ backup: { storage: { ...storage, bucket: "Acme_Backups" } } })[0],
+            /^backup\.storage\.bucket: an S3 bucket name/,
+        );
+        assert.deepStrictEqual(problems({ backup: { storage, keep: 3 } as never }), [
+            "backup.keep: one of the keys storage, schedule, retentionDays, keepLast, image",
         ]);
-        assert.deepStrictEqual(problems({ restoreFrom: { ...storage, secretAccessKey: "" } }), [
-            "restoreFrom.secretAccessKey: a secret access key (a secret)",
+        assert.deepStrictEqual(problems({ backup: {} as never }), [
+            "backup.storage: an object with the keys endpoint, bucket, prefix, region, forcePathStyle, accessKeyId, secretAccessKey",
+        ]);
+        assert.deepStrictEqual(problems({ restoreFrom: { storage: { ...storage, secretAccessKey: "" } } }), [
+            "restoreFrom.storage.secretAccessKey: a secret access key (a secret)",
         ]);
         assert.match(
-            problems({ restoreFrom: { ...storage, snapshot: "../etc/passwd" } })[0],
+            problems({ restoreFrom: { storage, snapshot: "../etc/passwd" } })[0],
             /^restoreFrom\.snapshot: an object name under the prefix ending in "\.rdb"/,
         );
         const run = await register(() =>
-            assert.throws(() => new Redis("redis", { ...base, backup: { ...storage, retentionDays: 0 } }), /backup\.retentionDays: got 0/),
+            assert.throws(() => new Redis("redis", { ...base, backup: { storage, retentionDays: 0 } }), /backup\.retentionDays: got 0/),
         );
         assert.strictEqual(run.registrations.length, 0);
     });
 });
 
 describe("Redis backups in stack config", () => {
-    const backup = { endpoint: "https://s3.eu-west-1.amazonaws.com", bucket: "acme-backups", prefix: "dev/redis", keepLast: 5 };
+    const location = { endpoint: "https://s3.eu-west-1.amazonaws.com", bucket: "acme-backups", prefix: "dev/redis" };
+    const backup = { storage: location, keepLast: 5 };
 
     it("leaves backups off in the dev stack", async () => {
         const { run } = await runStack("dev");
@@ -197,18 +207,15 @@ describe("Redis backups in stack config", () => {
         assert.strictEqual((cron.inputs.spec as any).schedule, "0 2 * * *");
         assert.ok(secretKeysAreSecret(run.named("redis-backup-s3"), ["access_key", "secret_key"]));
         const data = JSON.stringify(run.named("redis-backup-s3").inputs.stringData);
-        assert.match(data, /render-placeholder-redisBackupAccessKeyId/);
-        assert.match(
-            JSON.stringify(run.named("redis-restore-backup-s3").inputs.stringData),
-            /render-placeholder-redisRestoreSecretAccessKey/,
-        );
+        assert.match(data, /render-placeholder-backupAccessKeyId/);
+        assert.match(JSON.stringify(run.named("redis-restore-backup-s3").inputs.stringData), /render-placeholder-restoreSecretAccessKey/);
         assert.deepStrictEqual(
             podSpecOf(run.named("redis-sts")).initContainers.map((c: { name: string }) => c.name),
             ["restore"],
         );
     });
 
-    it("refuses credentials inside the group and a missing credentials key, naming the key to set", () => {
+    it("refuses credentials set inside the group and a missing credentials key, naming the key to set", () => {
         const config = (redis: object, drop?: string): Record<string, string> => {
             const all: Record<string, string> = {
                 ...loadStackConfig("dev"),
@@ -218,8 +225,8 @@ describe("Redis backups in stack config", () => {
                 "stateful-k8s:nacosAdminPassword": "admin-password",
                 "stateful-k8s:rabbitmqErlangCookie": "cookie",
                 "stateful-k8s:rabbitmqDefaultPassword": "password",
-                "stateful-k8s:redisBackupAccessKeyId": "id",
-                "stateful-k8s:redisBackupSecretAccessKey": "secret",
+                "stateful-k8s:backupAccessKeyId": "id",
+                "stateful-k8s:backupSecretAccessKey": "secret",
                 "stateful-k8s:redis": JSON.stringify({ enabled: true, replicas: 2, ...redis }),
             };
             if (drop !== undefined) delete all[drop];
@@ -236,12 +243,12 @@ describe("Redis backups in stack config", () => {
         };
         assert.doesNotThrow(() => parseStackConfig(config({ backup })));
         assert.match(
-            error(config({ backup }, "stateful-k8s:redisBackupSecretAccessKey")),
-            /- stateful-k8s:redisBackupSecretAccessKey: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret redisBackupSecretAccessKey <value>/,
+            error(config({ backup }, "stateful-k8s:backupSecretAccessKey")),
+            /- stateful-k8s:backupSecretAccessKey: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret backupSecretAccessKey <value>/,
         );
         assert.match(
             error(config({ backup: { ...backup, accessKeyId: "inline" } })),
-            /- stateful-k8s:redis\.backup\.accessKeyId: got "inline"; allowed: one of the keys endpoint, bucket, prefix, region, forcePathStyle, schedule, retentionDays, keepLast, image/,
+            /- stateful-k8s:redis\.backup\.accessKeyId: got "inline"; allowed: one of the keys storage, schedule, retentionDays, keepLast, image/,
         );
         assert.match(
             error(config({ backup: { ...backup, keepLast: -1 } })),

@@ -30,16 +30,16 @@ describe("a stack with Redis backups, deployed with the Pulumi CLI", function ()
             // The local control plane's StorageClass, as the dev stack names it.
             ["redis.storage.size", "1Gi"],
             ["redis.storage.storageClassName", "standard"],
-            ["redis.backup.endpoint", "http://minio.backup.svc:9000"],
-            ["redis.backup.bucket", "redis-backups"],
-            ["redis.backup.prefix", "dev/redis"],
+            ["redis.backup.storage.endpoint", "http://minio.backup.svc:9000"],
+            ["redis.backup.storage.bucket", "redis-backups"],
+            ["redis.backup.storage.prefix", "dev/redis"],
             ["redis.backup.schedule", "*/30 * * * *"],
             ["redis.backup.keepLast", "4"],
         ]) {
             project.pulumi(["config", "set", "--path", key, value]);
         }
-        project.pulumi(["config", "set", "--secret", "redisBackupAccessKeyId", ACCESS_KEY]);
-        project.pulumi(["config", "set", "--secret", "redisBackupSecretAccessKey", SECRET_KEY]);
+        project.pulumi(["config", "set", "--secret", "backupAccessKeyId", ACCESS_KEY]);
+        project.pulumi(["config", "set", "--secret", "backupSecretAccessKey", SECRET_KEY]);
         project.pulumi(["up", "--yes", "--stack", "backups"]);
 
         const cron = JSON.parse(project.kubectl("get", "cronjob", "redis-backup", "-n", NS, "-o", "json"));
