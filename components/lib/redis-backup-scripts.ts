@@ -107,7 +107,7 @@ s3 copyto "$file" "$remote_dir/$object" || {
 rm -f "$file"
 log "uploaded $where/$object ($bytes bytes from $source in $(($(date +%s) - started)) s)"
 
-# Retention: the newest KEEP_LAST snapshots of this Redis, and none older than KEEP_DAYS days.
+# Retention: the newest KEEP_LAST snapshots of this Redis (0: no count limit), and none older than KEEP_DAYS days.
 cutoff=""
 if [ "$KEEP_DAYS" -gt 0 ]; then
     cutoff="$BACKUP_NAME-$(date -u -d "@$(($(date +%s) - KEEP_DAYS * 86400))" +%Y%m%dT%H%M%SZ).rdb"
@@ -116,7 +116,7 @@ snapshots=$(s3 lsf --files-only "$remote_dir" | grep -E "^$BACKUP_NAME-[0-9]{8}T
     fail "listing $where failed: snapshot $object is uploaded, retention not applied"
 count=$(printf '%s\n' "$snapshots" | grep -c . || true)
 expired=$(printf '%s\n' "$snapshots" | awk -v n="$count" -v keep="$KEEP_LAST" -v cutoff="$cutoff" -v newest="$object" \
-    'NF && $0 != newest && (NR <= n - keep || (cutoff != "" && $0 < cutoff)) { print }')
+    'NF && $0 != newest && ((keep > 0 && NR <= n - keep) || (cutoff != "" && $0 < cutoff)) { print }')
 for old in $expired; do
     s3 deletefile "$remote_dir/$old" || fail "deleting $old from $where failed"
     log "deleted $where/$old (retention: last $KEEP_LAST, $KEEP_DAYS days)"

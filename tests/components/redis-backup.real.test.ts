@@ -236,7 +236,7 @@ describe("Redis snapshots to S3 and restore, on real redis-server, redis-sentine
         console.log(`      backup of ${KEYS + 2} keys (${snapshotBytes} bytes) from replica ${source}: ${result.seconds.toFixed(1)} s`);
     });
 
-    it("keeps the newest keepLast snapshots and none older than retentionDays, and leaves other objects alone", async () => {
+    it("keeps the newest keepLast snapshots (all, without keepLast) and none older than retentionDays, and leaves other objects alone", async () => {
         const dir = path.join(s3dir, BUCKET, PREFIX);
         fs.writeFileSync(path.join(dir, "redis-20200101T000000Z.rdb"), "an expired snapshot");
         fs.writeFileSync(path.join(dir, "notes.txt"), "not a snapshot");
@@ -253,6 +253,15 @@ describe("Redis snapshots to S3 and restore, on real redis-server, redis-sentine
             left.slice(1).every((o) => SNAPSHOT.test(o) && o > "redis-2020"),
             left.join(", "),
         );
+
+        // Without keepLast only the age limit applies: the two kept snapshots stay beside the new one.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        const { keepLast: _, ...noCount } = args.backup!;
+        const ageOnly = await register(() => new Redis("redis", { ...args, backup: noCount }));
+        const result = runToEnd(localPod(ageOnly, backupJob(ageOnly), "redis-backup-4", `${NET}.50`, dns, path.join(root, "backup-4")));
+        assert.strictEqual(result.status, 0, result.out);
+        assert.deepStrictEqual(objects().slice(0, 3), left);
+        assert.strictEqual(objects().length, 4);
     });
 
     it("fails the backup Job loudly when the store does not answer", async () => {
