@@ -4,6 +4,8 @@
  * after its `for:`, is not firing one evaluation before, and stays quiet on the near-miss series.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { AlertRule, renderRuleGroups } from "../../components/lib/alerts";
 import { AlertCase, SYSTEMS } from "./cases";
 import { checkRules, promtool, testRules } from "./promtool";
@@ -41,6 +43,14 @@ describe("alert rules (promtool)", function () {
 
     it("has promtool installed (scripts/test-deps.sh installs it)", () => {
         promtool();
+    });
+
+    it("are each listed in docs/monitoring.md with their severity and for:", () => {
+        const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "monitoring.md"), "utf8");
+        for (const rule of SYSTEMS.flatMap((s) => s.group.rules)) {
+            const row = new RegExp(`\\| \`${rule.alert}\` +\\| ${rule.severity} +\\| ${rule.for} +\\|`);
+            assert.match(doc, row, `${rule.alert} in docs/monitoring.md`);
+        }
     });
 
     for (const { system, group, cases } of SYSTEMS) {
