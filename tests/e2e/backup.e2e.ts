@@ -19,11 +19,13 @@ const STACK_CONFIG = `config:
     stateful-k8s:nacos:
         enabled: true
         replicas: 1
+        storage: { size: 1Gi, storageClassName: standard }
         resources: { cpuRequest: 100m, memoryRequest: 1Gi }
         backup: { storage: ${storage("nacos")}, schedule: "0 2 * * *", retentionDays: 14, namespaces: [public] }
     stateful-k8s:rabbitmq:
         enabled: true
         replicas: 1
+        storage: { size: 1Gi, storageClassName: standard }
         resources: { cpuRequest: 100m, memoryRequest: 512Mi }
         backup: { storage: ${storage("rabbitmq")}, schedule: "10 2 * * *", retentionDays: 30 }
     stateful-k8s:tidb:
