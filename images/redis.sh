@@ -11,9 +11,11 @@ IMAGE_CMD='["redis-server"]'
 recipe() {
     require_version redis-server '5:7.0.15-'
     add_base
-    # Debian installs redis-server and redis-sentinel as links to one binary that picks its mode from argv[0].
+    # Debian installs redis-server, redis-sentinel and redis-check-rdb (the backups' snapshot check) as links to
+    # one binary that picks its mode from argv[0].
     add_bin /usr/bin/redis-check-rdb /usr/bin/redis-server
     add_link /usr/bin/redis-sentinel redis-server
+    add_link /usr/bin/redis-check-rdb redis-server
     add_bin /usr/bin/redis-cli
     require_version rclone '1.60.'
     add_bin /usr/bin/rclone
