@@ -64,6 +64,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface TrafficReport {
     /** Keys written to the master the sentinels named and acknowledged by `WAIT 1` (>= 1 replica). */
     acknowledged: string[];
+    /** Every acknowledged write: where it went, how many replicas `WAIT` counted, and when. */
+    acks: { key: string; master: string; replicas: number; at: number }[];
     /** Writes attempted (acknowledged or not). */
     attempted: number;
     /** Moments sampled, and how many of them found two or more nodes accepting a write. */
@@ -71,6 +73,8 @@ interface TrafficReport {
     twoWritable: number;
     /** Samples that found exactly one writable node: the sampler does see a writable master. */
     oneWritable: number;
+    /** Samples in which two or more nodes answered `ROLE` with master (writable or not). */
+    twoRoleMaster: number;
     /** Longest time without an acknowledged write, in seconds: how long writes were unavailable. */
     longestGapSeconds: number;
 }
@@ -82,7 +86,16 @@ interface TrafficReport {
  */
 function startTraffic(prefix: string): () => Promise<TrafficReport> {
     let running = true;
-    const report: TrafficReport = { acknowledged: [], attempted: 0, samples: 0, twoWritable: 0, oneWritable: 0, longestGapSeconds: 0 };
+    const report: TrafficReport = {
+        acknowledged: [],
+        acks: [],
+        attempted: 0,
+        samples: 0,
+        twoWritable: 0,
+        oneWritable: 0,
+        twoRoleMaster: 0,
+        longestGapSeconds: 0,
+    };
     const connections = new Map<string, RedisClient>();
     const connection = async (ip: string, port: number): Promise<RedisClient> => {
         const key = `${ip}:${port}`;
@@ -107,8 +120,10 @@ function startTraffic(prefix: string): () => Promise<TrafficReport> {
                 const client = await connection(master, 6379);
                 const key = `${prefix}:${n}`;
                 report.attempted++;
-                if ((await client.command("SET", key, key)) === "OK" && ((await client.command("WAIT", 1, 1000)) as number) >= 1) {
+                const replicas = (await client.command("SET", key, key)) === "OK" ? ((await client.command("WAIT", 1, 1000)) as number) : 0;
+                if (replicas >= 1) {
                     report.acknowledged.push(key);
+                    report.acks.push({ key, master, replicas, at: Date.now() });
                     report.longestGapSeconds = Math.max(report.longestGapSeconds, (Date.now() - lastAck) / 1000);
                     lastAck = Date.now();
                 }
@@ -119,25 +134,29 @@ function startTraffic(prefix: string): () => Promise<TrafficReport> {
         }
     })();
     const samplers = new Map<string, RedisClient>();
-    const writable = async (ip: string): Promise<boolean> => {
+    /** Whether the node at `ip` accepts a write, and whether its `ROLE` says master. */
+    const sample = async (ip: string): Promise<{ writable: boolean; master: boolean }> => {
         try {
             let client = samplers.get(ip);
             if (client === undefined || client.isClosed) {
                 client = await RedisClient.connect(ip, 6379, PASSWORD, 200);
                 samplers.set(ip, client);
             }
-            return (await client.command("SET", "sampler:probe", String(Date.now()))) === "OK";
+            const role = (await client.command("ROLE")) as Reply[];
+            const writable = (await client.command("SET", "sampler:probe", String(Date.now()))) === "OK";
+            return { writable, master: Array.isArray(role) && role[0] === "master" };
         } catch {
-            return false;
+            return { writable: false, master: false };
         }
     };
     const sampler = (async () => {
         while (running) {
-            const moment = await Promise.all([0, 1, 2].map((i) => writable(nodeIp(i))));
+            const moment = await Promise.all([0, 1, 2].map((i) => sample(nodeIp(i))));
             report.samples++;
-            const writableNodes = moment.filter((w) => w).length;
+            const writableNodes = moment.filter((m) => m.writable).length;
             if (writableNodes >= 2) report.twoWritable++;
             if (writableNodes === 1) report.oneWritable++;
+            if (moment.filter((m) => m.master).length >= 2) report.twoRoleMaster++;
             await sleep(50);
         }
     })();
@@ -201,10 +220,82 @@ async function silentListener(ip: string): Promise<{ server: net.Server; sockets
     return { server, sockets };
 }
 
+/** Role and replication offsets of every node, as one line: who had what when. */
+function offsets(ips: string[]): string {
+    return ips
+        .map((ip) => {
+            try {
+                const lines = cli(ip, 6379, "INFO", "replication");
+                const get = (k: string) => lines.find((l) => l.startsWith(`${k}:`))?.slice(k.length + 1);
+                const replicas = lines.filter((l) => /^slave\d+:/.test(l)).map((l) => l.replace(/^slave\d+:/, ""));
+                return `${ip} ${get("role")} offset ${get("master_repl_offset")}${replicas.length ? ` replicas [${replicas.join("; ")}]` : ""}`;
+            } catch {
+                return `${ip} down`;
+            }
+        })
+        .join("\n        ");
+}
+
+/** What a failover did, for a failure message: sentinel events, node resyncs, offsets, and where the lost writes went. */
+async function failoverStory(
+    logs: string[],
+    nodeLogs: string[],
+    ips: string[],
+    before: string,
+    report: TrafficReport,
+    since: number,
+): Promise<string> {
+    const events = logs.flatMap((log, i) =>
+        fs
+            .readFileSync(log, "utf8")
+            .split("\n")
+            .filter((l) =>
+                /[+-](sdown|odown|try-failover|elected-leader|selected-slave|promoted-slave|failover-state|switch-master|tilt|failover-end|failover-abort|convert-to-slave|new-epoch|vote-for-leader|slave-reconf)/.test(
+                    l,
+                ),
+            )
+            .slice(-40)
+            .map((l) => `sentinel ${i}: ${l}`),
+    );
+    const resyncs = nodeLogs.flatMap((log, i) =>
+        fs
+            .readFileSync(log, "utf8")
+            .split("\n")
+            .filter((l) => /resync|Flushing|MASTER MODE|Discarding|PSYNC|replica of|fenced|Promoted|Setting secondary/i.test(l))
+            .slice(-15)
+            .map((l) => `redis-${i}: ${l}`),
+    );
+    const lost: string[] = [];
+    for (const ip of ips) {
+        try {
+            const missing = new Set(await missingOn(ip, report.acknowledged));
+            const acks = report.acks.filter((a) => missing.has(a.key));
+            const where = [...new Set(acks.map((a) => `${a.master} (WAIT counted ${a.replicas})`))].join(", ");
+            lost.push(
+                `${ip} misses ${missing.size} acknowledged keys` +
+                    (acks.length
+                        ? `, written ${((acks[0].at - since) / 1000).toFixed(2)} to ${((acks[acks.length - 1].at - since) / 1000).toFixed(2)} s after the fault to ${where}`
+                        : ""),
+            );
+        } catch (err) {
+            lost.push(`${ip}: ${String(err)}`);
+        }
+    }
+    return [
+        `offsets at the fault:\n        ${before}`,
+        `offsets now:\n        ${offsets(ips)}`,
+        ...lost,
+        "sentinel events:",
+        ...events,
+        "node logs:",
+        ...resyncs,
+    ].join("\n      ");
+}
+
 function summary(what: string, r: TrafficReport, extra = ""): void {
     console.log(
         `      ${what}: ${r.acknowledged.length} writes acknowledged by WAIT 1 (${r.attempted} attempted), 0 lost; ` +
-            `${r.twoWritable} of ${r.samples} samples with two writable masters (${r.oneWritable} with one); writes unavailable for at most ${r.longestGapSeconds.toFixed(1)} s${extra}`,
+            `${r.twoWritable} of ${r.samples} samples with two writable masters (${r.oneWritable} with one), ${r.twoRoleMaster} with two whose ROLE says master; writes unavailable for at most ${r.longestGapSeconds.toFixed(1)} s${extra}`,
     );
 }
 
@@ -358,6 +449,12 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
             new RegExp(`starting ${escape(nodeIp(old))} as replica of ${escape(promoted)}\\n`),
         );
         assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
+        // The old master steps down before the sentinels promote a node: not even a fenced second master.
+        assert.strictEqual(report.twoRoleMaster, 0, "samples with two nodes whose ROLE says master");
+        assert.match(
+            fs.readFileSync(nodes[old].log, "utf8"),
+            new RegExp(`${escape(nodeIp(old))} stepped down: replica of \\S+ until the sentinels promote a node`),
+        );
         assert.ok(report.oneWritable >= 20, `the sampler found the master writable (${report.oneWritable} of ${report.samples})`);
         assert.ok(report.acknowledged.length > 50, `enough acknowledged writes (${report.acknowledged.length})`);
         for (const ip of [0, 1, 2].map(nodeIp)) {
@@ -410,6 +507,8 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         lostMaster = masterIndex();
         const stop = startTraffic("killed");
         await sleep(1500);
+        const before = offsets([0, 1, 2].map(nodeIp));
+        const killedAt = Date.now();
         await killPod(nodes[lostMaster]);
         newMaster = await eventually("all sentinels to agree on a new master", 60, () => {
             const seen = [0, 1, 2].map(sentinelMaster);
@@ -420,7 +519,18 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         const report = await stop();
         assert.strictEqual(report.twoWritable, 0, "samples with two writable masters");
         assert.ok(report.oneWritable >= 20, `the sampler found the master writable (${report.oneWritable} of ${report.samples})`);
-        assert.deepStrictEqual(await missingOn(newMaster, report.acknowledged), []);
+        const missing = await missingOn(newMaster, report.acknowledged);
+        const story = await failoverStory(
+            sentinels.map((p) => p.log),
+            nodes.map((p) => p.log),
+            [0, 1, 2].map(nodeIp),
+            before,
+            report,
+            killedAt,
+        );
+        if (missing.length > 0 || process.env.REDIS_FAILOVER_STORY !== undefined)
+            console.log(`      new master ${newMaster}\n      ${story}`);
+        assert.deepStrictEqual(missing, [], `acknowledged writes missing on the new master ${newMaster}:\n      ${story}`);
         summary("master killed for good", report);
     });
 
