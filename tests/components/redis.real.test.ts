@@ -362,6 +362,15 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         return missingByOne.length;
     };
 
+    /** How far each sentinel's log is now, so that {@link failovers} reads what happened after. */
+    const sentinelLogMarks = (): number[] => sentinels.map((p) => fs.statSync(p.log).size);
+    /** The promotions the sentinels logged since `marks`: "<sentinel> selected <node>", one per failover. */
+    const failovers = (marks: number[]): string[] =>
+        sentinels.flatMap((p, i) => {
+            const text = fs.readFileSync(p.log, "utf8").slice(marks[i]);
+            return [...text.matchAll(/\+selected-slave slave (\S+):6379/g)].map((m) => `sentinel ${i} selected ${m[1]}`);
+        });
+
     before(function () {
         execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "test-deps.sh")], { stdio: "inherit" });
         root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-redis-"));
@@ -520,8 +529,9 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
     it("fences a master killed and restarted before the sentinels noticed: it waits for their failover and follows the promoted node, no write both replicas acknowledged is lost", async () => {
         const old = masterIndex();
         const stop = startTraffic("fenced");
-        await sleep(1500);
+        await sleep(3000);
         const before = offsets([0, 1, 2].map(nodeIp));
+        const marks = sentinelLogMarks();
         const killedAt = Date.now();
         await killPod(nodes[old]);
         startPod(nodes[old]);
@@ -545,7 +555,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         summary(
             "master killed and restarted at once (fenced)",
             report,
-            `; sentinels failed over in ${failoverSeconds.toFixed(1)} s`,
+            `; sentinels failed over in ${failoverSeconds.toFixed(1)} s (${failovers(marks).join(", ")})`,
             lostByOne,
         );
     });
@@ -555,8 +565,9 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
     it("fails over when the master is killed and stays down, losing no write both replicas acknowledged", async () => {
         lostMaster = masterIndex();
         const stop = startTraffic("killed");
-        await sleep(1500);
+        await sleep(3000);
         const before = offsets([0, 1, 2].map(nodeIp));
+        const marks = sentinelLogMarks();
         const killedAt = Date.now();
         await killPod(nodes[lostMaster]);
         newMaster = await eventually("all sentinels to agree on a new master", 60, () => {
@@ -582,7 +593,7 @@ describe("Redis with sentinels, on real redis-server and redis-sentinel processe
         summary(
             "master killed for good",
             report,
-            `; sentinels agreed on a new master ${failoverSeconds.toFixed(1)} s after the kill`,
+            `; sentinels agreed on a new master ${failoverSeconds.toFixed(1)} s after the kill, settled on ${newMaster} (${failovers(marks).join(", ")})`,
             lostByOne,
         );
     });
