@@ -233,6 +233,34 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         assert.deepStrictEqual(chains, [], "iptables chains left after cluster.sh down");
     });
 
+    it("builds the node's images locally from Debian packages, reproducibly: a second build from nothing is byte for byte the one the node imported", () => {
+        const build = (env: NodeJS.ProcessEnv): Map<string, string> =>
+            new Map(
+                execFileSync("bash", [path.join(REPO, "scripts", "images.sh"), "build"], {
+                    encoding: "utf8",
+                    env,
+                    stdio: ["ignore", "pipe", "pipe"],
+                })
+                    .trim()
+                    .split("\n")
+                    .map((line) => line.split(" ") as [string, string]),
+            );
+        const sha = (file: string): string => execFileSync("sha256sum", [file], { encoding: "utf8" }).split(" ")[0];
+        const imported = build(CLUSTER_ENV);
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-images-"));
+        try {
+            const t0 = Date.now();
+            const fresh = build({ ...CLUSTER_ENV, STATEFUL_K8S_IMAGES: scratch });
+            log(`images built from nothing in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${[...fresh.keys()].join(", ")}`);
+            assert.deepStrictEqual([...fresh.keys()].sort(), [...imported.keys()].sort());
+            for (const [ref, tar] of fresh) assert.strictEqual(sha(tar), sha(imported.get(ref)!), `${ref}: the same bytes`);
+            for (const ref of ["localhost/stateful-k8s/redis:7.0.15-debian12", "localhost/stateful-k8s/redis-exporter:1.45.0-debian12"])
+                assert.ok(fresh.has(ref), `${ref} is built`);
+        } finally {
+            fs.rmSync(scratch, { recursive: true, force: true });
+        }
+    });
+
     it("pulumi up places the nodes and sentinels on the real node: a master, replicas and agreeing sentinels form", async () => {
         const t0 = Date.now();
         const out = up();
