@@ -419,7 +419,7 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         let writes = "";
         writer.stdout!.on("data", (d) => (writes += d));
         const writerDone = new Promise<void>((resolve) => writer.on("exit", () => resolve()));
-        // A faster look at the nodes' roles than the loop below: ROLE on every node several times a second,
+        // A faster look at the nodes' roles than the loop below: ROLE on every node as often as the pod manages (1-2 a second on a loaded host),
         // from inside the cluster (a deleted pod's name stops resolving: "down").
         const samplerScript = [
             "end=$(( $(date +%s) + 50 ))",
@@ -468,7 +468,7 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         const roleSamples = roles.split("\n").filter((l) => l.startsWith("R "));
         const twoRoleMasters = roleSamples.filter((l) => l.split(" ").filter((w) => w === "master").length >= 2);
         log(
-            `${prefix}: ${twoRoleMasters.length} of ${roleSamples.length} ROLE samples (several a second) found two masters${twoRoleMasters.length ? `: ${twoRoleMasters.slice(0, 5).join("; ")}` : ""}`,
+            `${prefix}: ${twoRoleMasters.length} of ${roleSamples.length} ROLE samples found two masters${twoRoleMasters.length ? `: ${twoRoleMasters.slice(0, 5).join("; ")}` : ""}`,
         );
         const newMaster = await converged(3, 180);
         const convergedAt = Date.now();
@@ -525,7 +525,7 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         assert.deepStrictEqual(r.lostKnown, [], "known keys lost");
         assert.deepStrictEqual(r.lost, [], "writes acknowledged by WAIT 1 during the fault lost");
         // The preStop hook makes the old master a replica before it asks the sentinels to promote one.
-        assert.ok(r.roleSamples > 50, `the ROLE sampler ran (${r.roleSamples} samples)`);
+        assert.ok(r.roleSamples >= 30, `the ROLE sampler ran (${r.roleSamples} samples)`);
         assert.strictEqual(r.twoMasters, 0, "samples in which two nodes said ROLE master (a planned restart)");
         assert.strictEqual(r.twoWritable, 0, "samples in which two masters accepted writes (a planned restart)");
         known.push(...r.acked);
