@@ -373,6 +373,19 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
         );
     });
 
+    it("scripts/real-node.sh up again while the node runs is a no-op: the same containers, no restart", () => {
+        const containers = (): string[] =>
+            json("get", "pods")
+                .items.flatMap((p: any) => (p.status.containerStatuses ?? []).map((c: any) => `${c.containerID}/${c.restartCount}`))
+                .sort();
+        const before = containers();
+        const t0 = Date.now();
+        script("real-node.sh", "up");
+        log(`real-node.sh up again took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        assert.deepStrictEqual(containers(), before);
+        assert.strictEqual(json("get", "node", NODE).status.conditions.find((c: any) => c.type === "Ready").status, "True");
+    });
+
     /** min-replicas-to-write as the nodes run it (0: a master always accepts writes). */
     const minReplicasToWrite = (pod: string): number => Number((tryCli(pod, "CONFIG GET min-replicas-to-write") ?? "").split("\n")[1] ?? 0);
     /** Nodes that say they are master, and those of them that would accept a write (enough good replicas). */
