@@ -5,7 +5,9 @@ import { ArgsError } from "../../components/lib/validation";
 import { toManifest } from "../../scripts/stack-runner";
 import { parseStackConfig } from "../../stacks/config";
 import { optionsRecorder, register } from "../helpers/component";
+import { programResources, runPolicy } from "../helpers/policy";
 import { schemaErrors } from "../helpers/schemas";
+import { autoscalerOwnsReplicas } from "../../policies/availability";
 
 const base: KafkaArgs = { namespace: "streaming" };
 const lag: ConsumerLagAutoscalingArgs = {
@@ -65,6 +67,11 @@ describe("Kafka broker pool scaled on consumer lag (KEDA)", () => {
         assert.strictEqual("topic" in manifest.spec.triggers[0].metadata, false);
         const numeric = { ...manifest, spec: { ...manifest.spec, triggers: [{ type: "kafka", metadata: { lagThreshold: 5000 } }] } };
         assert.notDeepStrictEqual(await schemaErrors(numeric), []);
+    });
+
+    it("passes the policy pack's autoscaler-owns-replicas: the pool's replicas are left to KEDA", async () => {
+        const program = (opts: object) => new Kafka("kafka", { ...base, replicas: 3, lagAutoscaling: lag }, opts);
+        assert.deepStrictEqual(await runPolicy(autoscalerOwnsReplicas, await programResources(program)), []);
     });
 
     it("refuses lag scaling together with the CPU autoscaler, naming both arguments", () => {
