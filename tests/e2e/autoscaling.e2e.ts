@@ -12,7 +12,8 @@
  *
  * No operator runs here, so nothing creates TiDB or Kafka pods: the suite stands in for the operator
  * where the HPA needs it (the pods it measures, and the label selector the operator publishes in the
- * custom resource's status for /scale) and asserts spec.replicas of the custom resources.
+ * custom resource's status for /scale) and asserts spec.replicas of the custom resources. The stack config,
+ * the load moves and the stand-ins are the lab's (autoscaling-lab.ts), which the benchmark shares.
  */
 import * as assert from "assert";
 import * as fs from "fs";
