@@ -22,6 +22,8 @@ import {
     throwIfProblems,
 } from "./lib/validation";
 import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { kafkaAlerts } from "./alerts/kafka";
 
 /** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
 export interface KafkaStorageArgs {
@@ -526,6 +528,9 @@ export class Kafka extends pulumi.ComponentResource {
                 child,
             );
         }
+
+        const alerts = kafkaAlerts({ namespace, cluster: name, brokerPool: `${name}-broker`, controllerPool: `${name}-controller` });
+        createAlertsAndDashboard(name, { name, namespace, labels }, "Kafka", alerts, monitoring, child);
 
         this.clusterName = kafka.metadata.name;
         this.brokerPoolName = brokerPool.metadata.name;

@@ -4,6 +4,7 @@
  */
 import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
 import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
+import { ALERTING_KEYS } from "../components/lib/alerts";
 import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
 import { CONSUMER_LAG_AUTOSCALING_KEYS } from "../components/lib/keda";
 import { NETWORK_POLICY_KEYS } from "../components/lib/network";
@@ -39,10 +40,10 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
 const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
     resources: ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"],
-    monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"],
+    monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval", ...ALERTING_KEYS],
     scheduling: ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"],
     autoscaling: AUTOSCALING_KEYS,
-    podMonitoring: ["podMonitor", "podMonitorLabels", "interval"],
+    podMonitoring: ["podMonitor", "podMonitorLabels", "interval", ...ALERTING_KEYS],
     poolStorage: ["size", "storageClassName"],
     networkPolicy: NETWORK_POLICY_KEYS,
 };

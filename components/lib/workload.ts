@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "./alerts";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs, TolerationArgs } from "./types";
 import {
     ArgProblem,
@@ -178,6 +179,7 @@ export const MONITORING_DEFAULTS: Required<MonitoringArgs> = {
     serviceMonitor: false,
     serviceMonitorLabels: {},
     interval: "30s",
+    ...ALERTING_DEFAULTS,
 };
 
 /** Default scheduling settings shared by all components. */
@@ -198,6 +200,7 @@ export function resolveMonitoring(args: MonitoringArgs | undefined): Required<Mo
         serviceMonitor: args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor,
         serviceMonitorLabels: args?.serviceMonitorLabels ?? MONITORING_DEFAULTS.serviceMonitorLabels,
         interval: args?.interval ?? MONITORING_DEFAULTS.interval,
+        ...resolveAlerting(args, args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor),
     };
 }
 
@@ -312,7 +315,14 @@ export function validateSharedArgs(
         }
     }
     checkResources(problems, "resources", args.resources);
-    checkGroup(problems, "monitoring", args.monitoring, ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"]);
+    checkGroup(problems, "monitoring", args.monitoring, [
+        "scrapeAnnotations",
+        "serviceMonitor",
+        "serviceMonitorLabels",
+        "interval",
+        ...ALERTING_KEYS,
+    ]);
+    checkAlertingArgs(problems, args.monitoring);
     checkGroup(problems, "scheduling", args.scheduling, ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"]);
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
