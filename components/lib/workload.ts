@@ -420,7 +420,8 @@ export function dependingOn<T extends pulumi.ResourceOptions>(options: T, resour
     return { ...options, dependsOn: [...list, ...resources] };
 }
 
-function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.ResourceRequirements {
+/** Kubernetes resource requirements from a resources group. */
+export function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.ResourceRequirements {
     const requests: Record<string, string> = {};
     const limits: Record<string, string> = {};
     if (r.cpuRequest !== undefined) requests.cpu = r.cpuRequest;
