@@ -1,0 +1,23 @@
+/** Nacos's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
+import { defineSystem } from "./lib/system";
+import { NACOS_DEFAULTS, Nacos, validateNacosArgs } from "./nacos";
+
+/** Nacos in a stack: `nacos:` in the stack config, its token, identity and passwords as secret keys. */
+export const nacosSystem = defineSystem({
+    key: "nacos",
+    component: Nacos,
+    secrets: {
+        // Nacos refuses a token that is not the base64 of at least 32 bytes.
+        authToken: {
+            configKey: "nacosAuthToken",
+            standIn: (prefix) => Buffer.from(`${prefix}-token-${prefix}-token`.padEnd(32, "-")).toString("base64"),
+        },
+        identityValue: { configKey: "nacosIdentityValue" },
+        adminPassword: { configKey: "nacosAdminPassword" },
+        "mysql.password": { configKey: "nacosMysqlPassword" },
+    },
+    deployed: { currentReplicas: "nacos" },
+    validate: validateNacosArgs,
+    counts: (args) => ({ nacos: args.replicas ?? NACOS_DEFAULTS.replicas }),
+    outputs: (c) => ({ clusterMembers: c.clusterMembers, clientEndpoint: c.clientEndpoint, statefulSet: c.statefulSetName }),
+});
