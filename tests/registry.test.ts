@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../components";
 import { STATEFUL_SYSTEMS, standInSecret, systemBinding } from "../components/systems";
-import { runStack } from "../scripts/stack-runner";
+import { runStack } from "../render/stack-runner";
 import { SECRET_KEYS, SYSTEMS, SYSTEM_KEYS } from "../stacks/config";
 
 /** The component classes among a module's exports. */

@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { ArgsError } from "../components/lib/validation";
 import { parseStackConfig } from "../stacks/config";
-import { REDACTED, loadStackConfig, manifestFileName, manifests, runStack } from "../scripts/stack-runner";
+import { REDACTED, loadStackConfig, manifestFileName, manifests, runStack } from "../render/stack-runner";
 import { schemaErrors } from "./helpers/schemas";
 
 const STACKS = ["dev", "staging", "prod"];
