@@ -1,5 +1,5 @@
 /** Eureka's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
-import { EUREKA_DEFAULTS, Eureka, validateEurekaArgs } from "./eureka";
+import { Eureka, validateEurekaArgs } from "./eureka";
 import { defineSystem } from "./lib/system";
 
 /** Eureka in a stack: `eureka:` in the stack config; outputs the peer list and the client endpoint. */
@@ -9,6 +9,6 @@ export const eurekaSystem = defineSystem({
     secrets: {},
     deployed: {},
     validate: validateEurekaArgs,
-    counts: (args) => ({ eureka: args.replicas ?? EUREKA_DEFAULTS.replicas }),
+    counts: (c) => ({ eureka: c.replicas }),
     outputs: (c) => ({ peerUrls: c.peerUrls, clientEndpoint: c.clientEndpoint, statefulSet: c.statefulSetName }),
 });

@@ -1,5 +1,5 @@
 /** Kafka's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
-import { KAFKA_DEFAULTS, Kafka, validateKafkaArgs } from "./kafka";
+import { Kafka, validateKafkaArgs } from "./kafka";
 import { defineSystem } from "./lib/system";
 
 /** Kafka in a stack: `kafka:` in the stack config; reports brokers and controllers (which may never change). */
@@ -9,10 +9,7 @@ export const kafkaSystem = defineSystem({
     secrets: {},
     deployed: { currentControllers: "kafkaControllers" },
     validate: validateKafkaArgs,
-    counts: (args) => ({
-        kafka: args.replicas ?? KAFKA_DEFAULTS.replicas,
-        kafkaControllers: args.controllers ?? KAFKA_DEFAULTS.controllers,
-    }),
+    counts: (c) => ({ kafka: c.replicas, kafkaControllers: c.controllers }),
     outputs: (c) => ({
         bootstrapServers: c.bootstrapServers,
         tlsBootstrapServers: c.tlsBootstrapServers,

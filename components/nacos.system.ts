@@ -1,6 +1,6 @@
 /** Nacos's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
 import { defineSystem } from "./lib/system";
-import { NACOS_DEFAULTS, Nacos, validateNacosArgs } from "./nacos";
+import { Nacos, validateNacosArgs } from "./nacos";
 
 /** Nacos in a stack: `nacos:` in the stack config, its token, identity and passwords as secret keys. */
 export const nacosSystem = defineSystem({
@@ -18,6 +18,6 @@ export const nacosSystem = defineSystem({
     },
     deployed: { currentReplicas: "nacos" },
     validate: validateNacosArgs,
-    counts: (args) => ({ nacos: args.replicas ?? NACOS_DEFAULTS.replicas }),
+    counts: (c) => ({ nacos: c.replicas }),
     outputs: (c) => ({ clusterMembers: c.clusterMembers, clientEndpoint: c.clientEndpoint, statefulSet: c.statefulSetName }),
 });

@@ -6,10 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import { PersistentSystemArgs } from "./lib/types";
+import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas } from "./lib/validation";
 import {
     checksum,
     childOptions,
@@ -26,14 +27,11 @@ import {
 } from "./lib/workload";
 
 /** Arguments of {@link RabbitMQ}. */
-export interface RabbitMQArgs {
+export interface RabbitMQArgs extends PersistentSystemArgs {
     /**
-     * Namespace of every object the component creates. It must already exist.
-     * @default "default"
-     */
-    namespace?: string;
-    /**
-     * Number of RabbitMQ nodes; odd, so that quorum queues keep a majority.
+     * Number of RabbitMQ nodes; odd, so that quorum queues keep a majority. Never autoscaled
+     * (`autoscaling` is refused): a scale-in does not remove nodes from the cluster or their quorum-queue
+     * replicas, and adding brokers does not speed up existing queues. Scale consumers instead (KEDA).
      * @default 3
      */
     replicas?: number;
@@ -50,11 +48,6 @@ export interface RabbitMQArgs {
      * @default false
      */
     allowUnsafeScaleIn?: boolean;
-    /**
-     * RabbitMQ image (with the management plugin), pinned.
-     * @default "rabbitmq:4.1.4-management"
-     */
-    image?: string;
     /** Erlang distribution cookie shared by all nodes. Pass a Pulumi secret. */
     erlangCookie: pulumi.Input<string>;
     /**
@@ -76,43 +69,6 @@ export interface RabbitMQArgs {
      * @default 600
      */
     terminationGracePeriodSeconds?: number;
-    /**
-     * Each node's volume, mounted at `/var/lib/rabbitmq/mnesia`.
-     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
-     */
-    storage?: StorageArgs;
-    /**
-     * Cluster DNS domain used in the nodes' names.
-     * @default "cluster.local"
-     */
-    clusterDomain?: string;
-    /**
-     * CPU and memory of each node.
-     * @default { cpuRequest: "500m", memoryRequest: "1Gi" }
-     */
-    resources?: ResourcesArgs;
-    /**
-     * Prometheus wiring for `rabbitmq_prometheus` (port 15692, `/metrics`).
-     * @default { scrapeAnnotations: true, serviceMonitor: false }
-     */
-    monitoring?: MonitoringArgs;
-    /**
-     * Anti-affinity and disruption budget.
-     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
-     */
-    scheduling?: SchedulingArgs;
-    /**
-     * Refused: a scale-in does not remove nodes from the cluster or their quorum-queue replicas, and
-     * adding brokers does not speed up existing queues. Scale consumers instead (KEDA's rabbitmq trigger).
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
-    /**
-     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
-     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
-     * @default { enabled: false }
-     */
-    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link RabbitMQArgs}. */
@@ -217,11 +173,18 @@ export function renderRabbitmqConf(name: string): string {
     ].join("\n");
 }
 
+/** {@link RabbitMQArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveRabbitMQArgs(name: string, args: RabbitMQArgs): Resolved<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> {
+    return resolveArgs(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args), RABBITMQ_DEFAULTS, args);
+}
+
 /**
  * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through
  * `rabbitmq_prometheus`, keeps data on PVCs and refuses unsafe scale-in.
  */
 export class RabbitMQ extends pulumi.ComponentResource {
+    /** Number of RabbitMQ nodes the update deploys. */
+    public readonly replicas: number;
     /** Name of the StatefulSet. */
     public readonly statefulSetName: pulumi.Output<string>;
     /** Name of the headless (peer-discovery) Service. */
@@ -247,8 +210,9 @@ export class RabbitMQ extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: RabbitMQArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args));
+        const resolved = resolveRabbitMQArgs(name, args);
         super("stateful-k8s:index:RabbitMQ", name, {}, opts);
+        this.replicas = resolved.replicas;
 
         const namespace = args.namespace ?? RABBITMQ_DEFAULTS.namespace;
         const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
@@ -400,6 +364,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         this.managementEndpoint = pulumi.output(`http://${names.clientHost}:${RABBITMQ_PORTS.management}`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
+            replicas: this.replicas,
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,
             clientServiceName: this.clientServiceName,

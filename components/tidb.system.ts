@@ -1,6 +1,6 @@
 /** TiDB's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
 import { defineSystem } from "./lib/system";
-import { TIDB_DEFAULTS, TiDB, validateTiDBArgs } from "./tidb";
+import { TiDB, validateTiDBArgs } from "./tidb";
 
 /** TiDB in a stack: `tidb:` in the stack config; reports the SQL layer's count (the one that scales). */
 export const tidbSystem = defineSystem({
@@ -9,6 +9,12 @@ export const tidbSystem = defineSystem({
     secrets: {},
     deployed: {},
     validate: validateTiDBArgs,
-    counts: (args) => ({ tidb: args.replicas ?? TIDB_DEFAULTS.replicas }),
-    outputs: (c) => ({ cluster: c.clusterName, pdGroup: c.pdGroupName, tikvGroup: c.tikvGroupName, tidbGroup: c.tidbGroupName }),
+    counts: (c) => ({ tidb: c.replicas }),
+    outputs: (c) => ({
+        cluster: c.clusterName,
+        pdGroup: c.pdGroupName,
+        tikvGroup: c.tikvGroupName,
+        tidbGroup: c.tidbGroupName,
+        sqlEndpoint: c.sqlEndpoint,
+    }),
 });

@@ -40,8 +40,8 @@ export function componentToken(system: AnySystemBinding): string {
 
 /**
  * The stack-config keys of a system: every input of its component, less its secrets (separate secret
- * keys) and the counts the program fills in from the last update, plus `enabled`; in the order the
- * Args interface declares them.
+ * keys) and the counts the program fills in from the last update, plus `enabled` (first; the rest in
+ * alphabetical order).
  */
 export function configKeys(schema: PackageSpec, system: AnySystemBinding): ConfigKeys {
     const inputs = schema.resources[componentToken(system)]?.inputProperties ?? {};
@@ -57,6 +57,9 @@ export function configKeys(schema: PackageSpec, system: AnySystemBinding): Confi
             out.groups[name] = Object.keys(properties).filter((key) => !secretPaths.includes(`${name}.${key}`));
         }
     }
+    // Sorted, so that moving an argument into a shared interface changes nothing here.
+    out.plain = ["enabled", ...out.plain.slice(1).sort()];
+    out.groups = Object.fromEntries(Object.entries(out.groups).sort(([a], [b]) => a.localeCompare(b)));
     return out;
 }
 

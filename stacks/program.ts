@@ -77,7 +77,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
             componentOptions((args.namespace as string | undefined) ?? settings.namespace),
         );
         outputs[system.key] = system.outputs(component);
-        Object.assign(replicas, system.counts(args));
+        Object.assign(replicas, system.counts(component));
     }
     warnAboutVoidReplicaEdits(settings, replicas, previous);
     outputs.replicas = replicas;

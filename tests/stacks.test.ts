@@ -188,7 +188,7 @@ describe("stacks", () => {
         );
         assert.match(
             configError({ "stateful-k8s:rabbitmq": JSON.stringify({ replica: 3 }) }),
-            /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, namespace, replicas/,
+            /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, allowUnsafeScaleIn, clusterDomain, defaultUser, image, namespace, quorumQueueTargetGroupSize, replicas, /,
         );
         assert.match(
             configError({ "stateful-k8s:mongodb": JSON.stringify({ replicas: 3 }) }),

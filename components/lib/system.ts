@@ -43,10 +43,10 @@ export interface SystemBinding<Args extends object, C extends pulumi.ComponentRe
     /** Every problem with the args (pure: the component runs the same check). */
     validate(name: string, args: Args): ArgProblem[];
     /**
-     * The member counts the args deploy, by their key in the stack's `replicas` output (the counts the
-     * next update checks changes against, see `deployed`).
+     * The member counts a created component deploys, by their key in the stack's `replicas` output (the
+     * counts the next update checks changes against, see `deployed`).
      */
-    counts(args: Args): Record<string, number>;
+    counts(component: C): Record<string, number>;
     /** The stack outputs of a created component (what users connect to). */
     outputs(component: C): Record<string, pulumi.Input<unknown>>;
 }
