@@ -1,5 +1,5 @@
 /** Kafka's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
-import { Kafka, validateKafkaArgs } from "./kafka";
+import { Kafka, KAFKA_DEFAULTS, validateKafkaArgs } from "./kafka";
 import { defineSystem } from "./lib/system";
 
 /** Kafka in a stack: `kafka:` in the stack config; reports brokers and controllers (which may never change). */
@@ -7,6 +7,7 @@ export const kafkaSystem = defineSystem({
     key: "kafka",
     component: Kafka,
     secrets: {},
+    defaults: KAFKA_DEFAULTS,
     deployed: { currentControllers: "kafkaControllers" },
     validate: validateKafkaArgs,
     counts: (c) => ({ kafka: c.replicas, kafkaControllers: c.controllers }),

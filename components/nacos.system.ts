@@ -1,6 +1,6 @@
 /** Nacos's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
 import { defineSystem } from "./lib/system";
-import { Nacos, validateNacosArgs } from "./nacos";
+import { Nacos, NACOS_DEFAULTS, validateNacosArgs } from "./nacos";
 
 /** Nacos in a stack: `nacos:` in the stack config, its token, identity and passwords as secret keys. */
 export const nacosSystem = defineSystem({
@@ -16,6 +16,7 @@ export const nacosSystem = defineSystem({
         adminPassword: { configKey: "nacosAdminPassword" },
         "mysql.password": { configKey: "nacosMysqlPassword" },
     },
+    defaults: NACOS_DEFAULTS,
     deployed: { currentReplicas: "nacos" },
     validate: validateNacosArgs,
     counts: (c) => ({ nacos: c.replicas }),

@@ -1,12 +1,13 @@
 /** RabbitMQ's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
 import { defineSystem } from "./lib/system";
-import { RabbitMQ, validateRabbitMQArgs } from "./rabbitmq";
+import { RabbitMQ, RABBITMQ_DEFAULTS, validateRabbitMQArgs } from "./rabbitmq";
 
 /** RabbitMQ in a stack: `rabbitmq:` in the stack config, the Erlang cookie and password as secret keys. */
 export const rabbitmqSystem = defineSystem({
     key: "rabbitmq",
     component: RabbitMQ,
     secrets: { erlangCookie: { configKey: "rabbitmqErlangCookie" }, defaultPassword: { configKey: "rabbitmqDefaultPassword" } },
+    defaults: RABBITMQ_DEFAULTS,
     deployed: { currentReplicas: "rabbitmq" },
     validate: validateRabbitMQArgs,
     counts: (c) => ({ rabbitmq: c.replicas }),

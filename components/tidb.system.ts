@@ -1,12 +1,13 @@
 /** TiDB's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
 import { defineSystem } from "./lib/system";
-import { TiDB, validateTiDBArgs } from "./tidb";
+import { TiDB, TIDB_DEFAULTS, validateTiDBArgs } from "./tidb";
 
 /** TiDB in a stack: `tidb:` in the stack config; reports the SQL layer's count (the one that scales). */
 export const tidbSystem = defineSystem({
     key: "tidb",
     component: TiDB,
     secrets: {},
+    defaults: TIDB_DEFAULTS,
     deployed: {},
     validate: validateTiDBArgs,
     counts: (c) => ({ tidb: c.replicas }),

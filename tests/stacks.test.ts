@@ -208,7 +208,7 @@ describe("stacks", () => {
         );
     });
 
-    it("accepts every Redis setting the README offers, minReplicasToWrite included", async () => {
+    it("accepts every Redis setting the docs offer, minReplicasToWrite included", async () => {
         const { run } = await runStack("dev", {
             overrides: { "stateful-k8s:redis": JSON.stringify({ enabled: true, replicas: 2, minReplicasToWrite: 0 }) },
         });

@@ -40,6 +40,8 @@ export interface SystemBinding<Args extends object, C extends pulumi.ComponentRe
      * in the stack's `replicas` output (for example `currentReplicas` -> `"nacos"`).
      */
     deployed: Record<string, string>;
+    /** The component's defaults (its `*_DEFAULTS`), shown in its reference page where a shared argument defers to them. */
+    defaults: Readonly<Record<string, unknown>>;
     /** Every problem with the args (pure: the component runs the same check). */
     validate(name: string, args: Args): ArgProblem[];
     /**
