@@ -20,6 +20,8 @@ import {
     WORKLOAD_DEFAULTS,
     workloadNames,
 } from "./lib/workload";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { eurekaAlerts } from "./alerts/eureka";
 
 /** Arguments of {@link Eureka}. */
 export interface EurekaArgs extends StatefulSetSystemArgs {
@@ -250,6 +252,17 @@ export class Eureka extends pulumi.ComponentResource {
                 childOptions(this, opts),
             );
         }
+
+        const scraped = prometheus && monitoring.serviceMonitor;
+        const alerts = eurekaAlerts({ namespace: names.namespace, statefulSet: name, scraped });
+        createAlertsAndDashboard(
+            name,
+            { name, namespace: names.namespace, labels: workload.selectorLabels },
+            "Eureka",
+            alerts,
+            monitoring,
+            childOptions(this, opts),
+        );
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

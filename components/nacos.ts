@@ -23,6 +23,8 @@ import {
     WORKLOAD_DEFAULTS,
     workloadNames,
 } from "./lib/workload";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { nacosAlerts } from "./alerts/nacos";
 
 /** An external MySQL database for Nacos's configuration data. */
 export interface NacosMysqlArgs {
@@ -447,6 +449,16 @@ export class Nacos extends pulumi.ComponentResource {
             }
             createNetworkPolicy(`${name}-netpol`, { name, namespace }, workload.selectorLabels, ingress, childOptions(this, opts));
         }
+
+        const alerts = nacosAlerts({ namespace, statefulSet: name });
+        createAlertsAndDashboard(
+            name,
+            { name, namespace, labels: workload.selectorLabels },
+            "Nacos",
+            alerts,
+            monitoring,
+            childOptions(this, opts),
+        );
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

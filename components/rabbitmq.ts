@@ -25,6 +25,8 @@ import {
     WORKLOAD_DEFAULTS,
     workloadNames,
 } from "./lib/workload";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { rabbitmqAlerts } from "./alerts/rabbitmq";
 
 /** Arguments of {@link RabbitMQ}. */
 export interface RabbitMQArgs extends PersistentSystemArgs {
@@ -219,6 +221,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         const clusterDomain = args.clusterDomain ?? RABBITMQ_DEFAULTS.clusterDomain;
         const names = workloadNames(name, namespace, replicas, clusterDomain);
         const child = childOptions(this, opts);
+        const monitoring = resolveMonitoring(args.monitoring);
         const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
 
         const secret = new k8s.core.v1.Secret(
@@ -335,7 +338,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 terminationGracePeriodSeconds: grace,
                 podAnnotations: { "stateful-k8s.io/config-checksum": checksum(conf + plugins) },
                 resources: resolveResources(args.resources, RABBITMQ_DEFAULTS.resources),
-                monitoring: resolveMonitoring(args.monitoring),
+                monitoring,
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
@@ -353,6 +356,9 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 child,
             );
         }
+
+        const alerts = rabbitmqAlerts({ namespace, statefulSet: name });
+        createAlertsAndDashboard(name, { name, namespace, labels: workload.selectorLabels }, "RabbitMQ", alerts, monitoring, child);
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

@@ -41,6 +41,8 @@ import {
     WORKLOAD_DEFAULTS,
     workloadNames,
 } from "./lib/workload";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { redisAlerts } from "./alerts/redis";
 
 /** Arguments of {@link Redis}. */
 export interface RedisArgs extends PersistentSystemArgs {
@@ -602,6 +604,16 @@ export class Redis extends pulumi.ComponentResource {
                 child,
             );
         }
+
+        const scope = { namespace, statefulSet: name, sentinelStatefulSet: sentinelNames.statefulSet, metricsService: nodes.clientService };
+        createAlertsAndDashboard(
+            name,
+            { name, namespace, labels: workload.selectorLabels },
+            "Redis",
+            redisAlerts(scope),
+            monitoring,
+            child,
+        );
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

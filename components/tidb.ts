@@ -23,6 +23,8 @@ import {
     checkSizedStorage,
 } from "./lib/validation";
 import { childOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { tidbAlerts } from "./alerts/tidb";
 
 /** The data volume of each PD or TiKV instance. */
 export interface TiDBStorageArgs {
@@ -430,6 +432,8 @@ export class TiDB extends pulumi.ComponentResource {
             // It holds no data: a protected (production) stack must still be able to replace it on a change.
             { ...dependingOn(child, [pd, tikv]), protect: false },
         );
+
+        createAlertsAndDashboard(name, { name, namespace, labels }, "TiDB", tidbAlerts({ namespace, cluster: name }), monitoring, child);
 
         this.clusterName = cluster.metadata.name;
         this.pdGroupName = pd.metadata.name;

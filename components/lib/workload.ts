@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "./alerts";
 import { NO_DATA_ANNOTATION, PART_OF_LABEL, QUORUM_LABEL, SERVICE_ROLE_LABEL, SERVICE_ROLES } from "./contract";
 import { validateScheduling } from "./scheduling";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs, TolerationArgs } from "./types";
@@ -179,6 +180,7 @@ export const MONITORING_DEFAULTS: Required<MonitoringArgs> = {
     serviceMonitor: false,
     serviceMonitorLabels: {},
     interval: "30s",
+    ...ALERTING_DEFAULTS,
 };
 
 /** Default scheduling settings shared by all components. */
@@ -199,6 +201,7 @@ export function resolveMonitoring(args: MonitoringArgs | undefined): Required<Mo
         serviceMonitor: args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor,
         serviceMonitorLabels: args?.serviceMonitorLabels ?? MONITORING_DEFAULTS.serviceMonitorLabels,
         interval: args?.interval ?? MONITORING_DEFAULTS.interval,
+        ...resolveAlerting(args, args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor),
     };
 }
 
@@ -280,7 +283,14 @@ export function validateSharedArgs(
         }
     }
     checkResources(problems, "resources", args.resources);
-    checkGroup(problems, "monitoring", args.monitoring, ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"]);
+    checkGroup(problems, "monitoring", args.monitoring, [
+        "scrapeAnnotations",
+        "serviceMonitor",
+        "serviceMonitorLabels",
+        "interval",
+        ...ALERTING_KEYS,
+    ]);
+    checkAlertingArgs(problems, args.monitoring);
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
