@@ -1,5 +1,5 @@
 /** Nacos's binding: how a stack configures, creates and reports it (see `lib/system.ts`). */
-import { defineSystem } from "./lib/system";
+import { BACKUP_SECRETS, defineSystem } from "./lib/system";
 import { Nacos, NACOS_DEFAULTS, validateNacosArgs } from "./nacos";
 
 /** Nacos in a stack: `nacos:` in the stack config, its token, identity and passwords as secret keys. */
@@ -15,6 +15,7 @@ export const nacosSystem = defineSystem({
         identityValue: { configKey: "nacosIdentityValue" },
         adminPassword: { configKey: "nacosAdminPassword" },
         "mysql.password": { configKey: "nacosMysqlPassword" },
+        ...BACKUP_SECRETS,
     },
     defaults: NACOS_DEFAULTS,
     deployed: { currentReplicas: "nacos" },

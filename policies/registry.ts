@@ -4,6 +4,7 @@
  * from here; a new policy is its module and one line below.
  */
 import { Policy } from "@pulumi/policy";
+import { backupSchedule } from "./backup";
 import { autoscalerOwnsReplicas, quorumOddVoters, replicasSpread, statefulSetDisruptionBudget } from "./availability";
 import { headlessServicePublishesNotReady, stableNames, statefulSetHeadlessService, statefulSetSelectorMatchesTemplate } from "./discovery";
 import { productionDataProtected, workloadHygiene } from "./hygiene";
@@ -94,6 +95,11 @@ export const POLICY_REGISTRY: readonly RegisteredPolicy[] = [
         policy: noAllCapabilities,
         protectsAgainst:
             "a container or init container of a StatefulSet, Deployment or DaemonSet that runs `privileged` or adds capability `ALL`",
+    },
+    {
+        policy: backupSchedule,
+        protectsAgainst:
+            "a data store with nothing in the stack that backs it up: a StatefulSet with claims (unless annotated `stateful-k8s.io/backup: external`) without a CronJob labelled `stateful-k8s.io/backup-of: <name>`, a Kafka without one or a KafkaMirrorMaker2 reading it, a TiDB cluster without one or a BackupSchedule; mandatory in `production.json` (see [docs/backup.md](docs/backup.md))",
     },
 ];
 

@@ -2,6 +2,7 @@
  * Stack configuration: one structured object per system, validated as a whole before any resource is
  * registered. Pure functions only; `program.ts` wires the result to the components.
  */
+import { withValueAt } from "../components/lib/system";
 import { STATEFUL_SYSTEMS } from "../components/systems";
 import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf } from "../components/lib/validation";
 import GENERATED_KEYS from "./config-keys.json";
@@ -103,7 +104,8 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
         const [ns, ...rest] = fullKey.split(":");
         if (ns === PROJECT) mine[rest.join(":")] = parseValue(raw);
     }
-    const secretKeyNames = SYSTEMS.flatMap((s) => Object.values(SECRET_KEYS[s]));
+    // A key such as backupAccessKeyId serves several systems: listed once.
+    const secretKeyNames = [...new Set(SYSTEMS.flatMap((s) => Object.values(SECRET_KEYS[s])))];
     for (const key of Object.keys(mine)) {
         if (
             !(SYSTEMS as readonly string[]).includes(key) &&
@@ -148,10 +150,11 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
         const { enabled: _enabled, ...args } = obj;
         const withNamespace: Record<string, unknown> = { namespace: settings.namespace, ...args };
         // Secrets are validated for presence with their own config key names, and the args with a stand-in.
-        const candidate: Record<string, unknown> = { ...withNamespace };
+        let candidate: Record<string, unknown> = { ...withNamespace };
         for (const [argPath, configKey] of Object.entries(SECRET_KEYS[system])) {
-            const [head, tail] = argPath.split(".");
-            const needed = tail === undefined || withNamespace[head] !== undefined;
+            const parentPath = argPath.split(".").slice(0, -1);
+            const parent = parentPath.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], withNamespace);
+            const needed = parentPath.length === 0 || (typeof parent === "object" && parent !== null);
             if (!needed) continue;
             const value = mine[configKey];
             if (value === undefined || value === "") {
@@ -161,9 +164,8 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
                     allowed: `a secret: pulumi config set --secret ${configKey} <value> (needed by ${system})`,
                 });
             }
-            const group = candidate[head];
-            if (tail === undefined) candidate[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
-            else if (typeof group === "object" && group !== null) candidate[head] = { ...group, [tail]: PLACEHOLDER_SECRET };
+            const standIn = parentPath.length === 0 && typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
+            candidate = withValueAt(candidate, argPath, standIn);
         }
         const found = binding.validate(system, candidate);
         const secretPaths = SECRET_KEYS[system];

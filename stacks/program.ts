@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withValueAt } from "../components/lib/system";
 import { STATEFUL_SYSTEMS } from "../components/systems";
 import { PROJECT, StackSettings, parseStackConfig } from "./config";
 
@@ -63,12 +64,10 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
     for (const system of STATEFUL_SYSTEMS) {
         const args = settings.systems[system.key];
         if (args === undefined) continue;
-        const full: Record<string, unknown> = { ...args };
+        let full: Record<string, unknown> = { ...args };
         for (const [argPath, { configKey }] of Object.entries(system.secrets)) {
-            const [head, tail] = argPath.split(".");
-            const group = full[head];
-            if (tail === undefined) full[head] = secret(configKey);
-            else if (typeof group === "object" && group !== null) full[head] = { ...group, [tail]: secret(configKey) };
+            // Only where the secret's group is set (withValueAt leaves the args alone otherwise).
+            full = withValueAt(full, argPath, secret(configKey));
         }
         for (const [arg, countKey] of Object.entries(system.deployed)) full[arg] = previous[countKey];
         const component = new system.component(

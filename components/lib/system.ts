@@ -17,6 +17,30 @@ export interface SecretBinding {
     standIn?: (prefix: string) => string;
 }
 
+/** The backup bucket's credentials: one pair of secret keys for every system's `backup.storage`. */
+export const BACKUP_SECRETS: Record<string, SecretBinding> = {
+    "backup.storage.accessKeyId": { configKey: "backupAccessKeyId" },
+    "backup.storage.secretAccessKey": { configKey: "backupSecretAccessKey" },
+};
+
+/** The restore source's credentials (`restore.storage`), one pair for every system. */
+export const RESTORE_SECRETS: Record<string, SecretBinding> = {
+    "restore.storage.accessKeyId": { configKey: "restoreAccessKeyId" },
+    "restore.storage.secretAccessKey": { configKey: "restoreSecretAccessKey" },
+};
+
+/**
+ * `obj` with `value` at the dotted `path` (a copy), when every parent on the path is an object; `obj` as
+ * is otherwise (a secret of an optional group is set only where the group is).
+ */
+export function withValueAt(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const [head, ...rest] = path.split(".");
+    if (rest.length === 0) return { ...obj, [head]: value };
+    const inner = obj[head];
+    if (typeof inner !== "object" || inner === null || Array.isArray(inner)) return obj;
+    return { ...obj, [head]: withValueAt(inner as Record<string, unknown>, rest.join("."), value) };
+}
+
 /** A component class as the plugin serves it and the stack creates it. */
 export type ComponentClass<Args, C extends pulumi.ComponentResource> = new (
     name: string,
@@ -31,8 +55,8 @@ export interface SystemBinding<Args extends object, C extends pulumi.ComponentRe
     /** The component. */
     component: ComponentClass<Args, C>;
     /**
-     * Secret arguments by their path in the args (`"password"`, or `"mysql.password"` for a field of an
-     * optional group, needed only when the group is set).
+     * Secret arguments by their path in the args (`"password"`, or `"mysql.password"`,
+     * `"backup.storage.accessKeyId"` for a field of an optional group, needed only when the group is set).
      */
     secrets: Record<string, SecretBinding>;
     /**

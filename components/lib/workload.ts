@@ -93,6 +93,8 @@ export interface WorkloadSpec {
     volumes?: k8s.types.input.core.v1.Volume[];
     /** Init containers. */
     initContainers?: kx.types.Container[];
+    /** Extra annotations of the StatefulSet itself (for example `stateful-k8s.io/backup: external`). */
+    annotations?: Record<string, string>;
     /** Containers that run beside the main one (for example a metrics exporter). */
     sidecars?: kx.types.Container[];
     /** `app.kubernetes.io/component` of the pods, for example "sentinel".
@@ -518,6 +520,7 @@ export function createWorkload(
                     "pulumi.com/deletionPropagationPolicy": "orphan",
                     // Declares, for the policy pack, that a StatefulSet without claim templates keeps no data.
                     ...(spec.dataVolume === undefined ? { [NO_DATA_ANNOTATION.key]: NO_DATA_ANNOTATION.value } : {}),
+                    ...spec.annotations,
                 },
             },
             spec: {

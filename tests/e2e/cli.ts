@@ -214,13 +214,15 @@ export async function waitFor(what: string, check: () => boolean, seconds = 60):
 }
 
 /**
- * A value for every secret a stack needs (the keys come from the registry; optional ones, with a
- * dotted argument path, are left out), each a stand-in the validation accepts.
+ * A value for every secret a stack may need (the keys come from the registry; those of nested
+ * arguments, such as the backup bucket's credentials, too: a stack uses them when it sets the group),
+ * each a stand-in the validation accepts.
  */
 export const E2E_SECRETS: Record<string, string> = Object.fromEntries(
-    STATEFUL_SYSTEMS.flatMap((system) => Object.entries(system.secrets))
-        .filter(([arg]) => !arg.includes("."))
-        .map(([, { configKey }]) => [configKey, standInSecret(configKey, "e2e")]),
+    STATEFUL_SYSTEMS.flatMap((system) => Object.entries(system.secrets)).map(([, { configKey }]) => [
+        configKey,
+        standInSecret(configKey, "e2e"),
+    ]),
 );
 
 /** `pulumi stack select <stack> --create` and every secret of {@link E2E_SECRETS}, as a user would set them. */

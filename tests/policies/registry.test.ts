@@ -1,6 +1,7 @@
 /** The pack's registry is its one list: every policy the modules export is in it, once, in the pack's order. */
 import * as assert from "assert";
 import * as availability from "../../policies/availability";
+import * as backup from "../../policies/backup";
 import * as discovery from "../../policies/discovery";
 import * as hygiene from "../../policies/hygiene";
 import * as peers from "../../policies/peers";
@@ -17,7 +18,7 @@ function policiesOf(exports: Record<string, unknown>): string[] {
 
 describe("the policy registry", () => {
     it("registers every policy the pack's modules export, once", () => {
-        const exported = [availability, discovery, hygiene, peers, storage].flatMap((m) => policiesOf(m));
+        const exported = [availability, backup, discovery, hygiene, peers, storage].flatMap((m) => policiesOf(m));
         const registered = POLICY_REGISTRY.map((e) => e.policy.name);
         assert.deepStrictEqual([...registered].sort(), [...exported].sort());
         assert.strictEqual(new Set(registered).size, registered.length);
