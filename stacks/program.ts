@@ -66,7 +66,12 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         if (args === undefined) continue;
         let full: Record<string, unknown> = { ...args };
         for (const [argPath, { configKey }] of Object.entries(system.secrets)) {
-            // Only where the secret's group is set (withValueAt leaves the args alone otherwise).
+            // Only where the secret's group is set: the key of an unset group need not exist.
+            const parent = argPath
+                .split(".")
+                .slice(0, -1)
+                .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], full);
+            if (argPath.includes(".") && (typeof parent !== "object" || parent === null)) continue;
             full = withValueAt(full, argPath, secret(configKey));
         }
         for (const [arg, countKey] of Object.entries(system.deployed)) full[arg] = previous[countKey];

@@ -247,7 +247,7 @@ describe("stacks", () => {
                     backup: { storage: { endpoint: "http://minio:9000", bucket: "dr-backups" }, keep: 3 },
                 }),
             }),
-            /- stateful-k8s:tidb\.backup\.keep: got 3; allowed: one of the keys storage, schedule, retentionDays, logBackup/,
+            /- stateful-k8s:tidb\.backup\.keep: got 3; allowed: one of the keys storage, logBackup, schedule, retentionDays/,
         );
         const { run } = await runStack("prod");
         const cron = run.named("tidb-backup").inputs as any;
