@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Kafka, KafkaArgs, validateKafkaArgs } from "../../components/kafka";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { optionsRecorder, register } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 
