@@ -382,8 +382,16 @@ export class Kafka extends pulumi.ComponentResource {
                             ],
                         },
                         resources: {
-                            requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
-                            limits: r.cpuLimit === undefined ? { memory: r.memoryLimit } : { cpu: r.cpuLimit, memory: r.memoryLimit },
+                            requests: {
+                                cpu: r.cpuRequest,
+                                memory: r.memoryRequest,
+                                ...(r.ephemeralStorageRequest === undefined ? {} : { "ephemeral-storage": r.ephemeralStorageRequest }),
+                            },
+                            limits: {
+                                ...(r.cpuLimit === undefined ? {} : { cpu: r.cpuLimit }),
+                                memory: r.memoryLimit,
+                                ...(r.ephemeralStorageLimit === undefined ? {} : { "ephemeral-storage": r.ephemeralStorageLimit }),
+                            },
                         },
                         template: { pod: { affinity: antiAffinity(poolName) } },
                     },

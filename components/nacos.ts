@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
+import { memoryMiB } from "./lib/quantity";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText, throwIfProblems } from "./lib/validation";
@@ -13,6 +14,7 @@ import {
     configurationOptions,
     createWorkload,
     dependingOn,
+    helperResources,
     recommendedLabels,
     resolveMonitoring,
     resolveResources,
@@ -187,24 +189,6 @@ export function renderNacosAdminInitScript(baseUrl: string, passwordFile = ADMIN
         "esac",
         "",
     ].join("\n");
-}
-
-/** Parses a Kubernetes memory quantity into MiB (rounded down). */
-export function memoryMiB(quantity: string): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
-    if (m === null) throw new Error(`not a memory quantity: ${quantity}`);
-    const factor: Record<string, number> = {
-        "": 1 / 2 ** 20,
-        Ki: 1 / 1024,
-        Mi: 1,
-        Gi: 1024,
-        Ti: 1024 ** 2,
-        k: 1e3 / 2 ** 20,
-        M: 1e6 / 2 ** 20,
-        G: 1e9 / 2 ** 20,
-        T: 1e12 / 2 ** 20,
-    };
-    return Math.floor(Number.parseFloat(m[1]) * factor[m[2] ?? ""]);
 }
 
 /**
@@ -446,7 +430,7 @@ export class Nacos extends pulumi.ComponentResource {
                                     image,
                                     command: ["sh", "-c", renderNacosAdminInitScript(`http://${names.clientHost}:${NACOS_PORTS.http}`)],
                                     volumeMounts: [{ name: "admin-password", mountPath: "/etc/nacos-admin", readOnly: true }],
-                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                    resources: helperResources("10m", "16Mi", "64Mi"),
                                     securityContext: {
                                         allowPrivilegeEscalation: false,
                                         readOnlyRootFilesystem: true,

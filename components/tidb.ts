@@ -20,7 +20,7 @@ import {
     checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, dependingOn, helperResources, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 
 /** The data volume of each PD or TiKV instance. */
 export interface TiDBStorageArgs {
@@ -214,6 +214,15 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     }
     for (const key of ["resources", "pdResources", "tikvResources"] as const) {
         checkResources(problems, key, args[key]);
+        for (const local of ["ephemeralStorageRequest", "ephemeralStorageLimit"] as const) {
+            if (args[key]?.[local] !== undefined) {
+                problems.push({
+                    path: `${key}.${local}`,
+                    value: args[key]?.[local],
+                    allowed: "nothing: tidb-operator v2's group resources take cpu and memory only",
+                });
+            }
+        }
     }
     checkBoolean(problems, "installOperator", args.installOperator);
     validateOperatorArgs(problems, args);
@@ -410,7 +419,7 @@ export class TiDB extends pulumi.ComponentResource {
                                             regionReplicas,
                                         ),
                                     ],
-                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                    resources: helperResources("10m", "16Mi", "64Mi"),
                                     securityContext: {
                                         allowPrivilegeEscalation: false,
                                         readOnlyRootFilesystem: true,

@@ -10,7 +10,7 @@ import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
 import { RedisArgs, validateRedisArgs } from "../components/redis";
 import { TiDBArgs, validateTiDBArgs } from "../components/tidb";
-import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf } from "../components/lib/validation";
+import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf, RESOURCES_KEYS } from "../components/lib/validation";
 
 /** The project name, which is also the namespace of every config key (`stateful-k8s:<key>`). */
 export const PROJECT = "stateful-k8s";
@@ -37,7 +37,7 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
 
 const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
-    resources: ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"],
+    resources: RESOURCES_KEYS,
     monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"],
     scheduling: ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"],
     autoscaling: AUTOSCALING_KEYS,

@@ -40,6 +40,8 @@ describe("shared building blocks", () => {
             memoryRequest: "2Gi",
             cpuLimit: undefined,
             memoryLimit: "2Gi",
+            ephemeralStorageRequest: undefined,
+            ephemeralStorageLimit: undefined,
         });
     });
 

@@ -27,7 +27,7 @@ export interface StorageArgs {
     whenScaled?: string;
 }
 
-/** CPU and memory for the main container. */
+/** CPU, memory and local (ephemeral) storage for the main container. */
 export interface ResourcesArgs {
     /**
      * CPU request, for example "250m".
@@ -49,6 +49,19 @@ export interface ResourcesArgs {
      * @default - equal to the memory request
      */
     memoryLimit?: string;
+    /**
+     * Local storage request (`ephemeral-storage`): what the container may write outside its claims,
+     * its scratch `emptyDir`s and its log included. The scheduler places members where it fits, and
+     * a node short of disk evicts the pods above their request first.
+     * @default - 64Mi for the container's log plus the `sizeLimit` of every disk-backed `emptyDir` of the pod
+     */
+    ephemeralStorageRequest?: string;
+    /**
+     * Local storage limit (`ephemeral-storage`): the kubelet evicts the pod above it. Logs count, so a
+     * limit close to the request evicts a chatty member.
+     * @default - no limit (each `emptyDir` is capped by its own `sizeLimit`)
+     */
+    ephemeralStorageLimit?: string;
 }
 
 /** Prometheus wiring. */

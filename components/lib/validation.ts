@@ -263,19 +263,38 @@ export function checkGroup(
 }
 
 /** Keys of a resources group. */
-export const RESOURCES_KEYS = ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"] as const;
+export const RESOURCES_KEYS = [
+    "cpuRequest",
+    "memoryRequest",
+    "cpuLimit",
+    "memoryLimit",
+    "ephemeralStorageRequest",
+    "ephemeralStorageLimit",
+] as const;
 
-/** Checks a resources group (`cpuRequest`, `cpuLimit`, `memoryRequest`, `memoryLimit`) at `path`. */
+/** Checks a resources group ({@link RESOURCES_KEYS}) at `path`. */
 export function checkResources(
     problems: ArgProblem[],
     path: string,
-    resources: { cpuRequest?: string; cpuLimit?: string; memoryRequest?: string; memoryLimit?: string } | undefined,
+    resources:
+        | {
+              cpuRequest?: string;
+              cpuLimit?: string;
+              memoryRequest?: string;
+              memoryLimit?: string;
+              ephemeralStorageRequest?: string;
+              ephemeralStorageLimit?: string;
+          }
+        | undefined,
 ): void {
     if (!checkGroup(problems, path, resources, RESOURCES_KEYS)) return;
     checkCpu(problems, `${path}.cpuRequest`, resources?.cpuRequest);
     checkCpu(problems, `${path}.cpuLimit`, resources?.cpuLimit);
     checkMemory(problems, `${path}.memoryRequest`, resources?.memoryRequest);
     checkMemory(problems, `${path}.memoryLimit`, resources?.memoryLimit);
+    for (const key of ["ephemeralStorageRequest", "ephemeralStorageLimit"] as const) {
+        if (resources?.[key] !== undefined) checkStorageSize(problems, `${path}.${key}`, resources[key]);
+    }
 }
 
 /** Checks a size-and-class storage group (`size`, `storageClassName`) at `path`. */

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { memoryMiB } from "./quantity";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs, TolerationArgs } from "./types";
 import {
     ArgProblem,
@@ -240,6 +241,42 @@ export function resolveResources(args: ResourcesArgs | undefined, defaults: Reso
         memoryRequest,
         cpuLimit: args?.cpuLimit ?? defaults.cpuLimit,
         memoryLimit: args?.memoryLimit ?? defaults.memoryLimit ?? memoryRequest,
+        ephemeralStorageRequest: args?.ephemeralStorageRequest ?? defaults.ephemeralStorageRequest,
+        ephemeralStorageLimit: args?.ephemeralStorageLimit ?? defaults.ephemeralStorageLimit,
+    };
+}
+
+/**
+ * Local storage every container is granted for itself: its stdout/stderr log, which the kubelet keeps
+ * in at most 5 files of 10Mi (`containerLogMaxFiles`, `containerLogMaxSize` defaults), and a little of
+ * its writable layer.
+ */
+export const CONTAINER_EPHEMERAL_STORAGE = "64Mi";
+
+/**
+ * The main container's default `ephemeral-storage` request: {@link CONTAINER_EPHEMERAL_STORAGE} plus the
+ * `sizeLimit` of every disk-backed `emptyDir` of the pod (a pod's request is the sum of its containers',
+ * and its `emptyDir`s count against the pod). Memory-backed `emptyDir`s count as memory instead.
+ */
+export function defaultEphemeralStorageRequest(volumes: k8s.types.input.core.v1.Volume[]): string {
+    let mib = memoryMiB(CONTAINER_EPHEMERAL_STORAGE);
+    for (const v of volumes) {
+        const dir = v.emptyDir as { medium?: string; sizeLimit?: string } | undefined;
+        if (dir === undefined || dir.medium === "Memory") continue;
+        if (typeof dir.sizeLimit !== "string") throw new Error(`emptyDir volume "${String(v.name)}" needs a sizeLimit`);
+        mib += memoryMiB(dir.sizeLimit);
+    }
+    return `${mib}Mi`;
+}
+
+/**
+ * Resources of a small helper container (an init container, a sidecar, a Job's): CPU and memory
+ * requests, a memory limit, and {@link CONTAINER_EPHEMERAL_STORAGE} of local storage for its log.
+ */
+export function helperResources(cpu: string, memory: string, memoryLimit: string): k8s.types.input.core.v1.ResourceRequirements {
+    return {
+        requests: { cpu, memory, "ephemeral-storage": CONTAINER_EPHEMERAL_STORAGE },
+        limits: { memory: memoryLimit },
     };
 }
 
@@ -415,6 +452,8 @@ function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.Resourc
     if (r.memoryRequest !== undefined) requests.memory = r.memoryRequest;
     if (r.cpuLimit !== undefined) limits.cpu = r.cpuLimit;
     if (r.memoryLimit !== undefined) limits.memory = r.memoryLimit;
+    if (r.ephemeralStorageRequest !== undefined) requests["ephemeral-storage"] = r.ephemeralStorageRequest;
+    if (r.ephemeralStorageLimit !== undefined) limits["ephemeral-storage"] = r.ephemeralStorageLimit;
     return { requests, limits };
 }
 
@@ -511,7 +550,10 @@ export function createWorkload(
                 env: spec.env,
                 ports: Object.fromEntries(spec.ports.filter((p) => !p.sidecar).map((p) => [p.name, p.port])),
                 volumeMounts,
-                resources: resourceRequirements(spec.resources),
+                resources: resourceRequirements({
+                    ...spec.resources,
+                    ephemeralStorageRequest: spec.resources.ephemeralStorageRequest ?? defaultEphemeralStorageRequest(spec.volumes ?? []),
+                }),
                 readinessProbe: spec.readinessProbe,
                 livenessProbe: spec.livenessProbe,
                 startupProbe: spec.startupProbe,
