@@ -157,6 +157,9 @@ export const NACOS_DEFAULTS = {
  */
 export const NACOS_PORTS = { http: 8848, clientRpc: 9848, serverRpc: 9849, raft: 7848, console: 8080 } as const;
 
+/** The image's `BASE_DIR`, Nacos's home (`nacos.home`): `conf/`, `data/` and `logs/` below it. */
+export const NACOS_HOME = "/home/nacos";
+
 /** The Nacos 3.0 API that creates the `nacos` administrator while none exists (`UserControllerV3.createAdminUser`). */
 export const NACOS_ADMIN_API = { method: "POST", path: "/nacos/v3/auth/user/admin", param: "password" } as const;
 
@@ -368,6 +371,8 @@ export class Nacos extends pulumi.ComponentResource {
                     NACOS_AUTH_IDENTITY_KEY: args.identityKey ?? NACOS_DEFAULTS.identityKey,
                     NACOS_AUTH_IDENTITY_VALUE: fromSecret("identity-value"),
                     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "prometheus,health",
+                    // Embedded Derby writes derby.log to the working directory (the read-only image) unless told otherwise.
+                    JAVA_TOOL_OPTIONS: `-Dderby.stream.error.file=${NACOS_HOME}/logs/derby.log`,
                 },
                 readinessProbe: {
                     httpGet: { path: "/nacos/v3/admin/core/state/readiness", port: "http" },
@@ -386,12 +391,35 @@ export class Nacos extends pulumi.ComponentResource {
                 },
                 dataVolume: {
                     name: "data",
-                    mountPath: "/home/nacos/data",
+                    mountPath: `${NACOS_HOME}/data`,
                     storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize),
                 },
-                volumes: [{ name: "logs", emptyDir: { sizeLimit: "2Gi" } }],
-                volumeMounts: [{ name: "logs", mountPath: "/home/nacos/logs" }],
-                // The official image runs as root and writes conf/cluster.conf inside the image at start.
+                volumes: [
+                    { name: "logs", emptyDir: { sizeLimit: "2Gi" } },
+                    // conf/ is written at start (cluster.conf, by docker-startup.sh and MemberUtil.syncToFile):
+                    // a copy of the image's, made by the init container.
+                    { name: "conf", emptyDir: { sizeLimit: "16Mi" } },
+                    { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                ],
+                volumeMounts: [
+                    { name: "logs", mountPath: `${NACOS_HOME}/logs` },
+                    { name: "conf", mountPath: `${NACOS_HOME}/conf` },
+                    // The JVM's and Tomcat's scratch space (java.io.tmpdir).
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
+                initContainers: [
+                    {
+                        name: "conf",
+                        image,
+                        command: ["sh", "-c", `cp -R ${NACOS_HOME}/conf/. /seed/`],
+                        volumeMounts: [{ name: "conf", mountPath: "/seed" }],
+                        resources: helperResources("50m", "32Mi", "64Mi"),
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+                // Nacos writes only data/ (the claim), logs/, conf/ and /tmp, so the rest is read-only.
+                readOnlyRootFilesystem: true,
+                // The official image runs as root (its files are root's).
                 runAsUser: undefined,
                 terminationGracePeriodSeconds: 60,
                 resources,

@@ -333,6 +333,8 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 volumes: [
                     // Holds only the Erlang cookie (the data is on the claim mounted below it).
                     { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
+                    // The image keeps /tmp writable (1777, with /tmp/rabbitmq-ssl for certificates): so does the pod.
+                    { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
                     {
                         name: "config",
                         configMap: { name: `${name}-config`, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] },
@@ -348,9 +350,13 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 ],
                 volumeMounts: [
                     { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
+                    { name: "tmp", mountPath: "/tmp" },
                     { name: "config", mountPath: "/etc/rabbitmq/conf.d" },
                     { name: "plugins", mountPath: "/etc/rabbitmq/plugins" },
                 ],
+                // RabbitMQ writes its home and data (volumes) and logs to stdout only: with log.console on, file
+                // logging is off unless configured (rabbit_prelaunch_logging), so /var/log/rabbitmq stays empty.
+                readOnlyRootFilesystem: true,
                 initContainers: [
                     {
                         name: "setup",
@@ -365,7 +371,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                             { name: "erlang-cookie", mountPath: "/tmp/erlang-cookie-secret" },
                         ],
                         resources: helperResources("50m", "64Mi", "64Mi"),
-                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                     },
                 ],
                 runAsUser: RABBITMQ_DEFAULTS.runAsUser,

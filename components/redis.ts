@@ -503,7 +503,8 @@ export class Redis extends pulumi.ComponentResource {
                         ports: { metrics: REDIS_PORTS.metrics },
                         resources: helperResources("25m", "32Mi", "64Mi"),
                         readinessProbe: { httpGet: { path: "/health", port: "metrics" }, periodSeconds: 10 },
-                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                        // A static binary in a scratch image that writes no file.
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                     },
                 ],
                 runAsUser: d.runAsUser,

@@ -44,12 +44,13 @@ describe("Local (ephemeral) storage", () => {
         assert.deepStrictEqual(localStorageRequests(run), {
             // 64Mi of log, plus the emptyDirs: /tmp 256Mi
             "eureka-sts/eureka": "320Mi",
-            // 64Mi, plus logs 2Gi
-            "nacos-sts/nacos": "2112Mi",
+            // 64Mi, plus logs 2Gi, conf 16Mi and /tmp 256Mi
+            "nacos-sts/conf": "64Mi",
+            "nacos-sts/nacos": "2384Mi",
             "nacos-admin-init/admin-init": "64Mi",
-            // 64Mi, plus home 64Mi
+            // 64Mi, plus home 64Mi and /tmp 64Mi
             "rabbitmq-sts/setup": "64Mi",
-            "rabbitmq-sts/rabbitmq": "128Mi",
+            "rabbitmq-sts/rabbitmq": "192Mi",
             // /run/redis is memory-backed: it counts as memory, not local storage
             "redis-sts/redis": "64Mi",
             "redis-sts/exporter": "64Mi",
@@ -72,7 +73,10 @@ describe("Local (ephemeral) storage", () => {
         assert.deepStrictEqual(Object.fromEntries(emptyDirs), {
             "eureka-sts/tmp": "256Mi",
             "nacos-sts/logs": "2Gi",
+            "nacos-sts/conf": "16Mi",
+            "nacos-sts/tmp": "256Mi",
             "rabbitmq-sts/rabbitmq-home": "64Mi",
+            "rabbitmq-sts/tmp": "64Mi",
             "redis-sts/run": "16Mi",
             "redis-sentinel-sts/run": "16Mi",
         });
