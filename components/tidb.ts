@@ -7,8 +7,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { createNetworkPolicy, namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
-import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkBoolean,
@@ -108,6 +109,14 @@ export interface TiDBArgs extends OperatorInstallArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * An ingress NetworkPolicy for the cluster's pods: PD, TiKV and TiDB ports from the cluster's own pods,
+     * PD's client port and the status ports from `operatorNamespace` (tidb-operator calls those APIs) and
+     * from `monitoringNamespace` when PodMonitors scrape them, PD's client port from the max-replicas Job,
+     * and the SQL port (4000) from `clientNamespaces`. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link TiDBArgs}. */
@@ -134,8 +143,22 @@ export const TIDB_OPERATOR_CHART = {
     crds: (version: string) => `https://github.com/pingcap/tidb-operator/releases/download/${version}/tidb-operator.crds.yaml`,
 } as const;
 
+/**
+ * The ports tidb-operator v2 gives the pods when a group does not set its own (`api/core/v1alpha1`:
+ * `DefaultPDPortClient`/`Peer`, `DefaultTiKVPortClient`/`Status`, `DefaultTiDBPortClient`/`Status`);
+ * the component never sets them.
+ */
+export const TIDB_PORTS = {
+    pdClient: 2379,
+    pdPeer: 2380,
+    tikvClient: 20160,
+    tikvStatus: 20180,
+    tidbClient: 4000,
+    tidbStatus: 10080,
+} as const;
+
 /** Metrics ports of the three components. */
-export const TIDB_METRICS_PORTS = { pd: 2379, tikv: 20180, tidb: 10080 } as const;
+export const TIDB_METRICS_PORTS = { pd: TIDB_PORTS.pdClient, tikv: TIDB_PORTS.tikvStatus, tidb: TIDB_PORTS.tidbStatus } as const;
 
 /**
  * Names tidb-operator v2 gives those ports in its pods (`api/core/v1alpha1`: `PDPortNameClient`,
@@ -225,8 +248,37 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
         }
     }
     checkBoolean(problems, "installOperator", args.installOperator);
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateOperatorArgs(problems, args);
     return problems;
+}
+
+/**
+ * The ingress rules of a TiDB cluster's pods (all selected by `pingcap.com/cluster`): every port from
+ * the cluster's own pods, PD's client port and the status ports from the operator's namespace (and
+ * from the monitoring namespace when `scraped`), PD's client port from the pods labelled `jobLabels`,
+ * and the SQL port from the clients.
+ */
+export function tidbNetworkPolicyIngress(
+    cluster: string,
+    operatorNamespace: string,
+    jobLabels: Record<string, string>,
+    np: ReturnType<typeof resolveNetworkPolicy>,
+    scraped: boolean,
+): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
+    const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+    const p = TIDB_PORTS;
+    const apis = tcp(p.pdClient, p.tikvStatus, p.tidbStatus);
+    return [
+        {
+            from: [{ podSelector: { matchLabels: { "pingcap.com/cluster": cluster } } }],
+            ports: tcp(p.pdClient, p.pdPeer, p.tikvClient, p.tikvStatus, p.tidbClient, p.tidbStatus),
+        },
+        { from: [namespacesPeer([operatorNamespace])], ports: apis },
+        { from: [{ podSelector: { matchLabels: jobLabels } }], ports: tcp(p.pdClient) },
+        { from: [namespacesPeer(np.clientNamespaces, np.clientPodLabels)], ports: tcp(p.tidbClient) },
+        ...(scraped ? [{ from: [namespacesPeer([np.monitoringNamespace])], ports: apis }] : []),
+    ];
 }
 
 /** tidb-operator v2 takes a quantity per resource (`cpu`, `memory`), used as request and limit. */
@@ -386,6 +438,8 @@ export class TiDB extends pulumi.ComponentResource {
             }
         }
 
+        // Not the operator's labels: the groups must never count this pod; the NetworkPolicy admits it by this one.
+        const jobLabels = { "stateful-k8s.io/job": `${name}-pd-max-replicas` };
         // PD keeps the max-replicas it bootstrapped with in its own storage: apply the value through its API.
         // Named after the value, so that a change replaces the Job and runs it again.
         new k8s.batch.v1.Job(
@@ -396,7 +450,7 @@ export class TiDB extends pulumi.ComponentResource {
                     backoffLimit: 3,
                     activeDeadlineSeconds: 1200,
                     template: {
-                        metadata: { labels: { "app.kubernetes.io/part-of": "stateful-k8s" } },
+                        metadata: { labels: { "app.kubernetes.io/part-of": "stateful-k8s", ...jobLabels } },
                         spec: {
                             restartPolicy: "OnFailure",
                             automountServiceAccountToken: false,
@@ -415,7 +469,7 @@ export class TiDB extends pulumi.ComponentResource {
                                         "sh",
                                         "-c",
                                         renderPdMaxReplicasScript(
-                                            `http://${name}-pd-pd.${namespace}.svc:${TIDB_METRICS_PORTS.pd}`,
+                                            `http://${name}-pd-pd.${namespace}.svc:${TIDB_PORTS.pdClient}`,
                                             regionReplicas,
                                         ),
                                     ],
@@ -434,6 +488,17 @@ export class TiDB extends pulumi.ComponentResource {
             // It holds no data: a protected (production) stack must still be able to replace it on a change.
             { ...dependingOn(child, [pd, tikv]), protect: false },
         );
+
+        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
+        if (np.enabled) {
+            createNetworkPolicy(
+                `${name}-netpol`,
+                { name, namespace, labels },
+                { "pingcap.com/cluster": name },
+                tidbNetworkPolicyIngress(name, args.operatorNamespace ?? d.operatorNamespace, jobLabels, np, monitoring.podMonitor),
+                dependingOn(child, [cluster]),
+            );
+        }
 
         this.clusterName = cluster.metadata.name;
         this.pdGroupName = pd.metadata.name;

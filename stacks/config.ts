@@ -152,6 +152,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             tikvResources: SHARED_GROUPS.resources,
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
+            networkPolicy: SHARED_GROUPS.networkPolicy,
         },
     },
 };

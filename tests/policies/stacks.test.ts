@@ -22,7 +22,10 @@ describe("policy pack over our stacks", () => {
             // Each StatefulSet that keeps data and has no NetworkPolicy is reported, and only those (Eureka keeps
             // none; Redis's sentinels declare stateful-k8s.io/data: none); prod turns every one on.
             assert.deepStrictEqual(
-                violations.filter((v) => v.policy === "data-network-policy").map((v) => v.message.split(" keeps data")[0]),
+                violations
+                    .filter((v) => v.policy === "data-network-policy")
+                    .map((v) => v.message.split(" keeps data")[0])
+                    .sort(),
                 (stack === "prod" ? [] : ["nacos", "rabbitmq", "redis"]).map((n) => `StatefulSet stateful-${stack}/${n}`),
             );
         });
