@@ -8,17 +8,12 @@ import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
 import { ArgProblem, checkInteger, checkReplicaCeiling, checkReplicas, checkBoolean, isObject, throwIfProblems } from "./lib/validation";
-import {
-    childOptions,
-    createWorkload,
-    dependingOn,
-    resolveMonitoring,
-    resolveResources,
-    resolveScheduling,
-    validateSharedArgs,
-    WORKLOAD_DEFAULTS,
-    workloadNames,
-} from "./lib/workload";
+import { WORKLOAD_DEFAULTS, workloadNames } from "./lib/naming";
+import { childOptions, dependingOn } from "./lib/options";
+import { resolveResources } from "./lib/resources";
+import { resolveMonitoring, resolveScheduling, validateSharedArgs } from "./lib/statefulset/args";
+import { PodManagementPolicy } from "./lib/statefulset/spec";
+import { createWorkload } from "./lib/statefulset/workload";
 
 /** Arguments of {@link Eureka}. */
 export interface EurekaArgs {
@@ -192,12 +187,8 @@ export class Eureka extends pulumi.ComponentResource {
         const port = args.port ?? EUREKA_DEFAULTS.port;
         // With an autoscaler, every possible member is a peer: the list must not depend on the live count.
         const peers = args.autoscaling?.maxReplicas ?? replicas;
-        const names = workloadNames(
-            name,
-            args.namespace ?? EUREKA_DEFAULTS.namespace,
-            peers,
-            args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain,
-        );
+        const clusterDomain = args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain;
+        const names = workloadNames(name, args.namespace ?? EUREKA_DEFAULTS.namespace, peers, clusterDomain);
         const peerUrls = eurekaPeerUrls(names.members, port);
         // SPRING_APPLICATION_JSON keeps the camel-case map key `defaultZone` that Eureka looks up
         // (an environment variable would be lower-cased by Spring's relaxed binding).
@@ -212,14 +203,14 @@ export class Eureka extends pulumi.ComponentResource {
             name,
             {
                 system: "eureka",
-                names,
+                namespace: names.namespace,
+                clusterDomain,
                 replicas,
                 image: args.image ?? EUREKA_DEFAULTS.image,
-                podManagementPolicy: "Parallel",
+                podManagementPolicy: PodManagementPolicy.Parallel,
                 ports,
-                metrics: { portName: "http", port, path: "/actuator/prometheus" },
                 // Scrape only what the image serves.
-                monitoring: prometheus ? monitoring : { ...monitoring, scrapeAnnotations: false, serviceMonitor: false },
+                metrics: prometheus ? { portName: "http", port, path: "/actuator/prometheus", monitoring } : undefined,
                 env: {
                     POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
                     SERVER_PORT: String(port),

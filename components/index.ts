@@ -20,7 +20,7 @@ export {
     renderRabbitmqConf,
     validateRabbitMQArgs,
 } from "./rabbitmq";
-export { Redis, RedisArgs, REDIS_DEFAULTS, REDIS_PORTS, REDIS_PERSISTENCE, defaultQuorum, validateRedisArgs } from "./redis";
+export { Redis, RedisArgs, REDIS_DEFAULTS, REDIS_PORTS, RedisPersistence, defaultQuorum, validateRedisArgs } from "./redis";
 export {
     Kafka,
     KafkaArgs,
@@ -31,9 +31,19 @@ export {
     kafkaReplication,
     validateKafkaArgs,
 } from "./kafka";
-export { TiDB, TiDBArgs, TiDBStorageArgs, TIDB_DEFAULTS, TIDB_METRICS_PORTS, TIDB_OPERATOR_CHART, validateTiDBArgs } from "./tidb";
+export {
+    TiDB,
+    TiDBArgs,
+    TiDBStorageArgs,
+    TIDB_DEFAULTS,
+    TIDB_METRICS_PORTS,
+    TIDB_PORTS,
+    TIDB_OPERATOR_CHART,
+    validateTiDBArgs,
+} from "./tidb";
 export {
     AutoscalingArgs,
+    ClaimRetention,
     MonitoringArgs,
     OperatorInstallArgs,
     OperatorMonitoringArgs,

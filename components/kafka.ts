@@ -5,275 +5,41 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
-import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
-import { namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import { createAutoscaler } from "./lib/autoscaling";
+import { PACKAGE_LABELS } from "./lib/labels";
+import { namespacesPeer, resolveNetworkPolicy } from "./lib/network";
+import { resolveOperatorMonitoring } from "./lib/operator/args";
+import { installOperatorChart } from "./lib/operator/install";
+import { createPodMonitor } from "./lib/operator/pod-monitor";
+import { autoscaledOptions, childOptions, configurationOptions, dependingOn } from "./lib/options";
+import { podAntiAffinity } from "./lib/pod";
+import { resolveResources } from "./lib/resources";
+import { ResourcesArgs } from "./lib/types";
+import { throwIfProblems } from "./lib/validation";
 import {
-    ArgProblem,
-    checkBoolean,
-    checkDnsLabel,
-    checkInteger,
-    checkReplicas,
-    checkResources,
-    checkSizedStorage,
-    throwIfProblems,
-} from "./lib/validation";
-import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+    KAFKA_DEFAULTS,
+    KAFKA_PORTS,
+    KafkaArgs,
+    KafkaStorageArgs,
+    kafkaReplication,
+    kafkaRunsCruiseControl,
+    STRIMZI_CHART,
+    validateKafkaArgs,
+} from "./kafka/args";
+import { renderKafkaMetricsConfig } from "./kafka/metrics-config";
 
-/** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
-export interface KafkaStorageArgs {
-    /**
-     * Size of each node's volume.
-     * @default "100Gi" for brokers, "10Gi" for controllers
-     */
-    size?: string;
-    /**
-     * StorageClass of the volumes.
-     * @default - the cluster's default StorageClass
-     */
-    storageClassName?: string;
-}
-
-/** Arguments of {@link Kafka}. */
-export interface KafkaArgs extends OperatorInstallArgs {
-    /**
-     * Namespace of the Kafka cluster. It must already exist and be watched by the Strimzi operator.
-     * @default "default"
-     */
-    namespace?: string;
-    /**
-     * Number of brokers (the broker node pool's replicas). With two or more brokers, partitions move
-     * onto new brokers and off removed ones automatically (Cruise Control auto-rebalance); a single
-     * broker runs without Cruise Control, which Strimzi refuses below two brokers.
-     * @default 3
-     */
-    replicas?: number;
-    /**
-     * Number of KRaft controllers; odd. Strimzi runs a static controller quorum, so this cannot
-     * change once the cluster exists.
-     * @default 3
-     */
-    controllers?: number;
-    /**
-     * Controller count currently deployed, when known; any change from it is refused.
-     * @default - unknown: no check
-     */
-    currentControllers?: number;
-    /**
-     * Kafka version, pinned.
-     * @default "4.3.0"
-     */
-    version?: string;
-    /**
-     * Replication factor of new topics and internal topics.
-     * @default - min(3, the fewest brokers the cluster may have)
-     */
-    replicationFactor?: number;
-    /**
-     * Brokers storage.
-     * @default { size: "100Gi" }
-     */
-    brokerStorage?: KafkaStorageArgs;
-    /**
-     * Controllers storage.
-     * @default { size: "10Gi" }
-     */
-    controllerStorage?: KafkaStorageArgs;
-    /**
-     * CPU and memory of each broker.
-     * @default { cpuRequest: "500m", memoryRequest: "2Gi" }
-     */
-    brokerResources?: ResourcesArgs;
-    /**
-     * CPU and memory of each controller.
-     * @default { cpuRequest: "250m", memoryRequest: "1Gi" }
-     */
-    controllerResources?: ResourcesArgs;
-    /**
-     * Deploys Kafka Exporter (consumer lag and topic metrics).
-     * @default true
-     */
-    kafkaExporter?: boolean;
-    /**
-     * Requires brokers (and controllers) to run on different nodes; preferred otherwise.
-     * @default false
-     */
-    requireAntiAffinity?: boolean;
-    /**
-     * PodMonitors for the brokers, controllers and Kafka Exporter (port `tcp-prometheus`, 9404).
-     * @default { podMonitor: false }
-     */
-    monitoring?: OperatorMonitoringArgs;
-    /**
-     * Scales the broker pool with a HorizontalPodAutoscaler through the pool's `/scale` subresource;
-     * Cruise Control moves partitions on every change. `minReplicas` must be at least the replication factor.
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
-    /**
-     * Restricts the `plain` and `tls` listeners to pods of `clientNamespaces` (default: this namespace),
-     * optionally only those with `clientPodLabels`, through the listeners' `networkPolicyPeers`: Strimzi
-     * writes the NetworkPolicy itself (its replication, control-plane and agent ports admit only Strimzi's
-     * own pods; the metrics port stays open), so `monitoringNamespace` does not apply. The production stack turns it on.
-     * @default { enabled: false }
-     */
-    networkPolicy?: NetworkPolicyArgs;
-}
-
-/** Defaults of {@link KafkaArgs}. */
-export const KAFKA_DEFAULTS = {
-    namespace: WORKLOAD_DEFAULTS.namespace,
-    replicas: 3,
-    controllers: 3,
-    version: "4.3.0",
-    brokerStorageSize: "100Gi",
-    controllerStorageSize: "10Gi",
-    brokerResources: { cpuRequest: "500m", memoryRequest: "2Gi" },
-    controllerResources: { cpuRequest: "250m", memoryRequest: "1Gi" },
-    kafkaExporter: true,
-    requireAntiAffinity: false,
-    installOperator: false,
-    operatorNamespace: "strimzi",
-    operatorVersion: "1.2.0",
-} as const;
-
-/** Strimzi's official Helm chart repository. */
-export const STRIMZI_CHART = { chart: "strimzi-kafka-operator", repo: "https://strimzi.io/charts/" } as const;
-
-/** Ports of the listeners and of the metrics endpoint Strimzi exposes. */
-export const KAFKA_PORTS = { plain: 9092, tls: 9093, metrics: 9404 } as const;
-
-/**
- * The fewest brokers Strimzi deploys Cruise Control with: `CruiseControlMetricsReporter.validateCruiseControl`
- * (Strimzi 1.2.0) rejects the whole Kafka resource below it.
- */
-export const CRUISE_CONTROL_MIN_BROKERS = 2;
-
-/**
- * Whether the cluster runs Cruise Control (and its auto-rebalance templates): only when the fewest
- * brokers it may have (the autoscaler's minimum, or `replicas`) is at least {@link CRUISE_CONTROL_MIN_BROKERS}.
- */
-export function kafkaRunsCruiseControl(minBrokers: number): boolean {
-    return minBrokers >= CRUISE_CONTROL_MIN_BROKERS;
-}
-
-/** Replication settings derived from the fewest brokers the cluster may run with. */
-export function kafkaReplication(minBrokers: number, replicationFactor?: number): { replicationFactor: number; minInSync: number } {
-    const rf = replicationFactor ?? Math.min(3, minBrokers);
-    return { replicationFactor: rf, minInSync: Math.max(1, rf - 1) };
-}
-
-/** Returns every problem with the arguments of a Kafka component named `name`. */
-export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
-    const problems: ArgProblem[] = [];
-    // Strimzi names pods `<cluster>-<pool>-<id>` with pool `<cluster>-broker`; keep them DNS labels.
-    checkDnsLabel(problems, "name", name, 24);
-    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
-    const brokers = args.replicas ?? KAFKA_DEFAULTS.replicas;
-    checkReplicas(problems, "replicas", brokers, "any");
-    const controllers = args.controllers ?? KAFKA_DEFAULTS.controllers;
-    checkReplicas(problems, "controllers", controllers, "odd");
-    if (args.currentControllers !== undefined && checkInteger(problems, "currentControllers", args.currentControllers, 0)) {
-        if (args.currentControllers > 0 && controllers !== args.currentControllers) {
-            problems.push({
-                path: "controllers",
-                value: controllers,
-                allowed: `${args.currentControllers} (the deployed count): Strimzi runs a static KRaft controller quorum, which cannot be scaled; scale brokers instead`,
-            });
-        }
-    }
-    if (args.version !== undefined && (typeof args.version !== "string" || !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(args.version))) {
-        problems.push({
-            path: "version",
-            value: args.version,
-            allowed: 'a Kafka version such as "4.3.0" that the Strimzi operator supports',
-        });
-    }
-    const minBrokers = args.autoscaling?.minReplicas ?? brokers;
-    if (args.replicationFactor !== undefined && checkInteger(problems, "replicationFactor", args.replicationFactor, 1)) {
-        if (typeof minBrokers === "number" && args.replicationFactor > minBrokers) {
-            problems.push({
-                path: "replicationFactor",
-                value: args.replicationFactor,
-                allowed: `at most ${minBrokers}, the fewest brokers the cluster may run with`,
-            });
-        }
-    }
-    const rf = typeof minBrokers === "number" ? kafkaReplication(Math.max(1, minBrokers), args.replicationFactor).replicationFactor : 1;
-    validateAutoscaling(
-        problems,
-        "autoscaling",
-        args.autoscaling,
-        brokers,
-        rf,
-        `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
-    );
-    for (const [key, storage] of [
-        ["brokerStorage", args.brokerStorage],
-        ["controllerStorage", args.controllerStorage],
-    ] as const) {
-        checkSizedStorage(problems, key, storage);
-    }
-    for (const key of ["brokerResources", "controllerResources"] as const) {
-        checkResources(problems, key, args[key]);
-    }
-    checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
-    checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
-    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
-    if (args.networkPolicy?.monitoringNamespace !== undefined) {
-        problems.push({
-            path: "networkPolicy.monitoringNamespace",
-            value: args.networkPolicy.monitoringNamespace,
-            allowed: "nothing: Strimzi writes Kafka's NetworkPolicy and opens the metrics port (9404) to every pod",
-        });
-    }
-    validateOperatorArgs(problems, args);
-    return problems;
-}
-
-/** The JMX Prometheus exporter rules the brokers and controllers load (a ConfigMap the Kafka CR references). */
-export function renderKafkaMetricsConfig(): string {
-    return [
-        "# Generated by stateful-k8s: JMX MBeans exported as Prometheus metrics on port 9404.",
-        "lowercaseOutputName: true",
-        "lowercaseOutputLabelNames: true",
-        "rules:",
-        "  # Per-topic and per-partition broker metrics, such as under-replicated partitions.",
-        '  - pattern: "kafka.server<type=(.+), name=(.+), clientId=(.+), topic=(.+), partition=(.*)><>Value"',
-        '    name: "kafka_server_$1_$2"',
-        "    type: GAUGE",
-        '    labels: { clientId: "$3", topic: "$4", partition: "$5" }',
-        '  - pattern: "kafka.server<type=(.+), name=(.+)><>Value"',
-        '    name: "kafka_server_$1_$2"',
-        "    type: GAUGE",
-        '  - pattern: "kafka.server<type=(.+), name=(.+)><>Count"',
-        '    name: "kafka_server_$1_$2_total"',
-        "    type: COUNTER",
-        "  # Controller (KRaft quorum) health: active controller count, offline partitions.",
-        '  - pattern: "kafka.controller<type=(.+), name=(.+)><>Value"',
-        '    name: "kafka_controller_$1_$2"',
-        "    type: GAUGE",
-        '  - pattern: "kafka.server<type=raft-metrics><>(.+): (.*)"',
-        '    name: "kafka_server_raftmetrics_$1"',
-        "    type: GAUGE",
-        "  # Request rates and latencies.",
-        '  - pattern: "kafka.network<type=(.+), name=(.+), request=(.+)><>Count"',
-        '    name: "kafka_network_$1_$2_total"',
-        "    type: COUNTER",
-        '    labels: { request: "$3" }',
-        '  - pattern: "kafka.network<type=(.+), name=(.+), request=(.+)><>(\\\\d+)thPercentile"',
-        '    name: "kafka_network_$1_$2"',
-        "    type: GAUGE",
-        '    labels: { request: "$3", quantile: "0.$4" }',
-        "  # Log size per partition.",
-        '  - pattern: "kafka.log<type=Log, name=(.+), topic=(.+), partition=(.+)><>Value"',
-        '    name: "kafka_log_log_$1"',
-        "    type: GAUGE",
-        '    labels: { topic: "$2", partition: "$3" }',
-        "",
-    ].join("\n");
-}
+export {
+    CRUISE_CONTROL_MIN_BROKERS,
+    KAFKA_DEFAULTS,
+    KAFKA_PORTS,
+    KafkaArgs,
+    KafkaStorageArgs,
+    kafkaReplication,
+    kafkaRunsCruiseControl,
+    STRIMZI_CHART,
+    validateKafkaArgs,
+} from "./kafka/args";
+export { renderKafkaMetricsConfig } from "./kafka/metrics-config";
 
 /**
  * A Strimzi-managed Kafka cluster in KRaft mode: controller and broker node pools with retained
@@ -339,42 +105,33 @@ export class Kafka extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        const antiAffinity = (pool: string) => {
-            const term = {
-                labelSelector: { matchLabels: { ...cluster, "strimzi.io/pool-name": pool } },
-                topologyKey: "kubernetes.io/hostname",
-            };
-            return (args.requireAntiAffinity ?? d.requireAntiAffinity)
-                ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
-                : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
-        };
-        const pool = (
-            role: "broker" | "controller",
-            replicas: number,
-            storage: KafkaStorageArgs | undefined,
-            size: string,
-            resources: ResourcesArgs,
-            autoscaled: boolean,
-        ) => {
-            const poolName = `${name}-${role}`;
-            const r = resolveResources(resources, resources);
+        const pool = (p: {
+            role: "broker" | "controller";
+            replicas: number;
+            storage: KafkaStorageArgs | undefined;
+            defaultSize: string;
+            resources: ResourcesArgs;
+            autoscaled: boolean;
+        }) => {
+            const poolName = `${name}-${p.role}`;
+            const r = p.resources;
             return new k8s.apiextensions.CustomResource(
-                `${name}-${role}-pool`,
+                `${name}-${p.role}-pool`,
                 {
                     apiVersion: "kafka.strimzi.io/v1",
                     kind: "KafkaNodePool",
                     metadata: { name: poolName, namespace, labels },
                     spec: {
-                        replicas,
-                        roles: [role],
+                        replicas: p.replicas,
+                        roles: [p.role],
                         storage: {
                             type: "jbod",
                             volumes: [
                                 {
                                     id: 0,
                                     type: "persistent-claim",
-                                    size: storage?.size ?? size,
-                                    class: storage?.storageClassName,
+                                    size: p.storage?.size ?? p.defaultSize,
+                                    class: p.storage?.storageClassName,
                                     // The claims outlive the pool and the cluster: data is never deleted with them.
                                     deleteClaim: false,
                                     kraftMetadata: "shared",
@@ -393,28 +150,36 @@ export class Kafka extends pulumi.ComponentResource {
                                 ...(r.ephemeralStorageLimit === undefined ? {} : { "ephemeral-storage": r.ephemeralStorageLimit }),
                             },
                         },
-                        template: { pod: { affinity: antiAffinity(poolName) } },
+                        // The pool label is the operator's: it spreads each pool's pods over nodes.
+                        template: {
+                            pod: {
+                                affinity: podAntiAffinity(
+                                    { ...cluster, "strimzi.io/pool-name": poolName },
+                                    args.requireAntiAffinity ?? d.requireAntiAffinity,
+                                ),
+                            },
+                        },
                     },
                 },
-                autoscaled ? { ...child, ignoreChanges: ["spec.replicas"] } : child,
+                autoscaledOptions(child, p.autoscaled),
             );
         };
-        const controllerPool = pool(
-            "controller",
-            args.controllers ?? d.controllers,
-            args.controllerStorage,
-            d.controllerStorageSize,
-            resolveResources(args.controllerResources, d.controllerResources),
-            false,
-        );
-        const brokerPool = pool(
-            "broker",
-            brokers,
-            args.brokerStorage,
-            d.brokerStorageSize,
-            resolveResources(args.brokerResources, d.brokerResources),
-            args.autoscaling !== undefined,
-        );
+        const controllerPool = pool({
+            role: "controller",
+            replicas: args.controllers ?? d.controllers,
+            storage: args.controllerStorage,
+            defaultSize: d.controllerStorageSize,
+            resources: resolveResources(args.controllerResources, d.controllerResources),
+            autoscaled: false,
+        });
+        const brokerPool = pool({
+            role: "broker",
+            replicas: brokers,
+            storage: args.brokerStorage,
+            defaultSize: d.brokerStorageSize,
+            resources: resolveResources(args.brokerResources, d.brokerResources),
+            autoscaled: args.autoscaling !== undefined,
+        });
 
         // Strimzi refuses a Kafka with Cruise Control and a single broker (it never becomes Ready), so a
         // one-broker cluster runs without it. Templates for the rebalances Strimzi runs itself when the
@@ -487,11 +252,13 @@ export class Kafka extends pulumi.ComponentResource {
         if (monitoring.podMonitor) {
             createPodMonitor(
                 `${name}-podmonitor`,
-                { name: `${name}-kafka-resources`, namespace, labels },
-                cluster,
-                [{ port: "tcp-prometheus", path: "/metrics" }],
-                monitoring,
-                { jobLabel: "strimzi.io/cluster" },
+                {
+                    metadata: { name: `${name}-kafka-resources`, namespace, labels },
+                    selector: cluster,
+                    endpoints: [{ port: "tcp-prometheus", path: "/metrics" }],
+                    monitoring,
+                    jobLabel: "strimzi.io/cluster",
+                },
                 child,
             );
         }

@@ -10,7 +10,8 @@ import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
 import { RedisArgs, validateRedisArgs } from "../components/redis";
 import { TiDBArgs, validateTiDBArgs } from "../components/tidb";
-import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf, RESOURCES_KEYS } from "../components/lib/validation";
+import { ArgProblem, ArgsError, checkBoolean, checkDnsLabel, checkOneOf } from "../components/lib/validation";
+import { RESOURCES_KEYS } from "../components/lib/resources";
 
 /** The project name, which is also the namespace of every config key (`stateful-k8s:<key>`). */
 export const PROJECT = "stateful-k8s";

@@ -65,4 +65,17 @@ describe("component package schema", function () {
             "targetCPUUtilizationPercentage",
         ]);
     });
+
+    it("offers the closed sets as enums: claim retention and Redis persistence", () => {
+        const values = (name: string) => schema.types[`stateful-k8s:index:${name}`].enum.map((e: { value: string }) => e.value);
+        assert.deepStrictEqual(values("ClaimRetention"), ["Retain", "Delete"]);
+        assert.deepStrictEqual(values("RedisPersistence"), ["aof", "rdb"]);
+        const storage = schema.types["stateful-k8s:index:StorageArgs"].properties;
+        assert.strictEqual(storage.whenDeleted.$ref, "#/types/stateful-k8s:index:ClaimRetention");
+        assert.strictEqual(storage.whenScaled.$ref, "#/types/stateful-k8s:index:ClaimRetention");
+        assert.strictEqual(
+            schema.resources["stateful-k8s:index:Redis"].inputProperties.persistence.$ref,
+            "#/types/stateful-k8s:index:RedisPersistence",
+        );
+    });
 });

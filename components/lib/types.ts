@@ -3,6 +3,19 @@
  * infer a schema for other languages (no unions, intersections or functions).
  */
 
+/**
+ * What happens to a member's claim when its StatefulSet is deleted or scaled in (the StatefulSet's
+ * `persistentVolumeClaimRetentionPolicy`): kept, or deleted with the member.
+ */
+export const ClaimRetention = {
+    /** The claim and its data stay; a later member with the same ordinal adopts it. */
+    Retain: "Retain",
+    /** The claim, and with the default reclaim policy its volume, is deleted. */
+    Delete: "Delete",
+} as const;
+/** One of {@link ClaimRetention}'s values. */
+export type ClaimRetention = (typeof ClaimRetention)[keyof typeof ClaimRetention];
+
 /** Persistent storage for each member: one PersistentVolumeClaim per replica. */
 export interface StorageArgs {
     /**
@@ -19,12 +32,12 @@ export interface StorageArgs {
      * What happens to the claims when the StatefulSet is deleted: "Retain" or "Delete".
      * @default "Retain"
      */
-    whenDeleted?: string;
+    whenDeleted?: ClaimRetention;
     /**
      * What happens to the claims of members removed by a scale-in: "Retain" or "Delete".
      * @default "Retain"
      */
-    whenScaled?: string;
+    whenScaled?: ClaimRetention;
 }
 
 /** CPU, memory and local (ephemeral) storage for the main container. */

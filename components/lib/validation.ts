@@ -3,6 +3,7 @@
  * so that a component (or the stack program) can report every bad value in one message that names
  * the argument path, the bad value and what is allowed.
  */
+import { imageIsPinned } from "./image";
 
 /** One invalid argument: where it is, what it was, and what would have been accepted. */
 export interface ArgProblem {
@@ -149,12 +150,7 @@ export function checkImage(problems: ArgProblem[], path: string, value: unknown)
         problems.push({ path, value, allowed: 'an image reference such as "rabbitmq:4.1.4-management"' });
         return;
     }
-    if (value.includes("@sha256:")) {
-        return;
-    }
-    const lastSegment = value.split("/").pop() ?? "";
-    const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-    if (tag === undefined || tag === "" || tag === "latest") {
+    if (!imageIsPinned(value)) {
         problems.push({
             path,
             value,
@@ -260,41 +256,6 @@ export function checkGroup(
         return false;
     }
     return true;
-}
-
-/** Keys of a resources group. */
-export const RESOURCES_KEYS = [
-    "cpuRequest",
-    "memoryRequest",
-    "cpuLimit",
-    "memoryLimit",
-    "ephemeralStorageRequest",
-    "ephemeralStorageLimit",
-] as const;
-
-/** Checks a resources group ({@link RESOURCES_KEYS}) at `path`. */
-export function checkResources(
-    problems: ArgProblem[],
-    path: string,
-    resources:
-        | {
-              cpuRequest?: string;
-              cpuLimit?: string;
-              memoryRequest?: string;
-              memoryLimit?: string;
-              ephemeralStorageRequest?: string;
-              ephemeralStorageLimit?: string;
-          }
-        | undefined,
-): void {
-    if (!checkGroup(problems, path, resources, RESOURCES_KEYS)) return;
-    checkCpu(problems, `${path}.cpuRequest`, resources?.cpuRequest);
-    checkCpu(problems, `${path}.cpuLimit`, resources?.cpuLimit);
-    checkMemory(problems, `${path}.memoryRequest`, resources?.memoryRequest);
-    checkMemory(problems, `${path}.memoryLimit`, resources?.memoryLimit);
-    for (const key of ["ephemeralStorageRequest", "ephemeralStorageLimit"] as const) {
-        if (resources?.[key] !== undefined) checkStorageSize(problems, `${path}.${key}`, resources[key]);
-    }
 }
 
 /** Checks a size-and-class storage group (`size`, `storageClassName`) at `path`. */

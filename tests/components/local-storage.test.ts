@@ -5,7 +5,7 @@ import { Nacos } from "../../components/nacos";
 import { RabbitMQ } from "../../components/rabbitmq";
 import { Redis } from "../../components/redis";
 import { TiDB, validateTiDBArgs } from "../../components/tidb";
-import { defaultEphemeralStorageRequest } from "../../components/lib/workload";
+import { defaultEphemeralStorageRequest } from "../../components/lib/resources";
 import { MockRun } from "../../scripts/mock-runtime";
 import { register } from "../helpers/component";
 

@@ -371,7 +371,7 @@ describe("Redis", () => {
             "sentinels: an odd whole number >= 3: a single sentinel is a single point of failure",
         ]);
         assert.deepStrictEqual(paths({ sentinels: 5, quorum: 2 }), ["quorum: a whole number from 3 to 5"]);
-        assert.deepStrictEqual(paths({ persistence: "none" }), ['persistence: one of "aof", "rdb"']);
+        assert.deepStrictEqual(paths({ persistence: "none" as RedisArgs["persistence"] }), ['persistence: one of "aof", "rdb"']);
         assert.deepStrictEqual(paths({ replicas: 3, minReplicasToWrite: 3 }), ["minReplicasToWrite: a whole number from 0 to 2"]);
         assert.match(
             paths({ autoscaling: { minReplicas: 2, maxReplicas: 5 } })[0],

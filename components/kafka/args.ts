@@ -1,0 +1,219 @@
+/** The arguments of the Kafka component (Strimzi): their documentation, defaults and validation. */
+import { validateAutoscaling } from "../lib/autoscaling";
+import { WORKLOAD_DEFAULTS } from "../lib/naming";
+import { validateNetworkPolicyArgs } from "../lib/network";
+import { validateOperatorArgs } from "../lib/operator/args";
+import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "../lib/types";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkInteger, checkReplicas, checkSizedStorage } from "../lib/validation";
+import { checkResources } from "../lib/resources";
+
+/** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
+export interface KafkaStorageArgs {
+    /**
+     * Size of each node's volume.
+     * @default "100Gi" for brokers, "10Gi" for controllers
+     */
+    size?: string;
+    /**
+     * StorageClass of the volumes.
+     * @default - the cluster's default StorageClass
+     */
+    storageClassName?: string;
+}
+
+/** Arguments of {@link Kafka}. */
+export interface KafkaArgs extends OperatorInstallArgs {
+    /**
+     * Namespace of the Kafka cluster. It must already exist and be watched by the Strimzi operator.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Number of brokers (the broker node pool's replicas). With two or more brokers, partitions move
+     * onto new brokers and off removed ones automatically (Cruise Control auto-rebalance); a single
+     * broker runs without Cruise Control, which Strimzi refuses below two brokers.
+     * @default 3
+     */
+    replicas?: number;
+    /**
+     * Number of KRaft controllers; odd. Strimzi runs a static controller quorum, so this cannot
+     * change once the cluster exists.
+     * @default 3
+     */
+    controllers?: number;
+    /**
+     * Controller count currently deployed, when known; any change from it is refused.
+     * @default - unknown: no check
+     */
+    currentControllers?: number;
+    /**
+     * Kafka version, pinned.
+     * @default "4.3.0"
+     */
+    version?: string;
+    /**
+     * Replication factor of new topics and internal topics.
+     * @default - min(3, the fewest brokers the cluster may have)
+     */
+    replicationFactor?: number;
+    /**
+     * Brokers storage.
+     * @default { size: "100Gi" }
+     */
+    brokerStorage?: KafkaStorageArgs;
+    /**
+     * Controllers storage.
+     * @default { size: "10Gi" }
+     */
+    controllerStorage?: KafkaStorageArgs;
+    /**
+     * CPU and memory of each broker.
+     * @default { cpuRequest: "500m", memoryRequest: "2Gi" }
+     */
+    brokerResources?: ResourcesArgs;
+    /**
+     * CPU and memory of each controller.
+     * @default { cpuRequest: "250m", memoryRequest: "1Gi" }
+     */
+    controllerResources?: ResourcesArgs;
+    /**
+     * Deploys Kafka Exporter (consumer lag and topic metrics).
+     * @default true
+     */
+    kafkaExporter?: boolean;
+    /**
+     * Requires brokers (and controllers) to run on different nodes; preferred otherwise.
+     * @default false
+     */
+    requireAntiAffinity?: boolean;
+    /**
+     * PodMonitors for the brokers, controllers and Kafka Exporter (port `tcp-prometheus`, 9404).
+     * @default { podMonitor: false }
+     */
+    monitoring?: OperatorMonitoringArgs;
+    /**
+     * Scales the broker pool with a HorizontalPodAutoscaler through the pool's `/scale` subresource;
+     * Cruise Control moves partitions on every change. `minReplicas` must be at least the replication factor.
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
+    /**
+     * Restricts the `plain` and `tls` listeners to pods of `clientNamespaces` (default: this namespace),
+     * optionally only those with `clientPodLabels`, through the listeners' `networkPolicyPeers`: Strimzi
+     * writes the NetworkPolicy itself (its replication, control-plane and agent ports admit only Strimzi's
+     * own pods; the metrics port stays open), so `monitoringNamespace` does not apply. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
+}
+
+/** Defaults of {@link KafkaArgs}. */
+export const KAFKA_DEFAULTS = {
+    namespace: WORKLOAD_DEFAULTS.namespace,
+    replicas: 3,
+    controllers: 3,
+    version: "4.3.0",
+    brokerStorageSize: "100Gi",
+    controllerStorageSize: "10Gi",
+    brokerResources: { cpuRequest: "500m", memoryRequest: "2Gi" },
+    controllerResources: { cpuRequest: "250m", memoryRequest: "1Gi" },
+    kafkaExporter: true,
+    requireAntiAffinity: false,
+    installOperator: false,
+    operatorNamespace: "strimzi",
+    operatorVersion: "1.2.0",
+} as const;
+
+/** Strimzi's official Helm chart repository. */
+export const STRIMZI_CHART = { chart: "strimzi-kafka-operator", repo: "https://strimzi.io/charts/" } as const;
+
+/** Ports of the listeners and of the metrics endpoint Strimzi exposes. */
+export const KAFKA_PORTS = { plain: 9092, tls: 9093, metrics: 9404 } as const;
+
+/**
+ * The fewest brokers Strimzi deploys Cruise Control with: `CruiseControlMetricsReporter.validateCruiseControl`
+ * (Strimzi 1.2.0) rejects the whole Kafka resource below it.
+ */
+export const CRUISE_CONTROL_MIN_BROKERS = 2;
+
+/**
+ * Whether the cluster runs Cruise Control (and its auto-rebalance templates): only when the fewest
+ * brokers it may have (the autoscaler's minimum, or `replicas`) is at least {@link CRUISE_CONTROL_MIN_BROKERS}.
+ */
+export function kafkaRunsCruiseControl(minBrokers: number): boolean {
+    return minBrokers >= CRUISE_CONTROL_MIN_BROKERS;
+}
+
+/** Replication settings derived from the fewest brokers the cluster may run with. */
+export function kafkaReplication(minBrokers: number, replicationFactor?: number): { replicationFactor: number; minInSync: number } {
+    const rf = replicationFactor ?? Math.min(3, minBrokers);
+    return { replicationFactor: rf, minInSync: Math.max(1, rf - 1) };
+}
+
+/** Returns every problem with the arguments of a Kafka component named `name`. */
+export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    // Strimzi names pods `<cluster>-<pool>-<id>` with pool `<cluster>-broker`; keep them DNS labels.
+    checkDnsLabel(problems, "name", name, 24);
+    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
+    const brokers = args.replicas ?? KAFKA_DEFAULTS.replicas;
+    checkReplicas(problems, "replicas", brokers, "any");
+    const controllers = args.controllers ?? KAFKA_DEFAULTS.controllers;
+    checkReplicas(problems, "controllers", controllers, "odd");
+    if (args.currentControllers !== undefined && checkInteger(problems, "currentControllers", args.currentControllers, 0)) {
+        if (args.currentControllers > 0 && controllers !== args.currentControllers) {
+            problems.push({
+                path: "controllers",
+                value: controllers,
+                allowed: `${args.currentControllers} (the deployed count): Strimzi runs a static KRaft controller quorum, which cannot be scaled; scale brokers instead`,
+            });
+        }
+    }
+    if (args.version !== undefined && (typeof args.version !== "string" || !/^[0-9]+\.[0-9]+\.[0-9]+$/.test(args.version))) {
+        problems.push({
+            path: "version",
+            value: args.version,
+            allowed: 'a Kafka version such as "4.3.0" that the Strimzi operator supports',
+        });
+    }
+    const minBrokers = args.autoscaling?.minReplicas ?? brokers;
+    if (args.replicationFactor !== undefined && checkInteger(problems, "replicationFactor", args.replicationFactor, 1)) {
+        if (typeof minBrokers === "number" && args.replicationFactor > minBrokers) {
+            problems.push({
+                path: "replicationFactor",
+                value: args.replicationFactor,
+                allowed: `at most ${minBrokers}, the fewest brokers the cluster may run with`,
+            });
+        }
+    }
+    const rf = typeof minBrokers === "number" ? kafkaReplication(Math.max(1, minBrokers), args.replicationFactor).replicationFactor : 1;
+    validateAutoscaling(
+        problems,
+        "autoscaling",
+        args.autoscaling,
+        brokers,
+        rf,
+        `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
+    );
+    for (const [key, storage] of [
+        ["brokerStorage", args.brokerStorage],
+        ["controllerStorage", args.controllerStorage],
+    ] as const) {
+        checkSizedStorage(problems, key, storage);
+    }
+    for (const key of ["brokerResources", "controllerResources"] as const) {
+        checkResources(problems, key, args[key]);
+    }
+    checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
+    checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
+    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    if (args.networkPolicy?.monitoringNamespace !== undefined) {
+        problems.push({
+            path: "networkPolicy.monitoringNamespace",
+            value: args.networkPolicy.monitoringNamespace,
+            allowed: "nothing: Strimzi writes Kafka's NetworkPolicy and opens the metrics port (9404) to every pod",
+        });
+    }
+    validateOperatorArgs(problems, args);
+    return problems;
+}
