@@ -28,18 +28,8 @@ import {
 } from "./kafka/args";
 import { renderKafkaMetricsConfig } from "./kafka/metrics-config";
 
-export {
-    CRUISE_CONTROL_MIN_BROKERS,
-    KAFKA_DEFAULTS,
-    KAFKA_PORTS,
-    KafkaArgs,
-    KafkaStorageArgs,
-    kafkaReplication,
-    kafkaRunsCruiseControl,
-    STRIMZI_CHART,
-    validateKafkaArgs,
-} from "./kafka/args";
-export { renderKafkaMetricsConfig } from "./kafka/metrics-config";
+export * from "./kafka/args";
+export * from "./kafka/metrics-config";
 
 /**
  * A Strimzi-managed Kafka cluster in KRaft mode: controller and broker node pools with retained

@@ -18,9 +18,9 @@ import { renderNacosAdminInitScript } from "./nacos/admin-init";
 import { NACOS_DEFAULTS, NACOS_HOME, NACOS_PORTS, NacosArgs, validateNacosArgs } from "./nacos/args";
 import { nacosClusterMembers, nacosJvmSizes } from "./nacos/config";
 
-export { NACOS_ADMIN_API, renderNacosAdminInitScript } from "./nacos/admin-init";
-export { NACOS_DEFAULTS, NACOS_HOME, NACOS_PORTS, NacosArgs, NacosMysqlArgs, validateNacosArgs } from "./nacos/args";
-export { nacosClusterMembers, nacosJvmSizes } from "./nacos/config";
+export * from "./nacos/admin-init";
+export * from "./nacos/args";
+export * from "./nacos/config";
 
 /**
  * A Nacos cluster (or standalone server) with its member list derived from `replicas`, data on PVCs,

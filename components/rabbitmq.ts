@@ -18,8 +18,8 @@ import { throwIfProblems } from "./lib/validation";
 import { RABBITMQ_DEFAULTS, RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, validateRabbitMQArgs } from "./rabbitmq/args";
 import { rabbitmqNodeNames, renderRabbitmqConf } from "./rabbitmq/config";
 
-export { RABBITMQ_DEFAULTS, RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, validateRabbitMQArgs } from "./rabbitmq/args";
-export { rabbitmqNodeNames, rabbitmqSeedNode, renderRabbitmqConf } from "./rabbitmq/config";
+export * from "./rabbitmq/args";
+export * from "./rabbitmq/config";
 
 /**
  * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through

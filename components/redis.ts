@@ -24,8 +24,8 @@ import { createRedisNetworkPolicies } from "./redis/network";
 import { createSentinelResetJob } from "./redis/reset-job";
 import { REDIS_HANDOVER_SCRIPT, REDIS_NODE_SCRIPT, REDIS_PROBE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./redis/scripts";
 
-export { defaultQuorum, REDIS_DEFAULTS, REDIS_PORTS, RedisArgs, RedisPersistence, validateRedisArgs } from "./redis/args";
-export { renderRedisConf, renderSentinelGlobalConf, renderSentinelMasterConf, renderTopology } from "./redis/config";
+export * from "./redis/args";
+export * from "./redis/config";
 
 /**
  * Redis master/replicas with sentinels: a node StatefulSet with PVCs and an exporter sidecar, a

@@ -21,19 +21,9 @@ import { TIDB_DEFAULTS, TIDB_METRICS_PORT_NAMES, TIDB_OPERATOR_CHART, TIDB_PORTS
 import { renderPdMaxReplicasScript } from "./tidb/max-replicas-script";
 import { tidbNetworkPolicyIngress } from "./tidb/network";
 
-export {
-    TIDB_DEFAULTS,
-    TIDB_MAX_NAME_LENGTH,
-    TIDB_METRICS_PORT_NAMES,
-    TIDB_METRICS_PORTS,
-    TIDB_OPERATOR_CHART,
-    TIDB_PORTS,
-    TiDBArgs,
-    TiDBStorageArgs,
-    validateTiDBArgs,
-} from "./tidb/args";
-export { renderPdMaxReplicasScript } from "./tidb/max-replicas-script";
-export { tidbNetworkPolicyIngress } from "./tidb/network";
+export * from "./tidb/args";
+export * from "./tidb/max-replicas-script";
+export * from "./tidb/network";
 
 /** tidb-operator v2 takes a quantity per resource (`cpu`, `memory`), used as request and limit. */
 function groupResources(r: ResourcesArgs): { cpu?: string; memory?: string } {
