@@ -4,7 +4,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { eurekaAlerts } from "./alerts/eureka";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { createAlertsAndDashboard } from "./lib/dashboards";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
 import { ArgProblem, checkInteger, checkReplicaCeiling, checkReplicas, checkBoolean, isObject, throwIfProblems } from "./lib/validation";
@@ -275,6 +277,17 @@ export class Eureka extends pulumi.ComponentResource {
                 childOptions(this, opts),
             );
         }
+
+        const scraped = prometheus && monitoring.serviceMonitor;
+        const alerts = eurekaAlerts({ namespace: names.namespace, statefulSet: name, scraped });
+        createAlertsAndDashboard(
+            name,
+            { name, namespace: names.namespace, labels: workload.selectorLabels },
+            "Eureka",
+            alerts,
+            monitoring,
+            childOptions(this, opts),
+        );
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

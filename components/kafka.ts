@@ -5,7 +5,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kafkaAlerts } from "./alerts/kafka";
 import { createAutoscaler } from "./lib/autoscaling";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { createConsumerLagScaler } from "./lib/keda";
 import { PACKAGE_LABELS } from "./lib/labels";
 import { namespacesPeer, resolveNetworkPolicy } from "./lib/network";
 import { resolveOperatorMonitoring } from "./lib/operator/args";
@@ -17,6 +20,7 @@ import { resolveResources } from "./lib/resources";
 import { ResourcesArgs } from "./lib/types";
 import { throwIfProblems } from "./lib/validation";
 import {
+    fewestBrokers,
     KAFKA_DEFAULTS,
     KAFKA_PORTS,
     KafkaArgs,
@@ -61,7 +65,7 @@ export class Kafka extends pulumi.ComponentResource {
         const d = KAFKA_DEFAULTS;
         const namespace = args.namespace ?? d.namespace;
         const brokers = args.replicas ?? d.replicas;
-        const { replicationFactor, minInSync } = kafkaReplication(args.autoscaling?.minReplicas ?? brokers, args.replicationFactor);
+        const { replicationFactor, minInSync } = kafkaReplication(fewestBrokers(args, brokers), args.replicationFactor);
         const monitoring = resolveOperatorMonitoring(args.monitoring);
         const cluster = { "strimzi.io/cluster": name };
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
@@ -168,13 +172,13 @@ export class Kafka extends pulumi.ComponentResource {
             storage: args.brokerStorage,
             defaultSize: d.brokerStorageSize,
             resources: resolveResources(args.brokerResources, d.brokerResources),
-            autoscaled: args.autoscaling !== undefined,
+            autoscaled: args.autoscaling !== undefined || args.lagAutoscaling !== undefined,
         });
 
         // Strimzi refuses a Kafka with Cruise Control and a single broker (it never becomes Ready), so a
         // one-broker cluster runs without it. Templates for the rebalances Strimzi runs itself when the
         // broker pool grows or shrinks exist only with Cruise Control.
-        const cruiseControl = kafkaRunsCruiseControl(args.autoscaling?.minReplicas ?? brokers);
+        const cruiseControl = kafkaRunsCruiseControl(fewestBrokers(args, brokers));
         const rebalanceTemplates = (cruiseControl ? (["add-brokers", "remove-brokers"] as const) : []).map(
             (mode) =>
                 new k8s.apiextensions.CustomResource(
@@ -239,6 +243,17 @@ export class Kafka extends pulumi.ComponentResource {
                 dependingOn(child, [brokerPool]),
             );
         }
+        const plainBootstrap = `${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`;
+        if (args.lagAutoscaling !== undefined) {
+            createConsumerLagScaler(
+                `${name}-broker-lag-scaler`,
+                { name: `${name}-broker`, namespace, labels },
+                { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", name: brokerPool.metadata.name },
+                plainBootstrap,
+                args.lagAutoscaling,
+                dependingOn(child, [brokerPool]),
+            );
+        }
         if (monitoring.podMonitor) {
             createPodMonitor(
                 `${name}-podmonitor`,
@@ -253,10 +268,13 @@ export class Kafka extends pulumi.ComponentResource {
             );
         }
 
+        const alerts = kafkaAlerts({ namespace, cluster: name, brokerPool: `${name}-broker`, controllerPool: `${name}-controller` });
+        createAlertsAndDashboard(name, { name, namespace, labels }, "Kafka", alerts, monitoring, child);
+
         this.clusterName = kafka.metadata.name;
         this.brokerPoolName = brokerPool.metadata.name;
         this.controllerPoolName = controllerPool.metadata.name;
-        this.bootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`);
+        this.bootstrapServers = pulumi.output(plainBootstrap);
         this.tlsBootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.tls}`);
         this.replicationFactor = pulumi.output(replicationFactor);
         this.registerOutputs({

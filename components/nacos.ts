@@ -4,6 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { nacosAlerts } from "./alerts/nacos";
+import { createAlertsAndDashboard } from "./lib/dashboards";
 import { CONTRACT_KEYS, recommendedLabels } from "./lib/labels";
 import { workloadNames } from "./lib/naming";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
@@ -246,6 +248,16 @@ export class Nacos extends pulumi.ComponentResource {
             }
             createNetworkPolicy(`${name}-netpol`, { name, namespace }, workload.selectorLabels, ingress, childOptions(this, opts));
         }
+
+        const alerts = nacosAlerts({ namespace, statefulSet: name });
+        createAlertsAndDashboard(
+            name,
+            { name, namespace, labels: workload.selectorLabels },
+            "Nacos",
+            alerts,
+            monitoring,
+            childOptions(this, opts),
+        );
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

@@ -6,6 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { rabbitmqAlerts } from "./alerts/rabbitmq";
+import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
@@ -59,6 +61,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         const clusterDomain = args.clusterDomain ?? RABBITMQ_DEFAULTS.clusterDomain;
         const names = workloadNames(name, namespace, replicas, clusterDomain);
         const child = childOptions(this, opts);
+        const monitoring = resolveMonitoring(args.monitoring);
         const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
 
         const secret = new k8s.core.v1.Secret(
@@ -204,6 +207,9 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 child,
             );
         }
+
+        const alerts = rabbitmqAlerts({ namespace, statefulSet: name });
+        createAlertsAndDashboard(name, { name, namespace, labels: workload.selectorLabels }, "RabbitMQ", alerts, monitoring, child);
 
         this.statefulSet = workload.statefulSet;
         this.statefulSetName = workload.statefulSet.metadata.name;

@@ -9,6 +9,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { redisAlerts } from "./alerts/redis";
+import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
 import { resolveNetworkPolicy } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
@@ -155,6 +157,7 @@ export class Redis extends pulumi.ComponentResource {
             },
         };
         const exporterImage = args.exporterImage ?? d.exporterImage;
+        const monitoring = resolveMonitoring(args.monitoring);
 
         const workload = createWorkload(
             this,
@@ -277,6 +280,21 @@ export class Redis extends pulumi.ComponentResource {
         createRedisNetworkPolicies(
             { name, namespace, np: resolveNetworkPolicy(args.networkPolicy, namespace) },
             { nodes: workload.selectorLabels, sentinels: sentinel.selectorLabels },
+            child,
+        );
+
+        const scope = {
+            namespace,
+            statefulSet: name,
+            sentinelStatefulSet: sentinel.names.statefulSet,
+            metricsService: workload.names.clientService,
+        };
+        createAlertsAndDashboard(
+            name,
+            { name, namespace, labels: workload.selectorLabels },
+            "Redis",
+            redisAlerts(scope),
+            monitoring,
             child,
         );
 

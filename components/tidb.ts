@@ -6,7 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { tidbAlerts } from "./alerts/tidb";
 import { createAutoscaler } from "./lib/autoscaling";
+import { createAlertsAndDashboard } from "./lib/dashboards";
 import { CONTRACT_KEYS, PACKAGE_LABELS } from "./lib/labels";
 import { createNetworkPolicy, resolveNetworkPolicy } from "./lib/network";
 import { resolveOperatorMonitoring } from "./lib/operator/args";
@@ -240,6 +242,8 @@ export class TiDB extends pulumi.ComponentResource {
                 dependingOn(child, [cluster]),
             );
         }
+
+        createAlertsAndDashboard(name, { name, namespace, labels }, "TiDB", tidbAlerts({ namespace, cluster: name }), monitoring, child);
 
         this.clusterName = cluster.metadata.name;
         this.pdGroupName = pd.metadata.name;

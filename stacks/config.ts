@@ -4,7 +4,9 @@
  */
 import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
 import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
+import { ALERTING_KEYS } from "../components/lib/alerts";
 import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
+import { CONSUMER_LAG_AUTOSCALING_KEYS } from "../components/lib/keda";
 import { NETWORK_POLICY_KEYS } from "../components/lib/network";
 import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
@@ -39,10 +41,10 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
 const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
     resources: RESOURCES_KEYS,
-    monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"],
+    monitoring: ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval", ...ALERTING_KEYS],
     scheduling: ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"],
     autoscaling: AUTOSCALING_KEYS,
-    podMonitoring: ["podMonitor", "podMonitorLabels", "interval"],
+    podMonitoring: ["podMonitor", "podMonitorLabels", "interval", ...ALERTING_KEYS],
     poolStorage: ["size", "storageClassName"],
     networkPolicy: NETWORK_POLICY_KEYS,
 };
@@ -140,6 +142,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             controllerResources: SHARED_GROUPS.resources,
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
+            lagAutoscaling: CONSUMER_LAG_AUTOSCALING_KEYS,
             networkPolicy: SHARED_GROUPS.networkPolicy,
         },
     },

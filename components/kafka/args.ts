@@ -1,10 +1,11 @@
 /** The arguments of the Kafka component (Strimzi): their documentation, defaults and validation. */
 import { validateAutoscaling } from "../lib/autoscaling";
+import { ConsumerLagAutoscalingArgs, validateConsumerLagAutoscaling } from "../lib/keda";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
-import { validateNetworkPolicyArgs } from "../lib/network";
+import { resolveNetworkPolicy, validateNetworkPolicyArgs } from "../lib/network";
 import { validateOperatorArgs } from "../lib/operator/args";
 import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "../lib/types";
-import { ArgProblem, checkBoolean, checkDnsLabel, checkInteger, checkReplicas, checkSizedStorage } from "../lib/validation";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkInteger, checkReplicas, checkSizedStorage, isObject } from "../lib/validation";
 import { checkResources } from "../lib/resources";
 
 /** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
@@ -98,6 +99,13 @@ export interface KafkaArgs extends OperatorInstallArgs {
      */
     autoscaling?: AutoscalingArgs;
     /**
+     * Scales the broker pool on a consumer group's lag instead (a KEDA ScaledObject through the pool's
+     * `/scale` subresource; needs KEDA). Not with `autoscaling`. More brokers cure lag only when the brokers
+     * are what the consumers wait on, and the count never exceeds the group's partitions: see docs/autoscaling.md.
+     * @default - not autoscaled on lag
+     */
+    lagAutoscaling?: ConsumerLagAutoscalingArgs;
+    /**
      * Restricts the `plain` and `tls` listeners to pods of `clientNamespaces` (default: this namespace),
      * optionally only those with `clientPodLabels`, through the listeners' `networkPolicyPeers`: Strimzi
      * writes the NetworkPolicy itself (its replication, control-plane and agent ports admit only Strimzi's
@@ -150,6 +158,11 @@ export function kafkaReplication(minBrokers: number, replicationFactor?: number)
     return { replicationFactor: rf, minInSync: Math.max(1, rf - 1) };
 }
 
+/** The fewest brokers the cluster may run with: the minimum of its autoscaler (CPU or lag), or `replicas`. */
+export function fewestBrokers(args: KafkaArgs, brokers: number): number {
+    return (args.autoscaling ?? args.lagAutoscaling)?.minReplicas ?? brokers;
+}
+
 /** Returns every problem with the arguments of a Kafka component named `name`. */
 export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
@@ -176,7 +189,7 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
             allowed: 'a Kafka version such as "4.3.0" that the Strimzi operator supports',
         });
     }
-    const minBrokers = args.autoscaling?.minReplicas ?? brokers;
+    const minBrokers = fewestBrokers(args, brokers);
     if (args.replicationFactor !== undefined && checkInteger(problems, "replicationFactor", args.replicationFactor, 1)) {
         if (typeof minBrokers === "number" && args.replicationFactor > minBrokers) {
             problems.push({
@@ -194,6 +207,20 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
         brokers,
         rf,
         `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
+    );
+    const np = isObject(args.networkPolicy)
+        ? resolveNetworkPolicy(args.networkPolicy, args.namespace ?? KAFKA_DEFAULTS.namespace)
+        : undefined;
+    validateConsumerLagAutoscaling(
+        problems,
+        "lagAutoscaling",
+        args.lagAutoscaling,
+        "autoscaling",
+        args.autoscaling,
+        brokers,
+        rf,
+        `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
+        np?.enabled === true ? np.clientNamespaces : undefined,
     );
     for (const [key, storage] of [
         ["brokerStorage", args.brokerStorage],

@@ -177,7 +177,7 @@ describe("Kafka", () => {
             () => new Kafka("kafka", { ...base, monitoring: { podMonitor: true }, autoscaling: { minReplicas: 3, maxReplicas: 6 } }),
         );
         const objects = run.kubernetesObjects();
-        assert.strictEqual(objects.length, 8);
+        assert.strictEqual(objects.length, 9); // with the PrometheusRule the PodMonitor brings
         for (const r of objects) assert.deepStrictEqual(await schemaErrors(toManifest(r) as any), [], r.name);
     });
 

@@ -208,7 +208,7 @@ describe("TiDB", () => {
             () => new TiDB("tidb", { ...base, monitoring: { podMonitor: true }, autoscaling: { minReplicas: 2, maxReplicas: 4 } }),
         );
         const objects = run.kubernetesObjects();
-        assert.strictEqual(objects.length, 9);
+        assert.strictEqual(objects.length, 10); // with the PrometheusRule the PodMonitors bring
         for (const r of objects) assert.deepStrictEqual(await schemaErrors(toManifest(r) as any), [], r.name);
     });
 

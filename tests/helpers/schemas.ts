@@ -50,7 +50,16 @@ function loadCrds(): void {
     }
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+/**
+ * CRD patterns are Go (RE2) regular expressions; the PrometheusRule CRD's `partial_response_strategy`
+ * uses the inline flag `(?i)`, which JavaScript lacks: it becomes the `i` flag.
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+    const inline = /^(\^?)\(\?i\)/.exec(pattern);
+    return inline === null ? new RegExp(pattern, flags) : new RegExp(inline[1] + pattern.slice(inline[0].length), `${flags}i`);
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false, code: { regExp: goRegExp as never } });
 
 /** A real dynamic `import()` (kubernetes-models is ESM-only; TypeScript's CommonJS output would turn `import()` into `require`). */
 const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;

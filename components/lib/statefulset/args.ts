@@ -2,6 +2,7 @@
  * The arguments every StatefulSet-based component shares (storage, resources, monitoring, scheduling):
  * their defaults, how they are merged over a component's own, and their validation.
  */
+import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "../alerts";
 import { toleratedDisruptions } from "../labels";
 import { ClaimRetention, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "../types";
 import {
@@ -28,6 +29,7 @@ export const MONITORING_DEFAULTS: Required<MonitoringArgs> = {
     serviceMonitor: false,
     serviceMonitorLabels: {},
     interval: "30s",
+    ...ALERTING_DEFAULTS,
 };
 
 /** Default scheduling settings shared by all components. */
@@ -48,6 +50,7 @@ export function resolveMonitoring(args: MonitoringArgs | undefined): Required<Mo
         serviceMonitor: args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor,
         serviceMonitorLabels: args?.serviceMonitorLabels ?? MONITORING_DEFAULTS.serviceMonitorLabels,
         interval: args?.interval ?? MONITORING_DEFAULTS.interval,
+        ...resolveAlerting(args, args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor),
     };
 }
 
@@ -140,7 +143,14 @@ export function validateSharedArgs(
         }
     }
     checkResources(problems, "resources", args.resources);
-    checkGroup(problems, "monitoring", args.monitoring, ["scrapeAnnotations", "serviceMonitor", "serviceMonitorLabels", "interval"]);
+    checkGroup(problems, "monitoring", args.monitoring, [
+        "scrapeAnnotations",
+        "serviceMonitor",
+        "serviceMonitorLabels",
+        "interval",
+        ...ALERTING_KEYS,
+    ]);
+    checkAlertingArgs(problems, args.monitoring);
     checkGroup(problems, "scheduling", args.scheduling, ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"]);
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
