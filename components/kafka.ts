@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { kafkaAlerts } from "./alerts/kafka";
 import { createAutoscaler } from "./lib/autoscaling";
 import { createAlertsAndDashboard } from "./lib/dashboards";
+import { createKafkaMirror } from "./lib/kafka-mirror";
 import { createConsumerLagScaler } from "./lib/keda";
 import { PACKAGE_LABELS } from "./lib/labels";
 import { namespacesPeer, resolveNetworkPolicy } from "./lib/network";
@@ -253,6 +254,9 @@ export class Kafka extends pulumi.ComponentResource {
                 args.lagAutoscaling,
                 dependingOn(child, [brokerPool]),
             );
+        }
+        if (args.mirror !== undefined) {
+            createKafkaMirror(name, namespace, args.version ?? d.version, plainBootstrap, args.mirror, dependingOn(child, [kafka]));
         }
         if (monitoring.podMonitor) {
             createPodMonitor(

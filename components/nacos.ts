@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nacosAlerts } from "./alerts/nacos";
 import { createAlertsAndDashboard } from "./lib/dashboards";
 import { CONTRACT_KEYS, recommendedLabels } from "./lib/labels";
+import { createNacosBackup, nacosBackupPodLabels } from "./lib/nacos-backup";
 import { workloadNames } from "./lib/naming";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
@@ -112,6 +113,8 @@ export class Nacos extends pulumi.ComponentResource {
                 replicas,
                 image,
                 podManagementPolicy: PodManagementPolicy.Parallel,
+                // With MySQL the data is the database's, backed up with its own tooling (the backup-schedule policy reads this).
+                annotations: args.mysql === undefined ? undefined : { "stateful-k8s.io/backup": "external" },
                 ports,
                 metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus", monitoring },
                 env: {
@@ -237,11 +240,25 @@ export class Nacos extends pulumi.ComponentResource {
             { ...dependingOn(childOptions(this, opts), [workload.statefulSet, secret]), protect: false },
         );
 
+        if (args.backup !== undefined) {
+            const child = childOptions(this, opts);
+            const baseUrl = `http://${names.clientHost}:${NACOS_PORTS.http}`;
+            createNacosBackup(name, namespace, baseUrl, secretName, args.backup, dependingOn(child, [secret]), configurationOptions(child));
+        }
+
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
         if (np.enabled) {
             // The metrics port is the HTTP port, a client port too; the admin Job reaches it from this namespace.
             const ingress = networkPolicyIngress(workload.selectorLabels, ports, undefined, np, [
                 { from: [{ podSelector: { matchLabels: adminJobLabels } }], ports: [{ protocol: "TCP", port: NACOS_PORTS.http }] },
+                ...(args.backup === undefined
+                    ? []
+                    : [
+                          {
+                              from: [{ podSelector: { matchLabels: nacosBackupPodLabels(name) } }],
+                              ports: [{ protocol: "TCP", port: NACOS_PORTS.http }],
+                          },
+                      ]),
             ]);
             if (monitoring.scrapeAnnotations || monitoring.serviceMonitor) {
                 ingress.push(...networkPolicyIngress(workload.selectorLabels, [], NACOS_PORTS.http, np));

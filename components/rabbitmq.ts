@@ -7,9 +7,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { rabbitmqAlerts } from "./alerts/rabbitmq";
+import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
 import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
+import { createRabbitMQBackup, rabbitmqRestorePod } from "./lib/rabbitmq-backup";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { checksum, containerSecurityContext } from "./lib/pod";
 import { helperResources, resolveResources } from "./lib/resources";
@@ -78,7 +80,12 @@ export class RabbitMQ extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        const conf = renderRabbitmqConf(name);
+        const conf = renderRabbitmqConf(name, args.restore !== undefined);
+        const restore = args.restore === undefined ? undefined : rabbitmqRestorePod(name, args.restore);
+        const restoreSecrets =
+            args.restore === undefined
+                ? []
+                : [createBackupCredentialsSecret(`${name}-restore`, namespace, args.restore.storage, configurationOptions(child))];
         const plugins = `[${RABBITMQ_PLUGINS.join(",")}].\n`;
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
@@ -159,12 +166,14 @@ export class RabbitMQ extends pulumi.ComponentResource {
                         name: "erlang-cookie",
                         secret: { secretName: `${name}-credentials`, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] },
                     },
+                    ...(restore === undefined ? [] : [restore.volume]),
                 ],
                 volumeMounts: [
                     { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "config", mountPath: "/etc/rabbitmq/conf.d" },
                     { name: "plugins", mountPath: "/etc/rabbitmq/plugins" },
+                    ...(restore === undefined ? [] : [restore.mount]),
                 ],
                 // RabbitMQ writes its home and data (volumes) and logs to stdout only: with log.console on, file
                 // logging is off unless configured (rabbit_prelaunch_logging), so /var/log/rabbitmq stays empty.
@@ -185,6 +194,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                         resources: helperResources("50m", "64Mi", "64Mi"),
                         securityContext: containerSecurityContext(true),
                     },
+                    ...(restore === undefined ? [] : [restore.initContainer]),
                 ],
                 runAsUser: RABBITMQ_DEFAULTS.runAsUser,
                 terminationGracePeriodSeconds: grace,
@@ -194,8 +204,20 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 quorum: true,
             },
             // The Secret and ConfigMap are referenced by name and ordered by dependsOn (see configurationOptions).
-            dependingOn(opts ?? {}, [secret, config]),
+            dependingOn(opts ?? {}, [secret, config, ...restoreSecrets]),
         );
+        if (args.backup !== undefined) {
+            const managementUrl = `http://${names.clientHost}:${RABBITMQ_PORTS.management}`;
+            createRabbitMQBackup(
+                name,
+                namespace,
+                managementUrl,
+                `${name}-credentials`,
+                args.backup,
+                dependingOn(child, [secret]),
+                configurationOptions(child),
+            );
+        }
 
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
         if (np.enabled) {
@@ -203,7 +225,21 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 `${name}-netpol`,
                 { name, namespace },
                 workload.selectorLabels,
-                networkPolicyIngress(workload.selectorLabels, ports, RABBITMQ_PORTS.prometheus, np),
+                networkPolicyIngress(
+                    workload.selectorLabels,
+                    ports,
+                    RABBITMQ_PORTS.prometheus,
+                    np,
+                    // The definitions export reaches the management API from this namespace.
+                    args.backup === undefined
+                        ? []
+                        : [
+                              {
+                                  from: [{ podSelector: { matchLabels: backupLabels(name) } }],
+                                  ports: [{ protocol: "TCP", port: RABBITMQ_PORTS.management }],
+                              },
+                          ],
+                ),
                 child,
             );
         }

@@ -8,15 +8,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { tidbAlerts } from "./alerts/tidb";
 import { createAutoscaler } from "./lib/autoscaling";
+import { backupSecretName, createBackupCredentialsSecret } from "./lib/backup";
 import { createAlertsAndDashboard } from "./lib/dashboards";
 import { CONTRACT_KEYS, PACKAGE_LABELS } from "./lib/labels";
 import { createNetworkPolicy, resolveNetworkPolicy } from "./lib/network";
 import { resolveOperatorMonitoring } from "./lib/operator/args";
 import { installOperatorChart } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
-import { autoscaledOptions, childOptions, dependingOn } from "./lib/options";
+import { autoscaledOptions, childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { containerSecurityContext } from "./lib/pod";
 import { helperResources, resolveResources } from "./lib/resources";
+import { createTiDBBackup, createTiDBBackupAccount, createTiDBRestore, TIDB_BACKUP_DEFAULTS } from "./lib/tidb-backup";
 import { ResourcesArgs } from "./lib/types";
 import { throwIfProblems } from "./lib/validation";
 import { TIDB_DEFAULTS, TIDB_METRICS_PORT_NAMES, TIDB_OPERATOR_CHART, TIDB_PORTS, TiDBArgs, validateTiDBArgs } from "./tidb/args";
@@ -97,6 +99,8 @@ export class TiDB extends pulumi.ComponentResource {
             config: string;
             storage?: { size: string; storageClassName?: string };
             autoscaled: boolean;
+            /** Resources the group waits for besides the cluster (a restore, before the SQL layer). */
+            after?: pulumi.Resource[];
         }) =>
             new k8s.apiextensions.CustomResource(
                 `${name}-${g.component}`,
@@ -128,7 +132,7 @@ export class TiDB extends pulumi.ComponentResource {
                         },
                     },
                 },
-                autoscaledOptions(dependingOn(child, [cluster]), g.autoscaled),
+                autoscaledOptions(dependingOn(child, [cluster, ...(g.after ?? [])]), g.autoscaled),
             );
 
         const regionReplicas = args.regionReplicas ?? d.regionReplicas;
@@ -147,10 +151,24 @@ export class TiDB extends pulumi.ComponentResource {
             component: "tikv",
             replicas: args.tikvReplicas ?? d.tikvReplicas,
             resources: resolveResources(args.tikvResources, d.tikvResources),
-            config: "",
+            // The log backup needs TiKV's log-backup task runner (tidb-operator's own BR e2e turns it on too).
+            config:
+                args.backup !== undefined && (args.backup.logBackup ?? TIDB_BACKUP_DEFAULTS.logBackup) ? "log-backup.enable = true\n" : "",
             storage: { size: args.tikvStorage?.size ?? d.tikvStorageSize, storageClassName: args.tikvStorage?.storageClassName },
             autoscaled: false,
         });
+        // Backups and restores: BR's Jobs and the schedule run as one account; a restore fills PD and TiKV
+        // before the SQL layer exists, so no client reaches the cluster before its data is back.
+        const account =
+            args.backup !== undefined || args.restore !== undefined ? createTiDBBackupAccount(name, namespace, labels, child) : [];
+        let restore: pulumi.Resource[] = [];
+        if (args.restore !== undefined) {
+            const secret = createBackupCredentialsSecret(`${name}-restore`, namespace, args.restore.storage, configurationOptions(child));
+            const restoreSecret = backupSecretName(`${name}-restore`);
+            restore = [
+                createTiDBRestore(name, namespace, labels, args.restore, restoreSecret, dependingOn(child, [pd, tikv, secret, ...account])),
+            ];
+        }
         const tidb = group({
             kind: "TiDBGroup",
             component: "tidb",
@@ -158,7 +176,19 @@ export class TiDB extends pulumi.ComponentResource {
             resources: resolveResources(args.resources, d.resources),
             config: "",
             autoscaled: args.autoscaling !== undefined,
+            after: restore,
         });
+        if (args.backup !== undefined) {
+            const secret = createBackupCredentialsSecret(name, namespace, args.backup.storage, configurationOptions(child));
+            createTiDBBackup(
+                name,
+                namespace,
+                version,
+                labels,
+                args.backup,
+                dependingOn(child, [tikv, tidb, secret, ...account, ...restore]),
+            );
+        }
 
         if (args.autoscaling !== undefined) {
             createAutoscaler(
@@ -238,7 +268,14 @@ export class TiDB extends pulumi.ComponentResource {
                 `${name}-netpol`,
                 { name, namespace, labels },
                 { "pingcap.com/cluster": name },
-                tidbNetworkPolicyIngress(name, args.operatorNamespace ?? d.operatorNamespace, jobLabels, np, monitoring.podMonitor),
+                tidbNetworkPolicyIngress(
+                    name,
+                    args.operatorNamespace ?? d.operatorNamespace,
+                    jobLabels,
+                    np,
+                    monitoring.podMonitor,
+                    args.backup !== undefined || args.restore !== undefined,
+                ),
                 dependingOn(child, [cluster]),
             );
         }

@@ -23,6 +23,19 @@ export const SYSTEMS = ["eureka", "nacos", "rabbitmq", "redis", "kafka", "tidb"]
 /** One of {@link SYSTEMS}. */
 export type SystemName = (typeof SYSTEMS)[number];
 
+/**
+ * The backup bucket's credentials (one pair for every system's `backup.storage`) and the restore source's
+ * (`restore.storage`), by arg path.
+ */
+const BACKUP_SECRETS = {
+    "backup.storage.accessKeyId": "backupAccessKeyId",
+    "backup.storage.secretAccessKey": "backupSecretAccessKey",
+} as const;
+const RESTORE_SECRETS = {
+    "restore.storage.accessKeyId": "restoreAccessKeyId",
+    "restore.storage.secretAccessKey": "restoreSecretAccessKey",
+} as const;
+
 /** Secret config keys (set with `pulumi config set --secret <key> <value>`), by system and arg path. */
 export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
     eureka: {},
@@ -31,12 +44,44 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
         identityValue: "nacosIdentityValue",
         adminPassword: "nacosAdminPassword",
         "mysql.password": "nacosMysqlPassword",
+        ...BACKUP_SECRETS,
     },
-    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
+    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword", ...BACKUP_SECRETS, ...RESTORE_SECRETS },
     redis: { password: "redisPassword" },
     kafka: {},
-    tidb: {},
+    tidb: { ...BACKUP_SECRETS, ...RESTORE_SECRETS },
 };
+
+/** Groups of the backup arguments, by system (the storage group's own keys are checked by the components). */
+const BACKUP_GROUPS = {
+    nacos: { backup: ["storage", "schedule", "retentionDays", "namespaces"] },
+    rabbitmq: { backup: ["storage", "schedule", "retentionDays"], restore: ["storage", "object"] },
+    kafka: {
+        mirror: [
+            "targetBootstrapServers",
+            "targetAlias",
+            "sourceAlias",
+            "topicsPattern",
+            "groupsPattern",
+            "syncGroupOffsets",
+            "replicas",
+            "tasksMax",
+        ],
+    },
+    tidb: {
+        backup: ["storage", "schedule", "retentionDays", "logBackup"],
+        restore: ["storage", "fullBackup", "pointInTime", "timeoutMinutes"],
+    },
+} as const;
+
+/** Sets `value` at a dotted `path` of a copy of `obj`, when every parent on the path is an object; otherwise returns `obj` as is. */
+export function withValueAt(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const [head, ...rest] = path.split(".");
+    if (rest.length === 0) return { ...obj, [head]: value };
+    const inner = obj[head];
+    if (typeof inner !== "object" || inner === null || Array.isArray(inner)) return obj;
+    return { ...obj, [head]: withValueAt(inner as Record<string, unknown>, rest.join("."), value) };
+}
 
 const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
@@ -88,6 +133,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             ...STATEFULSET_GROUPS,
             mysql: ["host", "port", "database", "user", "params"],
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.nacos,
         },
     },
     rabbitmq: {
@@ -102,7 +148,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "terminationGracePeriodSeconds",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy },
+        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy, ...BACKUP_GROUPS.rabbitmq },
     },
     redis: {
         plain: [
@@ -144,6 +190,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             autoscaling: SHARED_GROUPS.autoscaling,
             lagAutoscaling: CONSUMER_LAG_AUTOSCALING_KEYS,
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.kafka,
         },
     },
     tidb: {
@@ -157,6 +204,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.tidb,
         },
     },
 };
@@ -315,9 +363,10 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
             }
             if (tail === undefined) secretArgs[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
         }
-        const candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
-        if (typeof candidate.mysql === "object" && candidate.mysql !== null) {
-            candidate.mysql = { ...(candidate.mysql as Record<string, unknown>), password: PLACEHOLDER_SECRET };
+        let candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
+        // Nested secrets (mysql.password, backup.storage.*) stand in wherever their group is configured.
+        for (const argPath of Object.keys(SECRET_KEYS[system]).filter((p) => p.includes("."))) {
+            candidate = withValueAt(candidate, argPath, PLACEHOLDER_SECRET);
         }
         const found = VALIDATORS[system](system, candidate as never);
         const secretPaths = SECRET_KEYS[system];

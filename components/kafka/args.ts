@@ -1,5 +1,6 @@
 /** The arguments of the Kafka component (Strimzi): their documentation, defaults and validation. */
 import { validateAutoscaling } from "../lib/autoscaling";
+import { KafkaMirrorArgs, validateKafkaMirrorArgs } from "../lib/kafka-mirror";
 import { ConsumerLagAutoscalingArgs, validateConsumerLagAutoscaling } from "../lib/keda";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { resolveNetworkPolicy, validateNetworkPolicyArgs } from "../lib/network";
@@ -113,6 +114,12 @@ export interface KafkaArgs extends OperatorInstallArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Disaster recovery: a KafkaMirrorMaker2 that copies the topics (and consumer-group offsets) to a
+     * second cluster. This cluster's logs are not otherwise backed up. See docs/backup.md.
+     * @default - no mirror
+     */
+    mirror?: KafkaMirrorArgs;
 }
 
 /** Defaults of {@link KafkaArgs}. */
@@ -234,6 +241,7 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
     checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateKafkaMirrorArgs(problems, args.mirror);
     if (args.networkPolicy?.monitoringNamespace !== undefined) {
         problems.push({
             path: "networkPolicy.monitoringNamespace",

@@ -1,6 +1,7 @@
 /** The arguments of the Nacos component: their documentation, defaults, ports and validation. */
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "../lib/autoscaling";
+import { NacosBackupArgs, validateNacosBackupArgs } from "../lib/nacos-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { memoryMiB } from "../lib/quantity";
@@ -117,6 +118,12 @@ export interface NacosArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Scheduled exports of the configurations (embedded storage only; with `mysql`, back the database up
+     * instead) to an S3-compatible bucket. See docs/backup.md.
+     * @default - no backups
+     */
+    backup?: NacosBackupArgs;
 }
 
 /** Defaults of {@link NacosArgs}. */
@@ -186,6 +193,7 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         "its JRaft membership (cluster.conf) is derived from replicas and loses quorum if an autoscaler removes several members at once",
     );
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateNacosBackupArgs(problems, args.backup, args.mysql !== undefined);
     const memoryRequest = args.resources?.memoryRequest;
     if (
         typeof memoryRequest === "string" &&

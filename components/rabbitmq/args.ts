@@ -1,6 +1,7 @@
 /** The arguments of the RabbitMQ component: their documentation, defaults, ports, plugins and validation. */
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "../lib/autoscaling";
+import { RabbitMQBackupArgs, RabbitMQRestoreArgs, validateRabbitMQBackupArgs } from "../lib/rabbitmq-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { validateSharedArgs } from "../lib/statefulset/args";
@@ -95,6 +96,17 @@ export interface RabbitMQArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Scheduled exports of the definitions (users, vhosts, queues, exchanges, bindings, policies) to an
+     * S3-compatible bucket. Messages are not backed up. See docs/backup.md.
+     * @default - no backups
+     */
+    backup?: RabbitMQBackupArgs;
+    /**
+     * Imports an export's definitions when the nodes boot (a new cluster's restore).
+     * @default - no import
+     */
+    restore?: RabbitMQRestoreArgs;
 }
 
 /** Defaults of {@link RabbitMQArgs}. */
@@ -150,6 +162,7 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
         "a scale-in leaves the removed nodes in the cluster with their quorum-queue replicas, and more brokers do not speed up existing queues (autoscale consumers instead)",
     );
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateRabbitMQBackupArgs(problems, args.backup, args.restore);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }

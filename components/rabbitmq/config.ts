@@ -1,4 +1,5 @@
 /** RabbitMQ's node names, the seed node its peer discovery derives, and `rabbitmq.conf`. */
+import { rabbitmqRestoreConf } from "../lib/rabbitmq-backup";
 import { RABBITMQ_PORTS } from "./args";
 
 /** The RabbitMQ node name of every member (`rabbit@<member DNS name>`), in ordinal order. */
@@ -23,7 +24,7 @@ export function rabbitmqSeedNode(nodeName: string, ordinalStart = 0): string | u
  * (`rabbit_env.erl`), whereas a `$(VAR)` value is pasted into the file before it is parsed, where a `#`
  * starts a comment. The file replaces the image's `conf.d`, so it repeats the image's `log.console = true`.
  */
-export function renderRabbitmqConf(name: string): string {
+export function renderRabbitmqConf(name: string, restore = false): string {
     return [
         `cluster_name = ${name}`,
         // 4.1's plugin takes the seed from the node name; the k8s.host/address_type/service_name/
@@ -42,6 +43,7 @@ export function renderRabbitmqConf(name: string): string {
         `listeners.tcp.default = ${RABBITMQ_PORTS.amqp}`,
         `management.tcp.port = ${RABBITMQ_PORTS.management}`,
         `prometheus.tcp.port = ${RABBITMQ_PORTS.prometheus}`,
+        ...(restore ? rabbitmqRestoreConf() : []),
         "",
     ].join("\n");
 }

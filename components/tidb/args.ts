@@ -1,6 +1,7 @@
 /** The arguments of the TiDB component (tidb-operator v2): their documentation, defaults, the operator's ports and names, and validation. */
 import { validateAutoscaling } from "../lib/autoscaling";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
+import { TiDBBackupArgs, TiDBRestoreArgs, validateTiDBBackupArgs } from "../lib/tidb-backup";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { validateOperatorArgs } from "../lib/operator/args";
 import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "../lib/types";
@@ -109,6 +110,18 @@ export interface TiDBArgs extends OperatorInstallArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Scheduled snapshot backups (a CronJob creating BR `Backup`s) and a log backup for point-in-time
+     * recovery, to an S3-compatible bucket. See docs/backup.md.
+     * @default - no backups
+     */
+    backup?: TiDBBackupArgs;
+    /**
+     * Restores this new cluster from a backup (BR `Restore`) before the SQL layer (TiDBGroup) is created.
+     * Set it only for the first `pulumi up` of a new, empty cluster.
+     * @default - no restore
+     */
+    restore?: TiDBRestoreArgs;
 }
 
 /** Defaults of {@link TiDBArgs}. */
@@ -218,5 +231,6 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     checkBoolean(problems, "installOperator", args.installOperator);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateOperatorArgs(problems, args);
+    validateTiDBBackupArgs(problems, args.backup, args.restore);
     return problems;
 }

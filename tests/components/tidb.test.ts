@@ -284,4 +284,21 @@ describe("TiDB", () => {
         assert.deepStrictEqual(from[3].namespaceSelector.matchExpressions[0].values, ["sql"]);
         assert.strictEqual(from.length, 4);
     });
+
+    it("admits BR's backup and restore Jobs on PD and TiKV when the cluster is backed up", async () => {
+        const storage = { endpoint: "http://minio.backup:9000", bucket: "dr-backups", accessKeyId: "id", secretAccessKey: "key" };
+        const run = await register(() => new TiDB("tidb", { ...base, backup: { storage }, networkPolicy: { enabled: true } }));
+        const ingress = cr(run, "tidb-netpol").spec.ingress;
+        assert.deepStrictEqual(ingress[ingress.length - 1], {
+            from: [
+                {
+                    podSelector: {
+                        matchLabels: { "pingcap.com/managed-by": "tidb-operator" },
+                        matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["backup", "restore"] }],
+                    },
+                },
+            ],
+            ports: [2379, 20160, 20180, 10080].map((port) => ({ protocol: "TCP", port })),
+        });
+    });
 });

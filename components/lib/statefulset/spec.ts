@@ -94,6 +94,8 @@ export interface WorkloadSpec {
     volumes?: k8s.types.input.core.v1.Volume[];
     /** Init containers. */
     initContainers?: kx.types.Container[];
+    /** Extra annotations of the StatefulSet itself (for example `stateful-k8s.io/backup: external`). */
+    annotations?: Record<string, string>;
     /** Containers that run beside the main one (for example a metrics exporter). */
     sidecars?: kx.types.Container[];
     /** `app.kubernetes.io/component` of the pods, for example "sentinel".

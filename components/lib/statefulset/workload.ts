@@ -144,6 +144,7 @@ export function createWorkload(
                     "pulumi.com/deletionPropagationPolicy": "orphan",
                     // Declares, for the policy pack, that a StatefulSet without claim templates keeps no data.
                     ...(spec.dataVolume === undefined ? { [CONTRACT_KEYS.data]: "none" } : {}),
+                    ...spec.annotations,
                 },
             },
             spec: {
