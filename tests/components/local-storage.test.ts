@@ -82,6 +82,20 @@ describe("Local (ephemeral) storage", () => {
         });
     });
 
+    it("is requested by the backup CronJob's containers too, whose shared emptyDir is capped", async () => {
+        const storage = { endpoint: "http://minio.backup:9000", bucket: "dr-backups", accessKeyId: "id", secretAccessKey: "key" };
+        const run = await register(() => new RabbitMQ("rabbitmq", { ...rabbitSecrets, backup: { storage } }));
+        const pod = (run.ofType("kubernetes:batch/v1:CronJob")[0].inputs as any).spec.jobTemplate.spec.template.spec;
+        assert.deepStrictEqual(pod.volumes, [{ name: "backup", emptyDir: { sizeLimit: "256Mi" } }]);
+        assert.deepStrictEqual(
+            [...pod.initContainers, ...pod.containers].map((c: any) => [c.name, c.resources.requests["ephemeral-storage"]]),
+            [
+                ["export", "64Mi"],
+                ["upload", "64Mi"],
+            ],
+        );
+    });
+
     it("takes the main container's request and limit from resources.ephemeralStorageRequest/Limit", async () => {
         const run = await register(
             () =>
