@@ -14,8 +14,9 @@ import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
 import { resolveNetworkPolicy } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
-import { checksum, containerSecurityContext } from "./lib/pod";
-import { helperResources, resolveResources } from "./lib/resources";
+import { checksum, containerSecurityContext, podPlacement } from "./lib/pod";
+import { createRedisBackup, createRedisRestore } from "./lib/redis-backup";
+import { helperResources, resolveResources, resourceRequirements } from "./lib/resources";
 import { resolveMonitoring, resolveScheduling, resolveStorage } from "./lib/statefulset/args";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
 import { createWorkload } from "./lib/statefulset/workload";
@@ -158,6 +159,23 @@ export class Redis extends pulumi.ComponentResource {
         };
         const exporterImage = args.exporterImage ?? d.exporterImage;
         const monitoring = resolveMonitoring(args.monitoring);
+        const resources = resolveResources(args.resources, d.resources);
+        const restore =
+            args.restoreFrom === undefined
+                ? undefined
+                : createRedisRestore(
+                      name,
+                      namespace,
+                      args.restoreFrom,
+                      {
+                          image,
+                          persistence: args.persistence ?? d.persistence,
+                          dataVolume: "data",
+                          dataPath: REDIS_PATHS.data,
+                          resources: resourceRequirements(resources),
+                      },
+                      child,
+                  );
 
         const workload = createWorkload(
             this,
@@ -198,8 +216,9 @@ export class Redis extends pulumi.ComponentResource {
                 startupProbe: { ...script("redis-probe.sh", "alive"), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
                 preStop: ["sh", `${REDIS_PATHS.scripts}/redis-handover.sh`],
                 dataVolume: { name: "data", mountPath: REDIS_PATHS.data, storage: resolveStorage(args.storage, d.storageSize) },
-                volumes: configVolumes,
+                volumes: [...configVolumes, ...(restore?.volumes ?? [])],
                 volumeMounts: configMounts,
+                initContainers: restore === undefined ? undefined : [restore.initContainer],
                 sidecars: [
                     {
                         name: "exporter",
@@ -220,10 +239,10 @@ export class Redis extends pulumi.ComponentResource {
                 runAsUser: d.runAsUser,
                 terminationGracePeriodSeconds: d.handoverTimeoutSeconds + d.shutdownSeconds,
                 podAnnotations: { "stateful-k8s.io/config-checksum": configChecksum },
-                resources: resolveResources(args.resources, d.resources),
+                resources,
                 scheduling: resolveScheduling(args.scheduling),
             },
-            configured,
+            restore === undefined ? configured : dependingOn(configured, restore.dependencies),
         );
 
         const sentinel = createWorkload(
@@ -277,8 +296,25 @@ export class Redis extends pulumi.ComponentResource {
             );
         }
 
+        if (args.backup !== undefined) {
+            createRedisBackup(
+                name,
+                namespace,
+                args.backup,
+                {
+                    image,
+                    runAsUser: d.runAsUser,
+                    topologyEnv: topology,
+                    topologyVolume: configVolumes[2],
+                    topologyMount: configMounts[2],
+                    placement: podPlacement(resolveScheduling(args.scheduling)),
+                },
+                dependingOn(child, [secret, topologyMap]),
+            );
+        }
+
         createRedisNetworkPolicies(
-            { name, namespace, np: resolveNetworkPolicy(args.networkPolicy, namespace) },
+            { name, namespace, np: resolveNetworkPolicy(args.networkPolicy, namespace), backup: args.backup !== undefined },
             { nodes: workload.selectorLabels, sentinels: sentinel.selectorLabels },
             child,
         );

@@ -3,9 +3,10 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns ...]   (default: all, in turn)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns|versitygw ...]   (default: all, in turn)
 #
-# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh).
+# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh); versitygw is the loopback
+# S3-compatible store of the real Redis backup test (tests/components/redis-backup.real.test.ts).
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
@@ -28,6 +29,7 @@ METRICS_SERVER_VERSION=0.8.0
 COREDNS_VERSION=1.15.0
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
+VERSITYGW_VERSION=1.8.0
 # shellcheck source=scripts/shared-folder.sh
 . "$ROOT/scripts/shared-folder.sh"
 
@@ -208,6 +210,15 @@ build_coredns() {
         -o "$BIN/coredns" .
 }
 
+# versitygw: an S3-compatible gateway whose POSIX backend stores objects as files in a directory; the real
+# Redis backup and restore test uploads to it and downloads from it on loopback.
+build_versitygw() {
+    local dir=$ROOT/tools/versitygw
+    cached_build versitygw "$(key_of versitygw "$VERSITYGW_VERSION" "$dir")" versitygw -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w -X main.Version=v$VERSITYGW_VERSION" \
+        -o "$BIN/versitygw" github.com/versity/versitygw/cmd/versitygw
+}
+
 # kube-score v1.20.0, the peer the policy pack is compared with (docs/policies.md); only on request
 # (scripts/toolchain.sh kube-score), not part of the default set.
 build_kube_score() {
@@ -217,7 +228,7 @@ build_kube_score() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns versitygw)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
@@ -230,9 +241,10 @@ for t in "${targets[@]}"; do
         metrics-server) build_metrics_server ;;
         kubelet) build_kubelet ;;
         coredns) build_coredns ;;
+        versitygw) build_versitygw ;;
         kube-score) build_kube_score ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns, versitygw, kube-score" >&2
             exit 2
             ;;
     esac

@@ -47,7 +47,12 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
         ...BACKUP_SECRETS,
     },
     rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword", ...BACKUP_SECRETS, ...RESTORE_SECRETS },
-    redis: { password: "redisPassword" },
+    redis: {
+        password: "redisPassword",
+        ...BACKUP_SECRETS,
+        "restoreFrom.storage.accessKeyId": RESTORE_SECRETS["restore.storage.accessKeyId"],
+        "restoreFrom.storage.secretAccessKey": RESTORE_SECRETS["restore.storage.secretAccessKey"],
+    },
     kafka: {},
     tidb: { ...BACKUP_SECRETS, ...RESTORE_SECRETS },
 };
@@ -56,6 +61,7 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
 const BACKUP_GROUPS = {
     nacos: { backup: ["storage", "schedule", "retentionDays", "namespaces"] },
     rabbitmq: { backup: ["storage", "schedule", "retentionDays"], restore: ["storage", "object"] },
+    redis: { backup: ["storage", "schedule", "retentionDays", "keepLast", "image"], restoreFrom: ["storage", "snapshot", "image"] },
     kafka: {
         mirror: [
             "targetBootstrapServers",
@@ -167,7 +173,12 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "minReplicasToWrite",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources, networkPolicy: SHARED_GROUPS.networkPolicy },
+        groups: {
+            ...STATEFULSET_GROUPS,
+            sentinelResources: SHARED_GROUPS.resources,
+            networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.redis,
+        },
     },
     kafka: {
         plain: [

@@ -123,7 +123,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         replicas.rabbitmq = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
     }
     if (settings.redis !== undefined) {
-        const args = settings.redis;
+        const args = withNestedSecrets("redis", settings.redis);
         const redis = new Redis(
             "redis",
             {

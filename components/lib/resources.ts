@@ -42,7 +42,7 @@ export const CONTAINER_EPHEMERAL_STORAGE = "64Mi";
 
 /**
  * The main container's default `ephemeral-storage` request: {@link CONTAINER_EPHEMERAL_STORAGE} plus the
- * `sizeLimit` of every disk-backed `emptyDir` of the pod (a pod's request is the sum of its containers',
+ * `sizeLimit` of every capped disk-backed `emptyDir` of the pod (a pod's request is the sum of its containers',
  * and its `emptyDir`s count against the pod). Memory-backed `emptyDir`s count as memory instead.
  */
 export function defaultEphemeralStorageRequest(volumes: k8s.types.input.core.v1.Volume[]): string {
@@ -50,8 +50,8 @@ export function defaultEphemeralStorageRequest(volumes: k8s.types.input.core.v1.
     for (const v of volumes) {
         const dir = v.emptyDir as { medium?: string; sizeLimit?: string } | undefined;
         if (dir === undefined || dir.medium === "Memory") continue;
-        if (typeof dir.sizeLimit !== "string") throw new Error(`emptyDir volume "${String(v.name)}" needs a sizeLimit`);
-        mib += memoryMiB(dir.sizeLimit);
+        // An uncapped emptyDir (Redis's restore scratch space, sized by the snapshot) adds nothing it could bound.
+        if (typeof dir.sizeLimit === "string") mib += memoryMiB(dir.sizeLimit);
     }
     return `${mib}Mi`;
 }

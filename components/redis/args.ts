@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "../lib/autoscaling";
 import { majority } from "../lib/labels";
+import { RedisBackupArgs, RedisRestoreArgs, validateRedisBackupArgs } from "../lib/redis-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { validateSharedArgs } from "../lib/statefulset/args";
@@ -142,6 +143,20 @@ export interface RedisArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * Scheduled RDB snapshots to an S3-compatible bucket: a CronJob `<name>-backup` takes each from a
+     * replica the sentinels name (never from the master) with `redis-cli --rdb`, checks it with
+     * `redis-check-rdb`, uploads it as `<prefix>/<name>-<UTC time>.rdb` and applies the retention.
+     * @default - no backups
+     */
+    backup?: RedisBackupArgs;
+    /**
+     * Restore on first start: a node whose data directory is empty fetches this snapshot (the newest under
+     * the prefix unless one is named), checks it and puts it in place before Redis starts; a missing or
+     * corrupt snapshot, or an unreachable store, keeps the node from starting. Nodes holding data ignore it.
+     * @default - no restore
+     */
+    restoreFrom?: RedisRestoreArgs;
 }
 
 /** Defaults of {@link RedisArgs}. */
@@ -228,5 +243,6 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 2, false);
     checkResources(problems, "sentinelResources", args.sentinelResources);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateRedisBackupArgs(problems, args.backup, args.restoreFrom);
     return problems;
 }

@@ -8,18 +8,22 @@ import { REDIS_PORTS } from "./args";
  * monitoring namespace) and the sentinels' (26379 from this Redis's pods and the clients).
  */
 export function createRedisNetworkPolicies(
-    target: { name: string; namespace: string; np: ResolvedNetworkPolicy },
+    target: { name: string; namespace: string; np: ResolvedNetworkPolicy; backup: boolean },
     selectors: { nodes: Record<string, string>; sentinels: Record<string, string> },
     opts: pulumi.CustomResourceOptions,
 ): void {
-    const { name, namespace, np } = target;
+    const { name, namespace, np, backup } = target;
     if (!np.enabled) return;
-    // Every pod of this Redis (nodes, sentinels, the reset Job) talks to every other on both ports.
+    // Every pod of this Redis (nodes, sentinels, the reset and backup Jobs) talks to every other on both ports.
     const own = {
         podSelector: {
             matchExpressions: [
                 { key: "app.kubernetes.io/name", operator: "In", values: ["redis"] },
-                { key: "app.kubernetes.io/instance", operator: "In", values: [name, `${name}-sentinel`, `${name}-sentinel-reset`] },
+                {
+                    key: "app.kubernetes.io/instance",
+                    operator: "In",
+                    values: [name, `${name}-sentinel`, `${name}-sentinel-reset`, ...(backup ? [`${name}-backup`] : [])],
+                },
             ],
         },
     };

@@ -133,11 +133,14 @@ describe("Local (ephemeral) storage", () => {
         ]);
     });
 
-    it("refuses a disk-backed emptyDir without a sizeLimit when it derives the default", () => {
-        assert.throws(
-            () => defaultEphemeralStorageRequest([{ name: "scratch", emptyDir: {} }]),
-            /emptyDir volume "scratch" needs a sizeLimit/,
+    it("adds the sizeLimit of capped disk emptyDirs only to the default", () => {
+        assert.strictEqual(
+            defaultEphemeralStorageRequest([
+                { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+                { name: "scratch", emptyDir: {} },
+                { name: "m", emptyDir: { medium: "Memory", sizeLimit: "1Gi" } },
+            ]),
+            "1088Mi",
         );
-        assert.strictEqual(defaultEphemeralStorageRequest([{ name: "m", emptyDir: { medium: "Memory" } }]), "64Mi");
     });
 });
