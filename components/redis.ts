@@ -16,7 +16,7 @@ import { resolveNetworkPolicy } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { checksum, containerSecurityContext, podPlacement } from "./lib/pod";
 import { createRedisBackup, createRedisRestore } from "./lib/redis-backup";
-import { helperResources, resolveResources, resourceRequirements } from "./lib/resources";
+import { CONTAINER_EPHEMERAL_STORAGE, helperResources, resolveResources, resourceRequirements } from "./lib/resources";
 import { resolveMonitoring, resolveScheduling, resolveStorage } from "./lib/statefulset/args";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
 import { createWorkload } from "./lib/statefulset/workload";
@@ -172,7 +172,11 @@ export class Redis extends pulumi.ComponentResource {
                           persistence: args.persistence ?? d.persistence,
                           dataVolume: "data",
                           dataPath: REDIS_PATHS.data,
-                          resources: resourceRequirements(resources),
+                          // The node's own, local storage included (converting to AOF loads the whole dataset).
+                          resources: resourceRequirements({
+                              ...resources,
+                              ephemeralStorageRequest: resources.ephemeralStorageRequest ?? CONTAINER_EPHEMERAL_STORAGE,
+                          }),
                       },
                       child,
                   );
