@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkPresent, checkText } from "./validation";
+import { helperResources } from "./resources";
 
 /** An S3-compatible bucket that backups are written to and restored from. */
 export interface BackupStorageArgs {
@@ -293,7 +294,8 @@ export function createBackupCronJob(
                                     runAsGroup: 65534,
                                     seccompProfile: { type: "RuntimeDefault" },
                                 },
-                                volumes: [{ name: "backup", emptyDir: {} }],
+                                // An export of definitions or configurations: megabytes, not gigabytes.
+                                volumes: [{ name: "backup", emptyDir: { sizeLimit: "256Mi" } }],
                                 initContainers: [
                                     {
                                         name: "export",
@@ -301,7 +303,7 @@ export function createBackupCronJob(
                                         command: ["sh", "-c", exporter.script],
                                         env: exporter.env,
                                         volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+                                        resources: helperResources("10m", "32Mi", "128Mi"),
                                         securityContext: restricted,
                                     },
                                 ],
@@ -313,7 +315,7 @@ export function createBackupCronJob(
                                         // The CLI writes its configuration under $HOME: the shared emptyDir.
                                         env: [...s3ClientEnv(backupSecretName(name), storage), { name: "HOME", value: BACKUP_WORKDIR }],
                                         volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                                        resources: helperResources("50m", "128Mi", "512Mi"),
                                         securityContext: restricted,
                                     },
                                 ],

@@ -20,6 +20,7 @@ import {
     validateBackupStorage,
 } from "./backup";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger } from "./validation";
+import { helperResources } from "./resources";
 
 /** Scheduled backups of a TiDB cluster. */
 export interface TiDBBackupArgs extends BackupScheduleArgs {
@@ -251,7 +252,7 @@ export function createTiDBBackup(
                                         name: "schedule-backup",
                                         image: `pingcap/pd:${version}`,
                                         command: ["sh", "-c", renderTiDBBackupScript(name, namespace, storage, schedule.retentionDays)],
-                                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                        resources: helperResources("10m", "16Mi", "64Mi"),
                                         securityContext: {
                                             allowPrivilegeEscalation: false,
                                             readOnlyRootFilesystem: true,
