@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nacosAlerts } from "./alerts/nacos";
 import { createAlertsAndDashboard } from "./lib/dashboards";
-import { JOB_LABEL } from "./lib/contract";
+import { EXTERNAL_BACKUP_ANNOTATION, JOB_LABEL } from "./lib/contract";
 import { recommendedLabels } from "./lib/labels";
 import { createNacosBackup, nacosBackupPodLabels } from "./lib/nacos-backup";
 import { workloadNames } from "./lib/naming";
@@ -117,7 +117,7 @@ export class Nacos extends pulumi.ComponentResource {
                 image,
                 podManagementPolicy: PodManagementPolicy.Parallel,
                 // With MySQL the data is the database's, backed up with its own tooling (the backup-schedule policy reads this).
-                annotations: args.mysql === undefined ? undefined : { "stateful-k8s.io/backup": "external" },
+                annotations: args.mysql === undefined ? undefined : { [EXTERNAL_BACKUP_ANNOTATION.key]: EXTERNAL_BACKUP_ANNOTATION.value },
                 ports,
                 metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus", monitoring },
                 env: {

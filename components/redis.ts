@@ -120,7 +120,7 @@ export class Redis extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        // The environment contract of the scripts (see lib/redis-scripts.ts).
+        // The environment contract of the scripts (see redis/scripts.ts).
         // Referenced by name, ordered by dependsOn (see configurationOptions): replacing one replaces no pod owner.
         const configured = dependingOn(opts ?? {}, [secret, config, topologyMap]);
         const password = { secretKeyRef: { name: `${name}-auth`, key: "password" } };

@@ -7,6 +7,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_OF_LABEL } from "./contract";
+import { PACKAGE_LABELS } from "./labels";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkPresent, checkText } from "./validation";
 import { helperResources } from "./resources";
 
@@ -230,17 +232,13 @@ export interface BackupExportSpec {
     file: string;
 }
 
-/**
- * Label by which a backup CronJob (or mirror) names the data store it backs up; the policy pack's
- * backup-schedule policy looks for it (policies/lib/k8s.ts BACKUP_OF_LABEL).
- */
-export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+/** The label the policy pack's backup-schedule policy looks for (lib/contract.ts), for the backup modules. */
+export { BACKUP_OF_LABEL };
 
 /** Labels of backup objects and their pods: never a workload's selector labels, so no Service or budget selects them. */
 export function backupLabels(name: string): Record<string, string> {
     return {
-        "app.kubernetes.io/part-of": "stateful-k8s",
-        "app.kubernetes.io/managed-by": "pulumi",
+        ...PACKAGE_LABELS,
         "app.kubernetes.io/component": "backup",
         [BACKUP_OF_LABEL]: name,
     };

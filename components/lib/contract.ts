@@ -20,6 +20,12 @@ export const SERVICE_ROLE_LABEL = "stateful-k8s.io/service-role";
 /** The values of {@link SERVICE_ROLE_LABEL}: the headless Service members find each other through, and the one clients use. */
 export const SERVICE_ROLES = { peerDiscovery: "peer-discovery", client: "client" } as const;
 
+/** The label by which a backup CronJob (or a KafkaMirrorMaker2) names the data store it backs up. */
+export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+
+/** The annotation by which a data store declares that it is backed up outside the stack (such as Nacos on MySQL). */
+export const EXTERNAL_BACKUP_ANNOTATION = { key: "stateful-k8s.io/backup", value: "external" } as const;
+
 /** The pod label of a component's Job (value: the Job's name), which must never carry the members' labels. */
 export const JOB_LABEL = "stateful-k8s.io/job";
 

@@ -19,6 +19,7 @@ import {
     validateBackupSchedule,
     validateBackupStorage,
 } from "./backup";
+import { PART_OF_LABEL } from "./contract";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger } from "./validation";
 import { helperResources } from "./resources";
 
@@ -118,7 +119,7 @@ export function tidbFullBackupManifest(name: string, namespace: string, storage:
         metadata: {
             name: `${name}-full-__STAMP__`,
             namespace,
-            labels: { "app.kubernetes.io/part-of": "stateful-k8s", [TIDB_FULL_BACKUP_LABEL]: name },
+            labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value, [TIDB_FULL_BACKUP_LABEL]: name },
         },
         spec: {
             backupType: "full",
