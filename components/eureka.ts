@@ -12,8 +12,9 @@ import { workloadNames } from "./lib/naming";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
 import { childOptions, dependingOn } from "./lib/options";
 import { resolveResources } from "./lib/resources";
-import { resolveMonitoring, resolveScheduling } from "./lib/statefulset/args";
+import { resolveMonitoring } from "./lib/statefulset/args";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
+import { resolveScheduling } from "./lib/scheduling";
 import { createWorkload } from "./lib/statefulset/workload";
 
 export * from "./eureka/args";

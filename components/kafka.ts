@@ -17,8 +17,8 @@ import { installOperatorChart } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
 import { autoscaledOptions, childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { podAntiAffinity, podPlacement } from "./lib/pod";
+import { resolveScheduling } from "./lib/scheduling";
 import { resolveResources } from "./lib/resources";
-import { resolveScheduling } from "./lib/statefulset/args";
 import { ResourcesArgs } from "./lib/types";
 import {
     fewestBrokers,

@@ -14,8 +14,9 @@ import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from 
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { containerSecurityContext } from "./lib/pod";
 import { helperResources, resolveResources } from "./lib/resources";
-import { resolveMonitoring, resolveScheduling, resolveStorage } from "./lib/statefulset/args";
+import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
+import { resolveScheduling } from "./lib/scheduling";
 import { createWorkload } from "./lib/statefulset/workload";
 import { renderNacosAdminInitScript } from "./nacos/admin-init";
 import { NACOS_DEFAULTS, NACOS_HOME, NACOS_PORTS, NacosArgs, resolveNacosArgs } from "./nacos/args";

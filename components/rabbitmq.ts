@@ -15,8 +15,9 @@ import { createRabbitMQBackup, rabbitmqRestorePod } from "./lib/rabbitmq-backup"
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { checksum, containerSecurityContext } from "./lib/pod";
 import { helperResources, resolveResources } from "./lib/resources";
-import { resolveMonitoring, resolveScheduling, resolveStorage } from "./lib/statefulset/args";
+import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
+import { resolveScheduling } from "./lib/scheduling";
 import { createWorkload } from "./lib/statefulset/workload";
 import { RABBITMQ_DEFAULTS, RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, resolveRabbitMQArgs } from "./rabbitmq/args";
 import { rabbitmqNodeNames, renderRabbitmqConf } from "./rabbitmq/config";

@@ -1,6 +1,7 @@
 /**
  * The arguments every StatefulSet-based component shares (storage, resources, monitoring, scheduling):
- * their defaults, how they are merged over a component's own, and their validation.
+ * their defaults, how they are merged over a component's own, and their validation. Scheduling's own
+ * defaults and checks are in lib/scheduling.ts, which Kafka shares.
  */
 import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "../alerts";
 import { ClaimRetention, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "../types";
@@ -31,14 +32,6 @@ export const MONITORING_DEFAULTS: Required<MonitoringArgs> = {
     ...ALERTING_DEFAULTS,
 };
 
-/** Default scheduling settings shared by all components. */
-export const SCHEDULING_DEFAULTS: Required<SchedulingArgs> = {
-    requireAntiAffinity: false,
-    maxUnavailable: 1,
-    nodeSelector: {},
-    tolerations: [],
-};
-
 /** Default claim retention: keep the data whatever happens to the StatefulSet. */
 export const RETENTION_DEFAULTS = { whenDeleted: ClaimRetention.Retain, whenScaled: ClaimRetention.Retain } as const;
 
@@ -50,16 +43,6 @@ export function resolveMonitoring(args: MonitoringArgs | undefined): Required<Mo
         serviceMonitorLabels: args?.serviceMonitorLabels ?? MONITORING_DEFAULTS.serviceMonitorLabels,
         interval: args?.interval ?? MONITORING_DEFAULTS.interval,
         ...resolveAlerting(args, args?.serviceMonitor ?? MONITORING_DEFAULTS.serviceMonitor),
-    };
-}
-
-/** Merges scheduling args over the defaults. */
-export function resolveScheduling(args: SchedulingArgs | undefined): Required<SchedulingArgs> {
-    return {
-        requireAntiAffinity: args?.requireAntiAffinity ?? SCHEDULING_DEFAULTS.requireAntiAffinity,
-        maxUnavailable: args?.maxUnavailable ?? SCHEDULING_DEFAULTS.maxUnavailable,
-        nodeSelector: args?.nodeSelector ?? SCHEDULING_DEFAULTS.nodeSelector,
-        tolerations: args?.tolerations ?? SCHEDULING_DEFAULTS.tolerations,
     };
 }
 
