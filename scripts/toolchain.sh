@@ -3,9 +3,10 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns ...]   (default: all, in turn)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns|prometheus-operator ...]   (default: all, in turn)
 #
-# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh).
+# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh); prometheus-operator (with
+# prometheus-config-reloader, packed as an image by scripts/images.sh) configures the Prometheus that scrapes it.
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
@@ -26,6 +27,7 @@ KUBE_VERSION=1.34.4
 KWOK_VERSION=0.8.0
 METRICS_SERVER_VERSION=0.8.0
 COREDNS_VERSION=1.15.0
+PROMETHEUS_OPERATOR_VERSION=0.93.0 # the release of the CRDs in ../shared/crds/prometheus-operator
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
 # shellcheck source=scripts/shared-folder.sh
@@ -208,6 +210,26 @@ build_coredns() {
         -o "$BIN/coredns" .
 }
 
+# prometheus-operator and its config reloader (the sidecar that unpacks the generated configuration for
+# Prometheus and tells it to reload), both from the operator's module; the version stamp is the one the
+# operator reports and names its default reloader image after.
+build_prometheus_operator() {
+    local dir=$ROOT/tools/prometheus-operator
+    local ldflags="-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_OPERATOR_VERSION"
+    build() {
+        go build -C "$dir" -trimpath -ldflags "$ldflags" -o "$BIN/prometheus-operator" github.com/prometheus-operator/prometheus-operator/cmd/operator
+        go build -C "$dir" -trimpath -ldflags "$ldflags" -o "$BIN/prometheus-config-reloader" github.com/prometheus-operator/prometheus-operator/cmd/prometheus-config-reloader
+    }
+    cached_build prometheus-operator "$(key_of prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" "$dir")" prometheus-operator prometheus-config-reloader -- build
+    # Every CRD of that release (the cluster installs three from ../shared/crds, byte for byte the same files;
+    # the operator also needs Prometheus and the others it watches), from its module as upstream ships them.
+    local src
+    src=$(go list -C "$dir" -m -f '{{.Dir}}' github.com/prometheus-operator/prometheus-operator)/example/prometheus-operator-crd
+    mkdir -p "$CACHE/prometheus-operator-crds"
+    cp "$src"/*.yaml "$CACHE/prometheus-operator-crds/"
+    chmod u+w "$CACHE"/prometheus-operator-crds/*.yaml
+}
+
 # kube-score v1.20.0, the peer the policy pack is compared with (docs/policies.md); only on request
 # (scripts/toolchain.sh kube-score), not part of the default set.
 build_kube_score() {
@@ -217,7 +239,7 @@ build_kube_score() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns prometheus-operator)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
@@ -230,9 +252,10 @@ for t in "${targets[@]}"; do
         metrics-server) build_metrics_server ;;
         kubelet) build_kubelet ;;
         coredns) build_coredns ;;
+        prometheus-operator) build_prometheus_operator ;;
         kube-score) build_kube_score ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns, prometheus-operator, kube-score" >&2
             exit 2
             ;;
     esac
