@@ -2,8 +2,7 @@
 # Installs the Debian packages the local real node (scripts/real-node.sh) and its images (scripts/images.sh)
 # are made of: containerd and runc (the container runtime), the CNI plugins (bridge, host-local, loopback),
 # iptables (kube-proxy and the kubelet program it), busybox-static (the images' shell and utilities),
-# redis-server/redis-sentinel/redis-tools and prometheus-redis-exporter (the Redis images' binaries), prometheus
-# (the Prometheus image's server).
+# redis-server/redis-sentinel/redis-tools and prometheus-redis-exporter (the Redis images' binaries).
 # Idempotent: does nothing when every command is present.
 set -euo pipefail
 
@@ -20,7 +19,6 @@ need=(
     redis-sentinel:/usr/bin/redis-sentinel
     redis-tools:/usr/bin/redis-cli
     prometheus-redis-exporter:/usr/bin/prometheus-redis-exporter
-    prometheus:/usr/bin/prometheus
     conntrack:/usr/sbin/conntrack
 )
 missing=()

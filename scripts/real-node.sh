@@ -111,7 +111,7 @@ ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
 # Every piece, with what to do when it is missing.
 check_pieces() {
     local missing=()
-    for pair in kubelet:kubelet kube-proxy:kubelet coredns:coredns kubectl:kube prometheus-config-reloader:prometheus-operator; do
+    for pair in kubelet:kubelet kube-proxy:kubelet coredns:coredns kubectl:kube prometheus:prometheus-operator prometheus-config-reloader:prometheus-operator; do
         [ -x "$BIN/${pair%%:*}" ] || missing+=("$BIN/${pair%%:*} (scripts/toolchain.sh ${pair#*:})")
     done
     for c in containerd ctr runc iptables ip6tables ip conntrack; do
