@@ -158,10 +158,18 @@ describe("Prometheus configured by prometheus-operator scrapes Redis on the real
         log(`prometheus-operator ${OPERATOR_VERSION} started (pid ${operator.pid}, log ${logFile})`);
     });
 
-    after(function () {
+    after(async function () {
         this.timeout(600_000);
         killer?.kill("SIGKILL");
-        if (operator !== undefined && operator.exitCode === null) operator.kill("SIGTERM");
+        // The operator first (it would retry against a stopped API server otherwise): TERM, then KILL after 15 s.
+        const op = operator;
+        if (op !== undefined && op.exitCode === null && op.signalCode === null) {
+            const exited = new Promise<void>((resolve) => op.on("exit", () => resolve()));
+            op.kill("SIGTERM");
+            const timer = setTimeout(() => op.kill("SIGKILL"), 15_000);
+            await exited;
+            clearTimeout(timer);
+        }
         const down = realNodeDown();
         log(`cluster and real node down in ${down.seconds.toFixed(1)} s (${down.processes} node and container processes before)`);
     });
@@ -257,8 +265,13 @@ describe("Prometheus configured by prometheus-operator scrapes Redis on the real
         assert.ok(master !== undefined, "a master");
         // Kills the master's redis container now and each time the kubelet restarts it (a crash loop), polling
         // containerd every 0.2 s: the exporter beside it keeps answering, with redis_up 0.
-        const labels = [`io.kubernetes.pod.namespace==${NS}`, `io.kubernetes.pod.name==${master}`, "io.kubernetes.container.name==redis"]
-            .map((l) => `labels."${l.split("==")[0]}"==${l.split("==")[1]}`)
+        // containerd's filter syntax: labels."<key>"=="<value>", comma for and (the labels the kubelet sets).
+        const labels = Object.entries({
+            "io.kubernetes.pod.namespace": NS,
+            "io.kubernetes.pod.name": master,
+            "io.kubernetes.container.name": "redis",
+        })
+            .map(([key, value]) => `labels."${key}"=="${value}"`)
             .join(",");
         const ctr = `ctr --address '${CONTAINERD_SOCKET}' -n k8s.io`;
         killer = spawn(
