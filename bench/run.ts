@@ -7,9 +7,12 @@
  *      (scripts/cluster.sh) per case: the prod stack, and N = 5 and N = 20 copies of all six systems
  *      (bench/copies.ts): preview, first up, no-change up, scale edits; next to it, on its own fresh
  *      control plane, `kubectl apply --server-side` of the same rendered manifests and the same edit;
- *   3. where a scale-edit `pulumi up` spends its time, from the engine's event log.
- * BENCH_REPEAT (default 3) sets the repetitions; BENCH_EVAL=0 skips part 1, BENCH_ENGINE=0 parts 2 and 3; BENCH_CASES
- * (default "prod,5,20") picks the real-engine cases (`prod` and copy counts).
+ *   3. where a scale-edit `pulumi up` spends its time, from the engine's event log;
+ *   4. automatic scaling by the real HPA controller on emulated CPU, next to the same step by hand (bench/autoscaling.ts).
+ * BENCH_REPEAT (default 3) sets the repetitions; BENCH_EVAL=0 skips part 1, BENCH_ENGINE=0 parts 2 and 3,
+ * BENCH_AUTOSCALING=0 part 4; BENCH_CASES (default "prod,5,20") picks the real-engine cases (`prod` and copy counts).
+ * A run of every part writes bench/results/<date>.json; a run of some parts, <date>-<parts>.json (for example
+ * 2026-11-27-autoscaling.json), so that it never overwrites a whole run of the same day.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -17,7 +20,9 @@ import * as os from "os";
 import * as path from "path";
 import { PLACEHOLDER_SECRETS } from "../scripts/stack-runner";
 import { Project, REPO, initStack } from "../tests/e2e/cli";
+import { autoscaling } from "./autoscaling";
 import { Timed, addVolumes, benchClusterDown, benchClusterUp, kubectl, secs, timedPulumi, until } from "./cli";
+import { cell, median, spread, table } from "./report";
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const results: Record<string, unknown> = {
@@ -30,21 +35,6 @@ const results: Record<string, unknown> = {
         .split("\n")
         .filter((l) => l !== ""),
 };
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
-function table(title: string, header: string[], rows: (string | number)[][]): void {
-    const cells = [
-        header,
-        ...rows.map((r) => r.map((c) => (typeof c === "number" ? (Number.isInteger(c) ? String(c) : c.toFixed(2)) : c))),
-    ];
-    const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
-    console.log(`\n${title}`);
-    for (const [i, r] of cells.entries()) {
-        console.log(r.map((c, j) => String(c).padEnd(widths[j])).join("  "));
-        if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-    }
-}
 
 /** Part 1: program evaluation. */
 function evaluation(): void {
@@ -293,8 +283,6 @@ async function cli(c: EngineCase): Promise<Record<string, unknown>> {
     }
 }
 
-const cell = (xs: number[]): string => (xs.length === 1 ? xs[0].toFixed(2) : `${median(xs).toFixed(2)} (${spread(xs)})`);
-
 /** Parts 2 and 3. */
 async function engine(): Promise<void> {
     const cases = (process.env.BENCH_CASES ?? "prod,5,20").split(",").map((s) => engineCase(s.trim()));
@@ -413,19 +401,32 @@ async function engine(): Promise<void> {
     }
 }
 
-/** Writes the results so far to bench/results/<date of the run>.json; returns its path. */
+/** The parts this run makes, by the name its results file gets when not all of them run. */
+const PARTS = {
+    evaluation: process.env.BENCH_EVAL !== "0",
+    engine: process.env.BENCH_ENGINE !== "0",
+    autoscaling: process.env.BENCH_AUTOSCALING !== "0",
+};
+
+/** Writes the results so far to bench/results/<date of the run>[-<parts>].json; returns its path. */
 function save(): string {
     const dir = path.join(REPO, "bench", "results");
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${(results.date as string).slice(0, 10)}.json`);
+    const parts = Object.entries(PARTS).filter(([, on]) => on);
+    const suffix = parts.length === Object.keys(PARTS).length ? "" : `-${parts.map(([name]) => name).join("-")}`;
+    const file = path.join(dir, `${(results.date as string).slice(0, 10)}${suffix}.json`);
     fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
     return file;
 }
 
 async function main(): Promise<void> {
-    if (process.env.BENCH_EVAL !== "0") evaluation();
+    if (PARTS.evaluation) evaluation();
     save();
-    if (process.env.BENCH_ENGINE !== "0") await engine();
+    if (PARTS.engine) await engine();
+    if (PARTS.autoscaling) {
+        results.autoscaling = await autoscaling(REPEAT);
+        save();
+    }
     console.log(`\nwrote ${path.relative(REPO, save())}`);
 }
 

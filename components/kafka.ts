@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { ConsumerLagAutoscalingArgs, createConsumerLagScaler, validateConsumerLagAutoscaling } from "./lib/keda";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
 import { namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
@@ -17,6 +18,7 @@ import {
     checkReplicas,
     checkResources,
     checkSizedStorage,
+    isObject,
     throwIfProblems,
 } from "./lib/validation";
 import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
@@ -114,6 +116,13 @@ export interface KafkaArgs extends OperatorInstallArgs {
      */
     autoscaling?: AutoscalingArgs;
     /**
+     * Scales the broker pool on a consumer group's lag instead (a KEDA ScaledObject through the pool's
+     * `/scale` subresource; needs KEDA). Not with `autoscaling`. More brokers cure lag only when the brokers
+     * are what the consumers wait on, and the count never exceeds the group's partitions: see docs/autoscaling.md.
+     * @default - not autoscaled on lag
+     */
+    lagAutoscaling?: ConsumerLagAutoscalingArgs;
+    /**
      * Restricts the `plain` and `tls` listeners to pods of `clientNamespaces` (default: this namespace),
      * optionally only those with `clientPodLabels`, through the listeners' `networkPolicyPeers`: Strimzi
      * writes the NetworkPolicy itself (its replication, control-plane and agent ports admit only Strimzi's
@@ -166,6 +175,11 @@ export function kafkaReplication(minBrokers: number, replicationFactor?: number)
     return { replicationFactor: rf, minInSync: Math.max(1, rf - 1) };
 }
 
+/** The fewest brokers the cluster may run with: the minimum of its autoscaler (CPU or lag), or `replicas`. */
+function fewestBrokers(args: KafkaArgs, brokers: number): number {
+    return (args.autoscaling ?? args.lagAutoscaling)?.minReplicas ?? brokers;
+}
+
 /** Returns every problem with the arguments of a Kafka component named `name`. */
 export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     const problems: ArgProblem[] = [];
@@ -192,7 +206,7 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
             allowed: 'a Kafka version such as "4.3.0" that the Strimzi operator supports',
         });
     }
-    const minBrokers = args.autoscaling?.minReplicas ?? brokers;
+    const minBrokers = fewestBrokers(args, brokers);
     if (args.replicationFactor !== undefined && checkInteger(problems, "replicationFactor", args.replicationFactor, 1)) {
         if (typeof minBrokers === "number" && args.replicationFactor > minBrokers) {
             problems.push({
@@ -210,6 +224,20 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
         brokers,
         rf,
         `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
+    );
+    const np = isObject(args.networkPolicy)
+        ? resolveNetworkPolicy(args.networkPolicy, args.namespace ?? KAFKA_DEFAULTS.namespace)
+        : undefined;
+    validateConsumerLagAutoscaling(
+        problems,
+        "lagAutoscaling",
+        args.lagAutoscaling,
+        "autoscaling",
+        args.autoscaling,
+        brokers,
+        rf,
+        `the replication factor is ${rf}: fewer brokers leave partitions under-replicated`,
+        np?.enabled === true ? np.clientNamespaces : undefined,
     );
     for (const [key, storage] of [
         ["brokerStorage", args.brokerStorage],
@@ -307,7 +335,7 @@ export class Kafka extends pulumi.ComponentResource {
         const d = KAFKA_DEFAULTS;
         const namespace = args.namespace ?? d.namespace;
         const brokers = args.replicas ?? d.replicas;
-        const { replicationFactor, minInSync } = kafkaReplication(args.autoscaling?.minReplicas ?? brokers, args.replicationFactor);
+        const { replicationFactor, minInSync } = kafkaReplication(fewestBrokers(args, brokers), args.replicationFactor);
         const monitoring = resolveOperatorMonitoring(args.monitoring);
         const cluster = { "strimzi.io/cluster": name };
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
@@ -407,13 +435,13 @@ export class Kafka extends pulumi.ComponentResource {
             args.brokerStorage,
             d.brokerStorageSize,
             resolveResources(args.brokerResources, d.brokerResources),
-            args.autoscaling !== undefined,
+            args.autoscaling !== undefined || args.lagAutoscaling !== undefined,
         );
 
         // Strimzi refuses a Kafka with Cruise Control and a single broker (it never becomes Ready), so a
         // one-broker cluster runs without it. Templates for the rebalances Strimzi runs itself when the
         // broker pool grows or shrinks exist only with Cruise Control.
-        const cruiseControl = kafkaRunsCruiseControl(args.autoscaling?.minReplicas ?? brokers);
+        const cruiseControl = kafkaRunsCruiseControl(fewestBrokers(args, brokers));
         const rebalanceTemplates = (cruiseControl ? (["add-brokers", "remove-brokers"] as const) : []).map(
             (mode) =>
                 new k8s.apiextensions.CustomResource(
@@ -478,6 +506,17 @@ export class Kafka extends pulumi.ComponentResource {
                 dependingOn(child, [brokerPool]),
             );
         }
+        const plainBootstrap = `${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`;
+        if (args.lagAutoscaling !== undefined) {
+            createConsumerLagScaler(
+                `${name}-broker-lag-scaler`,
+                { name: `${name}-broker`, namespace, labels },
+                { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", name: brokerPool.metadata.name },
+                plainBootstrap,
+                args.lagAutoscaling,
+                dependingOn(child, [brokerPool]),
+            );
+        }
         if (monitoring.podMonitor) {
             createPodMonitor(
                 `${name}-podmonitor`,
@@ -496,7 +535,7 @@ export class Kafka extends pulumi.ComponentResource {
         this.clusterName = kafka.metadata.name;
         this.brokerPoolName = brokerPool.metadata.name;
         this.controllerPoolName = controllerPool.metadata.name;
-        this.bootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`);
+        this.bootstrapServers = pulumi.output(plainBootstrap);
         this.tlsBootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.tls}`);
         this.replicationFactor = pulumi.output(replicationFactor);
         this.registerOutputs({

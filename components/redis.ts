@@ -118,7 +118,8 @@ export interface RedisArgs {
      * `min-replicas-to-write` of the master: it refuses writes unless this many replicas acknowledged
      * its stream within the last 10 s (`min-replicas-max-lag`), so a master cut off from its replicas
      * stops accepting writes that a failover would discard. 0 turns the check off. At most `replicas - 1`.
-     * Independently, a write is never lost by a failover once `WAIT 1` acknowledged it.
+     * Independently, a crash of the master loses no write that every replica acknowledged
+     * (`WAIT <replicas - 1>`), and a planned restart none that one replica acknowledged (`WAIT 1`).
      * @default 1
      */
     minReplicasToWrite?: number;

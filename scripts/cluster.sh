@@ -3,12 +3,15 @@
 # kube-apiserver (TLS, RBAC, a service-account issuer), kube-controller-manager, kube-scheduler and kwok
 # (fake nodes that run every scheduled pod as Running and Ready; no container runs).
 #
-#   scripts/cluster.sh up [--real-node]   start (idempotent), write the kubeconfig, install the CRDs from ../shared/crds;
-#                                         with --real-node also a real kubelet node on containerd (scripts/real-node.sh)
-#   scripts/cluster.sh up --metrics   also resource metrics: kwok emulates each fake pod's CPU/memory (annotations
-#                                         kwok.x-k8s.io/usage-cpu, kwok.x-k8s.io/usage-memory) on its fake kubelet
-#                                         endpoints, metrics-server scrapes them and serves metrics.k8s.io (kubectl top,
-#                                         the HPA controller); STATEFUL_K8S_METRICS=1 does the same
+#   scripts/cluster.sh up [--metrics] [--real-node]   start (idempotent), write the kubeconfig, install the CRDs
+#                                         from ../shared/crds; the options combine, in either order:
+#     --real-node   also a real kubelet node on containerd (scripts/real-node.sh)
+#     --metrics     also resource metrics: kwok emulates each fake pod's CPU/memory (annotations
+#                   kwok.x-k8s.io/usage-cpu, kwok.x-k8s.io/usage-memory) on its fake kubelet endpoints,
+#                   metrics-server scrapes them and serves metrics.k8s.io (kubectl top, the HPA controller);
+#                   STATEFUL_K8S_METRICS=1 does the same. With both, metrics-server also tries the real node's
+#                   kubelet, whose serving certificate is self-signed (not from the cluster CA that metrics-server
+#                   checks kubelets against): that node's pods are expected to have no metrics (untested here).
 #   scripts/cluster.sh down   stop every process it started (the real node's too) and delete its state
 #   scripts/cluster.sh env    print `export KUBECONFIG=...`
 #
@@ -246,26 +249,25 @@ down() {
 
 case "${1:-}" in
     up)
-        case "${2:-}" in
-            "") up ;;
-            --metrics)
-                METRICS=1
-                up
-                ;;
-            --real-node)
-                up
-                bash "$ROOT/scripts/real-node.sh" up
-                ;;
-            *)
-                echo "usage: scripts/cluster.sh up [--real-node|--metrics]" >&2
-                exit 2
-                ;;
-        esac
+        shift
+        real_node=0
+        for option in "$@"; do
+            case "$option" in
+                --metrics) METRICS=1 ;;
+                --real-node) real_node=1 ;;
+                *)
+                    echo "usage: scripts/cluster.sh up [--metrics] [--real-node]" >&2
+                    exit 2
+                    ;;
+            esac
+        done
+        up
+        if [ "$real_node" = 1 ]; then bash "$ROOT/scripts/real-node.sh" up; fi
         ;;
     down) down ;;
     env) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
     *)
-        echo "usage: scripts/cluster.sh up [--real-node|--metrics]|down|env" >&2
+        echo "usage: scripts/cluster.sh up [--metrics] [--real-node]|down|env" >&2
         exit 2
         ;;
 esac

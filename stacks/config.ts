@@ -6,6 +6,7 @@ import { EurekaArgs, validateEurekaArgs } from "../components/eureka";
 import { KafkaArgs, validateKafkaArgs } from "../components/kafka";
 import { ALERTING_KEYS } from "../components/lib/alerts";
 import { AUTOSCALING_KEYS } from "../components/lib/autoscaling";
+import { CONSUMER_LAG_AUTOSCALING_KEYS } from "../components/lib/keda";
 import { NETWORK_POLICY_KEYS } from "../components/lib/network";
 import { NacosArgs, validateNacosArgs } from "../components/nacos";
 import { RabbitMQArgs, validateRabbitMQArgs } from "../components/rabbitmq";
@@ -140,6 +141,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             controllerResources: SHARED_GROUPS.resources,
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
+            lagAutoscaling: CONSUMER_LAG_AUTOSCALING_KEYS,
             networkPolicy: SHARED_GROUPS.networkPolicy,
         },
     },

@@ -96,6 +96,22 @@ export function refuseAutoscaling(problems: ArgProblem[], path: string, autoscal
 }
 
 /**
+ * How every autoscaler of a member count moves (the HPA's `behavior`; KEDA passes the same to the HPA it
+ * creates): add one member at a time and remove slowly, because members join a cluster, they are not
+ * stateless pods.
+ * @param scaleDownStabilizationSeconds how long the load must stay low before a member is removed
+ */
+export function autoscalerBehavior(scaleDownStabilizationSeconds: number) {
+    return {
+        scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+        scaleDown: {
+            stabilizationWindowSeconds: scaleDownStabilizationSeconds,
+            policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
+        },
+    };
+}
+
+/**
  * Creates an `autoscaling/v2` HorizontalPodAutoscaler named `<name>` (Pulumi name `${resourceName}`)
  * that drives `target` through its `/scale` subresource on CPU utilisation.
  */
@@ -127,14 +143,7 @@ export function createAutoscaler(
                         },
                     },
                 ],
-                behavior: {
-                    // Add one member at a time and remove slowly: members join a cluster, they are not stateless pods.
-                    scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
-                    scaleDown: {
-                        stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds ?? defaultScaleDownStabilization(target),
-                        policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
-                    },
-                },
+                behavior: autoscalerBehavior(autoscaling.scaleDownStabilizationSeconds ?? defaultScaleDownStabilization(target)),
             },
         },
         opts,

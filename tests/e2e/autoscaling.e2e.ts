@@ -12,103 +12,42 @@
  *
  * No operator runs here, so nothing creates TiDB or Kafka pods: the suite stands in for the operator
  * where the HPA needs it (the pods it measures, and the label selector the operator publishes in the
- * custom resource's status for /scale) and asserts spec.replicas of the custom resources.
+ * custom resource's status for /scale) and asserts spec.replicas of the custom resources. The stack config,
+ * the load moves and the stand-ins are the lab's (autoscaling-lab.ts), which the benchmark shares.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import {
+    AutoscalingLab,
+    HIGH_CPU as HIGH,
+    IDLE_CPU as IDLE,
+    LAB_MAX as MAX,
+    LAB_MIN as MIN,
+    LAB_NAMESPACE as NS,
+    LAB_SYSTEMS as SYSTEMS,
+    LAB_WINDOW as WINDOW,
+    LabSystem,
+    labStackConfig,
+    lastChanges as changesOf,
+    unchanged,
+} from "./autoscaling-lab";
 import { Project, clusterDown, clusterUp, initStack, toolchainBin, waitFor } from "./cli";
 
-const NS = "stateful-as";
 const STACK = "autoscale";
-/** The test-shortened scale-down stabilization window (the component's default is 300 s). */
-const WINDOW = 30;
-const MIN = 2;
-const MAX = 3;
-/** Emulated CPU per pod: well above the 50 % target of a 100m request, and idle. */
-const HIGH = "300m";
-const IDLE = "1m";
-
-/** One autoscaled system: the object its HPA scales and how the suite finds the pods it measures. */
-interface System {
-    key: "eureka" | "tidb" | "kafka";
-    /** kubectl resource and name of the scaled object. */
-    resource: string;
-    name: string;
-    /** The status field the operator publishes the pods' selector in (custom resources only). */
-    selectorField?: string;
-    /** Other status fields the custom resource's schema requires. */
-    requiredStatus?: Record<string, number>;
-}
-
-const SYSTEMS: System[] = [
-    { key: "eureka", resource: "statefulset", name: "eureka" },
-    {
-        key: "tidb",
-        resource: "tidbgroups.core.pingcap.com",
-        name: "tidb-tidb",
-        selectorField: "selector",
-        requiredStatus: { currentReplicas: MIN, readyReplicas: MIN, updatedReplicas: MIN },
-    },
-    { key: "kafka", resource: "kafkanodepools.kafka.strimzi.io", name: "kafka-broker", selectorField: "labelSelector" },
-];
-
-const autoscaling = `{ minReplicas: ${MIN}, maxReplicas: ${MAX}, targetCPUUtilizationPercentage: 50, scaleDownStabilizationSeconds: ${WINDOW} }`;
-const STACK_CONFIG = `config:
-    stateful-k8s:environment: dev
-    stateful-k8s:namespace: ${NS}
-    stateful-k8s:eureka:
-        enabled: true
-        replicas: ${MIN}
-        resources: { cpuRequest: 100m, memoryRequest: 384Mi }
-        autoscaling: ${autoscaling}
-    stateful-k8s:kafka:
-        enabled: true
-        replicas: ${MIN}
-        controllers: 1
-        brokerStorage: { size: 5Gi }
-        controllerStorage: { size: 1Gi }
-        brokerResources: { cpuRequest: 100m, memoryRequest: 1Gi }
-        autoscaling: ${autoscaling}
-    stateful-k8s:tidb:
-        enabled: true
-        replicas: ${MIN}
-        pdReplicas: 1
-        tikvReplicas: 1
-        regionReplicas: 1
-        pdStorage: { size: 1Gi }
-        tikvStorage: { size: 5Gi }
-        resources: { cpuRequest: 100m, memoryRequest: 512Mi }
-        autoscaling: ${autoscaling}
-`;
 
 describe("automatic scaling with the real HPA controller, emulated load and the Pulumi CLI", function () {
     this.timeout(40 * 60 * 1000);
     let project: Project;
     const savedMetrics = process.env.STATEFUL_K8S_METRICS;
 
-    const kubectlJson = (...args: string[]): any => JSON.parse(project.kubectl(...args, "-o", "json"));
-    const replicasOf = (s: { resource: string; name: string }, ns = NS): number =>
-        kubectlJson("get", s.resource, s.name, "-n", ns).spec.replicas as number;
-    /** The label selector of the pods the HPA measures for a system (the suite's stand-in pods for operators). */
-    const podSelector = (s: System): string =>
-        s.selectorField === undefined
-            ? Object.entries(kubectlJson("get", s.resource, s.name, "-n", NS).spec.selector.matchLabels as Record<string, string>)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(",")
-            : `autoscaling-e2e/stands-in-for=${s.key}`;
-    const setLoad = (selector: string, cpu: string, ns = NS): void => {
-        project.kubectl("annotate", "pods", "-n", ns, "-l", selector, `kwok.x-k8s.io/usage-cpu=${cpu}`, "--overwrite");
-    };
-    const hpaOf = (s: System): any =>
-        kubectlJson("get", "hpa", "-n", NS).items.find(
-            (h: any) => h.spec.scaleTargetRef.name === s.name && s.resource.startsWith(h.spec.scaleTargetRef.kind.toLowerCase()),
-        );
-    /** The resource changes of the stack's last update, from `pulumi stack history`. */
-    const lastChanges = (stack: string): Record<string, number> =>
-        JSON.parse(project.pulumi(["stack", "history", "--stack", stack, "--json", "--show-secrets=false"]).stdout)[0].resourceChanges;
-    /** Whether an update changed nothing (the stack's StackReference is read on every update). */
-    const unchanged = (changes: Record<string, number>): boolean => Object.keys(changes).every((op) => op === "same" || op === "read");
+    let lab: AutoscalingLab;
+    const kubectlJson = (...args: string[]): any => lab.json(...args);
+    const replicasOf = (s: { resource: string; name: string }, ns = NS): number => lab.replicasOf(s, ns);
+    const podSelector = (s: LabSystem): string => lab.podSelector(s);
+    const setLoad = (selector: string, cpu: string, ns = NS): void => lab.setLoad(selector, cpu, ns);
+    const hpaOf = (s: LabSystem): any => lab.hpaOf(s);
+    const lastChanges = (stack: string): Record<string, number> => changesOf(project, stack);
     /** Polls until `check` holds; returns the seconds it took. */
     const timed = async (what: string, check: () => boolean, seconds: number): Promise<number> => {
         const start = Date.now();
@@ -121,7 +60,8 @@ describe("automatic scaling with the real HPA controller, emulated load and the 
         process.env.STATEFUL_K8S_METRICS = "1";
         clusterUp();
         project = Project.copy();
-        fs.writeFileSync(path.join(project.dir, "stacks", `Pulumi.${STACK}.yaml`), STACK_CONFIG);
+        lab = new AutoscalingLab(project);
+        fs.writeFileSync(path.join(project.dir, "stacks", `Pulumi.${STACK}.yaml`), labStackConfig());
         initStack(project, STACK);
     });
 
@@ -167,41 +107,11 @@ describe("automatic scaling with the real HPA controller, emulated load and the 
             assert.deepStrictEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [MIN, MAX], s.key);
             assert.strictEqual(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, WINDOW, s.key);
         }
-        await waitFor(`${MIN} Eureka pods`, () => project.names("pods", NS).filter((p) => p.startsWith("eureka-")).length === MIN, 120);
+        await waitFor(`${MIN} Eureka pods`, () => lab.eurekaPods() === MIN, 120);
         // The operators' part: pods of the TiDB and Kafka groups, and the selector the HPA reads through /scale.
-        for (const s of SYSTEMS.filter((x) => x.selectorField !== undefined)) {
-            for (let i = 0; i < MIN; i++) {
-                project.kubectl(
-                    "run",
-                    `${s.key}-standin-${i}`,
-                    "-n",
-                    NS,
-                    "--image=registry.k8s.io/pause:3.10",
-                    `--labels=autoscaling-e2e/stands-in-for=${s.key}`,
-                    `--annotations=kwok.x-k8s.io/usage-cpu=${IDLE}`,
-                    '--overrides={"spec":{"containers":[{"name":"main","image":"registry.k8s.io/pause:3.10","resources":{"requests":{"cpu":"100m"}}}]}}',
-                );
-            }
-            project.kubectl(
-                "patch",
-                s.resource,
-                s.name,
-                "-n",
-                NS,
-                "--subresource=status",
-                "--type=merge",
-                "-p",
-                JSON.stringify({ status: { [s.selectorField as string]: podSelector(s), replicas: MIN, ...s.requiredStatus } }),
-            );
-        }
+        for (const s of SYSTEMS) lab.standInForOperator(s);
         // Each HPA reads its metric before the load changes (ScalingActive), so the times below measure the reaction.
-        for (const s of SYSTEMS) {
-            await waitFor(
-                `the ${s.key} HPA reading CPU`,
-                () => (hpaOf(s).status?.conditions ?? []).some((c: any) => c.type === "ScalingActive" && c.status === "True"),
-                180,
-            );
-        }
+        for (const s of SYSTEMS) await lab.untilReading(s);
     });
 
     it("2. raises the emulated CPU above the target: the HPA raises each scaled object's replicas (Eureka: pods too)", async () => {
@@ -219,17 +129,21 @@ describe("automatic scaling with the real HPA controller, emulated load and the 
             300,
         );
         const eureka = SYSTEMS[0];
-        const podsAt = await timed(
-            `${MAX} Eureka pods`,
-            () => project.names("pods", NS).filter((p) => /^eureka-\d+$/.test(p)).length === MAX,
-            120,
-        );
+        const podsAt = await timed(`${MAX} Eureka pods`, () => lab.eurekaPods() === MAX, 120);
         // The StatefulSet controller makes a claim per template per pod (Eureka keeps no data: none).
         const templates = (kubectlJson("get", "statefulset", "eureka", "-n", NS).spec.volumeClaimTemplates ?? []).length;
         const claims = project.names("persistentvolumeclaims", NS).filter((c) => /-eureka-\d+$/.test(c));
         assert.strictEqual(claims.length, templates * MAX);
         console.log(`      HPA reaction (load change -> replicas ${MAX}), seconds: ${JSON.stringify(times)}; Eureka pods +${podsAt} s`);
         assert.strictEqual(replicasOf(eureka), MAX);
+        // What each HPA acted on: the CPU it read is above its 50 % target, and it stops at maxReplicas.
+        for (const s of SYSTEMS) {
+            const status = hpaOf(s).status;
+            const cpu = status.currentMetrics?.[0]?.resource?.current?.averageUtilization as number;
+            assert.ok(cpu > 50, `${s.key}: the HPA read ${cpu} % CPU`);
+            assert.strictEqual(status.desiredReplicas, MAX, s.key);
+            assert.strictEqual(replicasOf(s), MAX, s.key);
+        }
     });
 
     it("3. preview, up, refresh and preview again change nothing back", () => {
@@ -278,7 +192,7 @@ describe("automatic scaling with the real HPA controller, emulated load and the 
         // Stays at the minimum (idle load would ask for fewer), and Eureka's budget holds with the pods left.
         await new Promise((r) => setTimeout(r, 30_000));
         for (const s of SYSTEMS) assert.strictEqual(replicasOf(s), MIN, `${s.key} below minReplicas`);
-        await waitFor(`${MIN} Eureka pods`, () => project.names("pods", NS).filter((p) => /^eureka-\d+$/.test(p)).length === MIN, 120);
+        await waitFor(`${MIN} Eureka pods`, () => lab.eurekaPods() === MIN, 120);
         const pdb = kubectlJson("get", "pdb", "-n", NS).items.find((p: any) => p.metadata.name.startsWith("eureka"));
         assert.ok(pdb.status.currentHealthy >= pdb.status.desiredHealthy, JSON.stringify(pdb.status));
         assert.ok(pdb.status.disruptionsAllowed >= 1, JSON.stringify(pdb.status));
