@@ -225,8 +225,15 @@ describe("Prometheus configured by prometheus-operator scrapes Redis on the real
             () => prom("/api/v1/rules").groups.some((g: any) => g.name === "redis-redis"),
             120,
         );
-        const group = prom("/api/v1/rules").groups.find((g: any) => g.name === "redis-redis");
-        const rule = group.rules.find((r: any) => r.name === "RedisDown");
+        // Every rule of our PrometheusRule, each evaluated without error by this Prometheus.
+        const stored = json("-n", NS, "get", "prometheusrules.monitoring.coreos.com", "redis-alerts").spec.groups[0].rules;
+        const group = (): any => prom("/api/v1/rules").groups.find((g: any) => g.name === "redis-redis");
+        await waitFor("every Redis rule evaluated", () => group().rules.every((r: any) => r.health !== "unknown"), 60);
+        assert.deepStrictEqual(
+            group().rules.map((r: any) => [r.name, r.health, r.lastError ?? ""]),
+            stored.map((r: any) => [r.alert, "ok", ""]),
+        );
+        const rule = group().rules.find((r: any) => r.name === "RedisDown");
         assert.strictEqual(rule.duration, REDIS_DOWN_FOR_SECONDS);
         assert.strictEqual(rule.query, `redis_up{namespace="${NS}",service="redis-metrics"} == 0`);
         assert.strictEqual(rule.health, "ok");
