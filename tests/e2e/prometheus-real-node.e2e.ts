@@ -150,7 +150,7 @@ describe("Prometheus configured by prometheus-operator scrapes Redis on the real
             [
                 `--web.listen-address=127.0.0.1:${OPERATOR_PORT}`,
                 `--prometheus-config-reloader=${RELOADER_IMAGE}`,
-                // No CPU limit on the reloader (default 10m): on a loaded 2-core host it would start in tens of seconds.
+                // No CPU limit on the reloader (default 10m, a hundredth of a core): this 2-core host is shared and loaded.
                 "--config-reloader-cpu-limit=0",
             ],
             { env: { ...process.env, KUBECONFIG: kubeconfig }, stdio: ["ignore", out, out] },
