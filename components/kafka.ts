@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { createKafkaMirror, KafkaMirrorArgs, validateKafkaMirrorArgs } from "./lib/kafka-mirror";
 import { ConsumerLagAutoscalingArgs, createConsumerLagScaler, validateConsumerLagAutoscaling } from "./lib/keda";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
 import { namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
@@ -130,6 +131,12 @@ export interface KafkaArgs extends OperatorInstallArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Disaster recovery: a KafkaMirrorMaker2 that copies the topics (and consumer-group offsets) to a
+     * second cluster. This cluster's logs are not otherwise backed up. See docs/backup.md.
+     * @default - no mirror
+     */
+    mirror?: KafkaMirrorArgs;
 }
 
 /** Defaults of {@link KafkaArgs}. */
@@ -251,6 +258,7 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
     checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateKafkaMirrorArgs(problems, args.mirror);
     if (args.networkPolicy?.monitoringNamespace !== undefined) {
         problems.push({
             path: "networkPolicy.monitoringNamespace",
@@ -516,6 +524,9 @@ export class Kafka extends pulumi.ComponentResource {
                 args.lagAutoscaling,
                 dependingOn(child, [brokerPool]),
             );
+        }
+        if (args.mirror !== undefined) {
+            createKafkaMirror(name, namespace, args.version ?? d.version, plainBootstrap, args.mirror, dependingOn(child, [kafka]));
         }
         if (monitoring.podMonitor) {
             createPodMonitor(

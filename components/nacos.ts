@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
+import { createNacosBackup, NacosBackupArgs, nacosBackupPodLabels, validateNacosBackupArgs } from "./lib/nacos-backup";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText, throwIfProblems } from "./lib/validation";
@@ -134,6 +135,12 @@ export interface NacosArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Scheduled exports of the configurations (embedded storage only; with `mysql`, back the database up
+     * instead) to an S3-compatible bucket. See docs/backup.md.
+     * @default - no backups
+     */
+    backup?: NacosBackupArgs;
 }
 
 /** Defaults of {@link NacosArgs}. */
@@ -262,6 +269,7 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
         "its JRaft membership (cluster.conf) is derived from replicas and loses quorum if an autoscaler removes several members at once",
     );
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateNacosBackupArgs(problems, args.backup, args.mysql !== undefined);
     const memoryRequest = args.resources?.memoryRequest;
     if (
         typeof memoryRequest === "string" &&
@@ -369,6 +377,8 @@ export class Nacos extends pulumi.ComponentResource {
                 replicas,
                 image,
                 podManagementPolicy: "Parallel",
+                // With MySQL the data is the database's, backed up with its own tooling (the backup-schedule policy reads this).
+                annotations: args.mysql === undefined ? undefined : { "stateful-k8s.io/backup": "external" },
                 ports,
                 metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus" },
                 env: {
@@ -474,11 +484,25 @@ export class Nacos extends pulumi.ComponentResource {
             { ...dependingOn(childOptions(this, opts), [workload.statefulSet, secret]), protect: false },
         );
 
+        if (args.backup !== undefined) {
+            const child = childOptions(this, opts);
+            const baseUrl = `http://${names.clientHost}:${NACOS_PORTS.http}`;
+            createNacosBackup(name, namespace, baseUrl, secretName, args.backup, dependingOn(child, [secret]), configurationOptions(child));
+        }
+
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
         if (np.enabled) {
             // The metrics port is the HTTP port, a client port too; the admin Job reaches it from this namespace.
             const ingress = networkPolicyIngress(workload.selectorLabels, ports, undefined, np, [
                 { from: [{ podSelector: { matchLabels: adminJobLabels } }], ports: [{ protocol: "TCP", port: NACOS_PORTS.http }] },
+                ...(args.backup === undefined
+                    ? []
+                    : [
+                          {
+                              from: [{ podSelector: { matchLabels: nacosBackupPodLabels(name) } }],
+                              ports: [{ protocol: "TCP", port: NACOS_PORTS.http }],
+                          },
+                      ]),
             ]);
             if (monitoring.scrapeAnnotations || monitoring.serviceMonitor) {
                 ingress.push(...networkPolicyIngress(workload.selectorLabels, [], NACOS_PORTS.http, np));

@@ -7,7 +7,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
+import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
+import {
+    createRabbitMQBackup,
+    RabbitMQBackupArgs,
+    rabbitmqRestoreConf,
+    rabbitmqRestorePod,
+    RabbitMQRestoreArgs,
+    validateRabbitMQBackupArgs,
+} from "./lib/rabbitmq-backup";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
 import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
 import {
@@ -115,6 +124,17 @@ export interface RabbitMQArgs {
      * @default { enabled: false }
      */
     networkPolicy?: NetworkPolicyArgs;
+    /**
+     * Scheduled exports of the definitions (users, vhosts, queues, exchanges, bindings, policies) to an
+     * S3-compatible bucket. Messages are not backed up. See docs/backup.md.
+     * @default - no backups
+     */
+    backup?: RabbitMQBackupArgs;
+    /**
+     * Imports an export's definitions when the nodes boot (a new cluster's restore).
+     * @default - no import
+     */
+    restore?: RabbitMQRestoreArgs;
 }
 
 /** Defaults of {@link RabbitMQArgs}. */
@@ -170,6 +190,7 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
         "a scale-in leaves the removed nodes in the cluster with their quorum-queue replicas, and more brokers do not speed up existing queues (autoscale consumers instead)",
     );
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateRabbitMQBackupArgs(problems, args.backup, args.restore);
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
     return problems;
 }
@@ -196,7 +217,7 @@ export function rabbitmqSeedNode(nodeName: string, ordinalStart = 0): string | u
  * (`rabbit_env.erl`), whereas a `$(VAR)` value is pasted into the file before it is parsed, where a `#`
  * starts a comment. The file replaces the image's `conf.d`, so it repeats the image's `log.console = true`.
  */
-export function renderRabbitmqConf(name: string): string {
+export function renderRabbitmqConf(name: string, restore = false): string {
     return [
         `cluster_name = ${name}`,
         // 4.1's plugin takes the seed from the node name; the k8s.host/address_type/service_name/
@@ -215,6 +236,7 @@ export function renderRabbitmqConf(name: string): string {
         `listeners.tcp.default = ${RABBITMQ_PORTS.amqp}`,
         `management.tcp.port = ${RABBITMQ_PORTS.management}`,
         `prometheus.tcp.port = ${RABBITMQ_PORTS.prometheus}`,
+        ...(restore ? rabbitmqRestoreConf() : []),
         "",
     ].join("\n");
 }
@@ -274,7 +296,12 @@ export class RabbitMQ extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        const conf = renderRabbitmqConf(name);
+        const conf = renderRabbitmqConf(name, args.restore !== undefined);
+        const restore = args.restore === undefined ? undefined : rabbitmqRestorePod(name, args.restore);
+        const restoreSecrets =
+            args.restore === undefined
+                ? []
+                : [createBackupCredentialsSecret(`${name}-restore`, namespace, args.restore.storage, configurationOptions(child))];
         const plugins = `[${RABBITMQ_PLUGINS.join(",")}].\n`;
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
@@ -347,11 +374,13 @@ export class RabbitMQ extends pulumi.ComponentResource {
                         name: "erlang-cookie",
                         secret: { secretName: `${name}-credentials`, items: [{ key: ".erlang.cookie", path: ".erlang.cookie" }] },
                     },
+                    ...(restore === undefined ? [] : [restore.volume]),
                 ],
                 volumeMounts: [
                     { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
                     { name: "config", mountPath: "/etc/rabbitmq/conf.d" },
                     { name: "plugins", mountPath: "/etc/rabbitmq/plugins" },
+                    ...(restore === undefined ? [] : [restore.mount]),
                 ],
                 initContainers: [
                     {
@@ -369,6 +398,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } },
                         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                     },
+                    ...(restore === undefined ? [] : [restore.initContainer]),
                 ],
                 runAsUser: RABBITMQ_DEFAULTS.runAsUser,
                 terminationGracePeriodSeconds: grace,
@@ -379,8 +409,20 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 quorum: true,
             },
             // The Secret and ConfigMap are referenced by name and ordered by dependsOn (see configurationOptions).
-            dependingOn(opts ?? {}, [secret, config]),
+            dependingOn(opts ?? {}, [secret, config, ...restoreSecrets]),
         );
+        if (args.backup !== undefined) {
+            const managementUrl = `http://${names.clientHost}:${RABBITMQ_PORTS.management}`;
+            createRabbitMQBackup(
+                name,
+                namespace,
+                managementUrl,
+                `${name}-credentials`,
+                args.backup,
+                dependingOn(child, [secret]),
+                configurationOptions(child),
+            );
+        }
 
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
         if (np.enabled) {
@@ -388,7 +430,21 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 `${name}-netpol`,
                 { name, namespace },
                 workload.selectorLabels,
-                networkPolicyIngress(workload.selectorLabels, ports, RABBITMQ_PORTS.prometheus, np),
+                networkPolicyIngress(
+                    workload.selectorLabels,
+                    ports,
+                    RABBITMQ_PORTS.prometheus,
+                    np,
+                    // The definitions export reaches the management API from this namespace.
+                    args.backup === undefined
+                        ? []
+                        : [
+                              {
+                                  from: [{ podSelector: { matchLabels: backupLabels(name) } }],
+                                  ports: [{ protocol: "TCP", port: RABBITMQ_PORTS.management }],
+                              },
+                          ],
+                ),
                 child,
             );
         }

@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "./lib/autoscaling";
+import { createRedisBackup, createRedisRestore, RedisBackupArgs, RedisRestoreArgs, validateRedisBackupArgs } from "./lib/redis-backup";
 import { REDIS_HANDOVER_SCRIPT, REDIS_NODE_SCRIPT, REDIS_PROBE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./lib/redis-scripts";
 import { createNetworkPolicy, namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
 import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
@@ -36,6 +37,7 @@ import {
     resolveResources,
     resolveScheduling,
     resolveStorage,
+    resourceRequirements,
     validateSharedArgs,
     WORKLOAD_DEFAULTS,
     workloadNames,
@@ -166,6 +168,20 @@ export interface RedisArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * Scheduled RDB snapshots to an S3-compatible bucket: a CronJob `<name>-backup` takes each from a
+     * replica the sentinels name (never from the master) with `redis-cli --rdb`, checks it with
+     * `redis-check-rdb`, uploads it as `<prefix>/<name>-<UTC time>.rdb` and applies the retention.
+     * @default - no backups
+     */
+    backup?: RedisBackupArgs;
+    /**
+     * Restore on first start: a node whose data directory is empty fetches this snapshot (the newest under
+     * the prefix unless one is named), checks it and puts it in place before Redis starts; a missing or
+     * corrupt snapshot, or an unreachable store, keeps the node from starting. Nodes holding data ignore it.
+     * @default - no restore
+     */
+    restoreFrom?: RedisRestoreArgs;
 }
 
 /** Defaults of {@link RedisArgs}. */
@@ -255,6 +271,7 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
     validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 2, false);
     checkResources(problems, "sentinelResources", args.sentinelResources);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
+    validateRedisBackupArgs(problems, args.backup, args.restoreFrom);
     return problems;
 }
 
@@ -460,6 +477,23 @@ export class Redis extends pulumi.ComponentResource {
         };
         const monitoring = resolveMonitoring(args.monitoring);
         const exporterImage = args.exporterImage ?? d.exporterImage;
+        const resources = resolveResources(args.resources, d.resources);
+        const restore =
+            args.restoreFrom === undefined
+                ? undefined
+                : createRedisRestore(
+                      name,
+                      namespace,
+                      args.restoreFrom,
+                      {
+                          image,
+                          persistence: args.persistence ?? d.persistence,
+                          dataVolume: "data",
+                          dataPath: PATHS.data,
+                          resources: resourceRequirements(resources),
+                      },
+                      child,
+                  );
 
         const workload = createWorkload(
             this,
@@ -490,8 +524,9 @@ export class Redis extends pulumi.ComponentResource {
                 startupProbe: { ...script("redis-probe.sh", "alive"), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
                 preStop: ["sh", `${PATHS.scripts}/redis-handover.sh`],
                 dataVolume: { name: "data", mountPath: PATHS.data, storage: resolveStorage(args.storage, d.storageSize) },
-                volumes: configVolumes,
+                volumes: [...configVolumes, ...(restore?.volumes ?? [])],
                 volumeMounts: configMounts,
+                initContainers: restore === undefined ? undefined : [restore.initContainer],
                 sidecars: [
                     {
                         name: "exporter",
@@ -511,11 +546,11 @@ export class Redis extends pulumi.ComponentResource {
                 runAsUser: d.runAsUser,
                 terminationGracePeriodSeconds: d.handoverTimeoutSeconds + d.shutdownSeconds,
                 podAnnotations: { "stateful-k8s.io/config-checksum": configChecksum },
-                resources: resolveResources(args.resources, d.resources),
+                resources,
                 monitoring,
                 scheduling: resolveScheduling(args.scheduling),
             },
-            configured,
+            restore === undefined ? configured : dependingOn(configured, restore.dependencies),
         );
 
         const sentinel = createWorkload(
@@ -605,14 +640,40 @@ export class Redis extends pulumi.ComponentResource {
             );
         }
 
+        if (args.backup !== undefined) {
+            createRedisBackup(
+                name,
+                namespace,
+                args.backup,
+                {
+                    image,
+                    runAsUser: d.runAsUser,
+                    topologyEnv: topology,
+                    topologyVolume: configVolumes[2],
+                    topologyMount: configMounts[2],
+                    placement: podPlacement(resolveScheduling(args.scheduling)),
+                },
+                dependingOn(child, [secret, topologyMap]),
+            );
+        }
+
         const np = resolveNetworkPolicy(args.networkPolicy, namespace);
         if (np.enabled) {
-            // Every pod of this Redis (nodes, sentinels, the reset Job) talks to every other on both ports.
+            // Every pod of this Redis (nodes, sentinels, the reset and backup Jobs) talks to every other on both ports.
             const own = {
                 podSelector: {
                     matchExpressions: [
                         { key: "app.kubernetes.io/name", operator: "In", values: ["redis"] },
-                        { key: "app.kubernetes.io/instance", operator: "In", values: [name, `${name}-sentinel`, `${name}-sentinel-reset`] },
+                        {
+                            key: "app.kubernetes.io/instance",
+                            operator: "In",
+                            values: [
+                                name,
+                                `${name}-sentinel`,
+                                `${name}-sentinel-reset`,
+                                ...(args.backup === undefined ? [] : [`${name}-backup`]),
+                            ],
+                        },
                     ],
                 },
             };

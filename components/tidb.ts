@@ -7,7 +7,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
+import { backupSecretName, createBackupCredentialsSecret } from "./lib/backup";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
+import {
+    createTiDBBackup,
+    createTiDBBackupAccount,
+    createTiDBRestore,
+    TIDB_BACKUP_DEFAULTS,
+    TiDBBackupArgs,
+    TiDBRestoreArgs,
+    validateTiDBBackupArgs,
+} from "./lib/tidb-backup";
 import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
@@ -20,7 +30,7 @@ import {
     checkSizedStorage,
     throwIfProblems,
 } from "./lib/validation";
-import { childOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 import { createAlertsAndDashboard } from "./lib/dashboards";
 import { tidbAlerts } from "./alerts/tidb";
 
@@ -110,6 +120,18 @@ export interface TiDBArgs extends OperatorInstallArgs {
      * @default - not autoscaled
      */
     autoscaling?: AutoscalingArgs;
+    /**
+     * Scheduled snapshot backups (a CronJob creating BR `Backup`s) and a log backup for point-in-time
+     * recovery, to an S3-compatible bucket. See docs/backup.md.
+     * @default - no backups
+     */
+    backup?: TiDBBackupArgs;
+    /**
+     * Restores this new cluster from a backup (BR `Restore`) before the SQL layer (TiDBGroup) is created.
+     * Set it only for the first `pulumi up` of a new, empty cluster.
+     * @default - no restore
+     */
+    restore?: TiDBRestoreArgs;
 }
 
 /** Defaults of {@link TiDBArgs}. */
@@ -219,6 +241,7 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     }
     checkBoolean(problems, "installOperator", args.installOperator);
     validateOperatorArgs(problems, args);
+    validateTiDBBackupArgs(problems, args.backup, args.restore);
     return problems;
 }
 
@@ -292,6 +315,7 @@ export class TiDB extends pulumi.ComponentResource {
             config: string,
             storage: { size: string; storageClassName?: string } | undefined,
             autoscaled: boolean,
+            after: pulumi.Resource[] = [],
         ) =>
             new k8s.apiextensions.CustomResource(
                 `${name}-${component}`,
@@ -323,7 +347,9 @@ export class TiDB extends pulumi.ComponentResource {
                         },
                     },
                 },
-                autoscaled ? { ...dependingOn(child, [cluster]), ignoreChanges: ["spec.replicas"] } : dependingOn(child, [cluster]),
+                autoscaled
+                    ? { ...dependingOn(child, [cluster, ...after]), ignoreChanges: ["spec.replicas"] }
+                    : dependingOn(child, [cluster, ...after]),
             );
 
         const regionReplicas = args.regionReplicas ?? d.regionReplicas;
@@ -342,10 +368,23 @@ export class TiDB extends pulumi.ComponentResource {
             "tikv",
             args.tikvReplicas ?? d.tikvReplicas,
             resolveResources(args.tikvResources, d.tikvResources),
-            "",
+            // The log backup needs TiKV's log-backup task runner (tidb-operator's own BR e2e turns it on too).
+            args.backup !== undefined && (args.backup.logBackup ?? TIDB_BACKUP_DEFAULTS.logBackup) ? "log-backup.enable = true\n" : "",
             { size: args.tikvStorage?.size ?? d.tikvStorageSize, storageClassName: args.tikvStorage?.storageClassName },
             false,
         );
+        // Backups and restores: BR's Jobs and the schedule run as one account; a restore fills PD and TiKV
+        // before the SQL layer exists, so no client reaches the cluster before its data is back.
+        const account =
+            args.backup !== undefined || args.restore !== undefined ? createTiDBBackupAccount(name, namespace, labels, child) : [];
+        let restore: pulumi.Resource[] = [];
+        if (args.restore !== undefined) {
+            const secret = createBackupCredentialsSecret(`${name}-restore`, namespace, args.restore.storage, configurationOptions(child));
+            const restoreSecret = backupSecretName(`${name}-restore`);
+            restore = [
+                createTiDBRestore(name, namespace, labels, args.restore, restoreSecret, dependingOn(child, [pd, tikv, secret, ...account])),
+            ];
+        }
         const tidb = group(
             "TiDBGroup",
             "tidb",
@@ -354,7 +393,19 @@ export class TiDB extends pulumi.ComponentResource {
             "",
             undefined,
             args.autoscaling !== undefined,
+            restore,
         );
+        if (args.backup !== undefined) {
+            const secret = createBackupCredentialsSecret(name, namespace, args.backup.storage, configurationOptions(child));
+            createTiDBBackup(
+                name,
+                namespace,
+                version,
+                labels,
+                args.backup,
+                dependingOn(child, [tikv, tidb, secret, ...account, ...restore]),
+            );
+        }
 
         if (args.autoscaling !== undefined) {
             createAutoscaler(

@@ -3,6 +3,7 @@
  * `index.ts`, whose PolicyPack constructor starts a server).
  */
 import { Policy } from "@pulumi/policy";
+import { backupSchedule } from "./backup";
 import { autoscalerOwnsReplicas, quorumOddVoters, replicasSpread, statefulSetDisruptionBudget } from "./availability";
 import { headlessServicePublishesNotReady, stableNames, statefulSetHeadlessService, statefulSetSelectorMatchesTemplate } from "./discovery";
 import { productionDataProtected, workloadHygiene } from "./hygiene";
@@ -27,4 +28,5 @@ export const ALL_POLICIES: Policy[] = [
     dataStoreLivenessDistinct,
     dataNetworkPolicy,
     noAllCapabilities,
+    backupSchedule,
 ];

@@ -2,7 +2,8 @@
 # Installs the Debian packages the local real node (scripts/real-node.sh) and its images (scripts/images.sh)
 # are made of: containerd and runc (the container runtime), the CNI plugins (bridge, host-local, loopback),
 # iptables (kube-proxy and the kubelet program it), busybox-static (the images' shell and utilities),
-# redis-server/redis-sentinel/redis-tools and prometheus-redis-exporter (the Redis images' binaries).
+# redis-server/redis-sentinel/redis-tools, rclone, ca-certificates and prometheus-redis-exporter (the Redis
+# images' binaries).
 # Idempotent: does nothing when every command is present.
 set -euo pipefail
 
@@ -18,6 +19,8 @@ need=(
     redis-server:/usr/bin/redis-server
     redis-sentinel:/usr/bin/redis-sentinel
     redis-tools:/usr/bin/redis-cli
+    rclone:/usr/bin/rclone
+    ca-certificates:/etc/ssl/certs/ca-certificates.crt
     prometheus-redis-exporter:/usr/bin/prometheus-redis-exporter
     conntrack:/usr/sbin/conntrack
 )

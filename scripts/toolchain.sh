@@ -3,10 +3,11 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns|prometheus-operator ...]   (default: all, in turn)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns|prometheus-operator|versitygw ...]   (default: all, in turn)
 #
 # kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh); prometheus-operator (with
 # prometheus-config-reloader and prometheus, packed as images by scripts/images.sh) runs the Prometheus that scrapes it.
+# versitygw is the loopback S3-compatible store of the real Redis backup test (tests/components/redis-backup.real.test.ts).
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
@@ -31,6 +32,7 @@ PROMETHEUS_OPERATOR_VERSION=0.93.0 # the release of the CRDs in ../shared/crds/p
 PROMETHEUS_VERSION=3.13.1          # the operator's default, and the version its module requires (v0.313.1)
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
+VERSITYGW_VERSION=1.8.0
 # shellcheck source=scripts/shared-folder.sh
 . "$ROOT/scripts/shared-folder.sh"
 
@@ -239,6 +241,15 @@ build_prometheus_operator() {
     chmod u+w "$CACHE"/prometheus-operator-crds/*.yaml
 }
 
+# versitygw: an S3-compatible gateway whose POSIX backend stores objects as files in a directory; the real
+# Redis backup and restore test uploads to it and downloads from it on loopback.
+build_versitygw() {
+    local dir=$ROOT/tools/versitygw
+    cached_build versitygw "$(key_of versitygw "$VERSITYGW_VERSION" "$dir")" versitygw -- \
+        go build -C "$dir" -trimpath -ldflags "-s -w -X main.Version=v$VERSITYGW_VERSION" \
+        -o "$BIN/versitygw" github.com/versity/versitygw/cmd/versitygw
+}
+
 # kube-score v1.20.0, the peer the policy pack is compared with (docs/policies.md); only on request
 # (scripts/toolchain.sh kube-score), not part of the default set.
 build_kube_score() {
@@ -248,7 +259,7 @@ build_kube_score() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns prometheus-operator)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns prometheus-operator versitygw)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
@@ -262,9 +273,10 @@ for t in "${targets[@]}"; do
         kubelet) build_kubelet ;;
         coredns) build_coredns ;;
         prometheus-operator) build_prometheus_operator ;;
+        versitygw) build_versitygw ;;
         kube-score) build_kube_score ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns, prometheus-operator, kube-score" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns, prometheus-operator, versitygw, kube-score" >&2
             exit 2
             ;;
     esac

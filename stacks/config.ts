@@ -22,6 +22,19 @@ export const SYSTEMS = ["eureka", "nacos", "rabbitmq", "redis", "kafka", "tidb"]
 /** One of {@link SYSTEMS}. */
 export type SystemName = (typeof SYSTEMS)[number];
 
+/**
+ * The backup bucket's credentials (one pair for every system's `backup.storage`) and the restore source's
+ * (`restore.storage`), by arg path.
+ */
+const BACKUP_SECRETS = {
+    "backup.storage.accessKeyId": "backupAccessKeyId",
+    "backup.storage.secretAccessKey": "backupSecretAccessKey",
+} as const;
+const RESTORE_SECRETS = {
+    "restore.storage.accessKeyId": "restoreAccessKeyId",
+    "restore.storage.secretAccessKey": "restoreSecretAccessKey",
+} as const;
+
 /** Secret config keys (set with `pulumi config set --secret <key> <value>`), by system and arg path. */
 export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
     eureka: {},
@@ -30,12 +43,50 @@ export const SECRET_KEYS: Record<SystemName, Record<string, string>> = {
         identityValue: "nacosIdentityValue",
         adminPassword: "nacosAdminPassword",
         "mysql.password": "nacosMysqlPassword",
+        ...BACKUP_SECRETS,
     },
-    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword" },
-    redis: { password: "redisPassword" },
+    rabbitmq: { erlangCookie: "rabbitmqErlangCookie", defaultPassword: "rabbitmqDefaultPassword", ...BACKUP_SECRETS, ...RESTORE_SECRETS },
+    redis: {
+        password: "redisPassword",
+        ...BACKUP_SECRETS,
+        "restoreFrom.storage.accessKeyId": RESTORE_SECRETS["restore.storage.accessKeyId"],
+        "restoreFrom.storage.secretAccessKey": RESTORE_SECRETS["restore.storage.secretAccessKey"],
+    },
     kafka: {},
-    tidb: {},
+    tidb: { ...BACKUP_SECRETS, ...RESTORE_SECRETS },
 };
+
+/** Groups of the backup arguments, by system (the storage group's own keys are checked by the components). */
+const BACKUP_GROUPS = {
+    nacos: { backup: ["storage", "schedule", "retentionDays", "namespaces"] },
+    rabbitmq: { backup: ["storage", "schedule", "retentionDays"], restore: ["storage", "object"] },
+    redis: { backup: ["storage", "schedule", "retentionDays", "keepLast", "image"], restoreFrom: ["storage", "snapshot", "image"] },
+    kafka: {
+        mirror: [
+            "targetBootstrapServers",
+            "targetAlias",
+            "sourceAlias",
+            "topicsPattern",
+            "groupsPattern",
+            "syncGroupOffsets",
+            "replicas",
+            "tasksMax",
+        ],
+    },
+    tidb: {
+        backup: ["storage", "schedule", "retentionDays", "logBackup"],
+        restore: ["storage", "fullBackup", "pointInTime", "timeoutMinutes"],
+    },
+} as const;
+
+/** Sets `value` at a dotted `path` of a copy of `obj`, when every parent on the path is an object; otherwise returns `obj` as is. */
+export function withValueAt(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const [head, ...rest] = path.split(".");
+    if (rest.length === 0) return { ...obj, [head]: value };
+    const inner = obj[head];
+    if (typeof inner !== "object" || inner === null || Array.isArray(inner)) return obj;
+    return { ...obj, [head]: withValueAt(inner as Record<string, unknown>, rest.join("."), value) };
+}
 
 const SHARED_GROUPS: Record<string, readonly string[]> = {
     storage: ["size", "storageClassName", "whenDeleted", "whenScaled"],
@@ -87,6 +138,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             ...STATEFULSET_GROUPS,
             mysql: ["host", "port", "database", "user", "params"],
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.nacos,
         },
     },
     rabbitmq: {
@@ -101,7 +153,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "terminationGracePeriodSeconds",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy },
+        groups: { ...STATEFULSET_GROUPS, networkPolicy: SHARED_GROUPS.networkPolicy, ...BACKUP_GROUPS.rabbitmq },
     },
     redis: {
         plain: [
@@ -120,7 +172,12 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             "minReplicasToWrite",
             "clusterDomain",
         ],
-        groups: { ...STATEFULSET_GROUPS, sentinelResources: SHARED_GROUPS.resources, networkPolicy: SHARED_GROUPS.networkPolicy },
+        groups: {
+            ...STATEFULSET_GROUPS,
+            sentinelResources: SHARED_GROUPS.resources,
+            networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.redis,
+        },
     },
     kafka: {
         plain: [
@@ -143,6 +200,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             autoscaling: SHARED_GROUPS.autoscaling,
             lagAutoscaling: CONSUMER_LAG_AUTOSCALING_KEYS,
             networkPolicy: SHARED_GROUPS.networkPolicy,
+            ...BACKUP_GROUPS.kafka,
         },
     },
     tidb: {
@@ -155,6 +213,7 @@ export const SYSTEM_KEYS: Record<SystemName, { plain: readonly string[]; groups:
             tikvResources: SHARED_GROUPS.resources,
             monitoring: SHARED_GROUPS.podMonitoring,
             autoscaling: SHARED_GROUPS.autoscaling,
+            ...BACKUP_GROUPS.tidb,
         },
     },
 };
@@ -313,9 +372,10 @@ export function parseStackConfig(all: Record<string, string>): StackSettings {
             }
             if (tail === undefined) secretArgs[head] = typeof value === "string" && value !== "" ? value : PLACEHOLDER_SECRET;
         }
-        const candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
-        if (typeof candidate.mysql === "object" && candidate.mysql !== null) {
-            candidate.mysql = { ...(candidate.mysql as Record<string, unknown>), password: PLACEHOLDER_SECRET };
+        let candidate: Record<string, unknown> = { ...withNamespace, ...secretArgs };
+        // Nested secrets (mysql.password, backup.storage.*) stand in wherever their group is configured.
+        for (const argPath of Object.keys(SECRET_KEYS[system]).filter((p) => p.includes("."))) {
+            candidate = withValueAt(candidate, argPath, PLACEHOLDER_SECRET);
         }
         const found = VALIDATORS[system](system, candidate as never);
         const secretPaths = SECRET_KEYS[system];

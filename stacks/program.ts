@@ -10,7 +10,7 @@ import { KAFKA_DEFAULTS, Kafka } from "../components/kafka";
 import { RABBITMQ_DEFAULTS, RabbitMQ } from "../components/rabbitmq";
 import { REDIS_DEFAULTS, Redis } from "../components/redis";
 import { TIDB_DEFAULTS, TiDB } from "../components/tidb";
-import { PROJECT, SECRET_KEYS, SYSTEMS, StackSettings, parseStackConfig } from "./config";
+import { PROJECT, SECRET_KEYS, SYSTEMS, StackSettings, SystemName, parseStackConfig, withValueAt } from "./config";
 
 /**
  * Replica counts the stack deployed last time, read from its own previous outputs (`replicas`)
@@ -31,6 +31,18 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
     const settings: StackSettings = parseStackConfig(pulumi.runtime.allConfig());
     const config = new pulumi.Config(PROJECT);
     const secret = (key: string) => config.requireSecret(key);
+    /** `args` with the secrets of `system`'s nested arg paths (backup.storage.accessKeyId, ...) where their group is set. */
+    const withNestedSecrets = <T extends object>(system: SystemName, args: T): T => {
+        let out = args as Record<string, unknown>;
+        for (const [argPath, key] of Object.entries(SECRET_KEYS[system]).filter(([p]) => p.includes("."))) {
+            const parent = argPath
+                .split(".")
+                .slice(0, -1)
+                .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], out);
+            if (typeof parent === "object" && parent !== null) out = withValueAt(out, argPath, secret(key));
+        }
+        return out as T;
+    };
     // What the last update deployed: components check changes against it, and the stack warns about edits
     // that an autoscaler makes void.
     const previous = SYSTEMS.some((s) => settings[s] !== undefined) ? await deployedReplicas() : {};
@@ -72,7 +84,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         replicas.eureka = args.replicas ?? EUREKA_DEFAULTS.replicas;
     }
     if (settings.nacos !== undefined) {
-        const args = settings.nacos;
+        const args = withNestedSecrets("nacos", settings.nacos);
         const mysql = args.mysql === undefined ? undefined : { ...args.mysql, password: secret(SECRET_KEYS.nacos["mysql.password"]) };
         const nacos = new Nacos(
             "nacos",
@@ -90,7 +102,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         replicas.nacos = args.replicas ?? NACOS_DEFAULTS.replicas;
     }
     if (settings.rabbitmq !== undefined) {
-        const args = settings.rabbitmq;
+        const args = withNestedSecrets("rabbitmq", settings.rabbitmq);
         const rabbitmq = new RabbitMQ(
             "rabbitmq",
             {
@@ -111,7 +123,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         replicas.rabbitmq = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
     }
     if (settings.redis !== undefined) {
-        const args = settings.redis;
+        const args = withNestedSecrets("redis", settings.redis);
         const redis = new Redis(
             "redis",
             {
@@ -149,7 +161,7 @@ export async function deployStack(extra: pulumi.ComponentResourceOptions = {}): 
         replicas.kafkaControllers = args.controllers ?? KAFKA_DEFAULTS.controllers;
     }
     if (settings.tidb !== undefined) {
-        const args = settings.tidb;
+        const args = withNestedSecrets("tidb", settings.tidb);
         const tidb = new TiDB("tidb", args, componentOptions(args.namespace ?? settings.namespace));
         outputs.tidb = {
             cluster: tidb.clusterName,

@@ -162,8 +162,11 @@ describe("stacks", () => {
         ]);
         assert.deepStrictEqual(protectedBy("kubernetes:core/v1:Secret").sort(), [
             "nacos-auth=false",
+            "nacos-backup-s3=false",
+            "rabbitmq-backup-s3=false",
             "rabbitmq-credentials=false",
             "redis-auth=false",
+            "tidb-backup-s3=false",
         ]);
         assert.ok(protectedBy("kubernetes:apps/v1:StatefulSet").every((entry) => entry.endsWith("=true")));
         assert.strictEqual(protectedBy("kubernetes:apps/v1:StatefulSet").length, 5);
@@ -223,6 +226,33 @@ describe("stacks", () => {
             () => parseStackConfig(all),
             /- stateful-k8s:rabbitmqErlangCookie: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret rabbitmqErlangCookie <value>/,
         );
+    });
+
+    it("takes each system's backup from stack config, with the bucket's credentials from the secret keys only", async () => {
+        const prod = loadStackConfig("prod");
+        const all = { ...prod, ...secrets };
+        delete (all as Record<string, string>)["stateful-k8s:backupSecretAccessKey"];
+        assert.throws(
+            () => parseStackConfig(all),
+            /- stateful-k8s:backupSecretAccessKey: got nothing \(the value is missing\); allowed: a secret: pulumi config set --secret backupSecretAccessKey <value> \(needed by nacos\)/,
+        );
+        const typo = JSON.stringify({ backup: { storage: { endpoint: "http://minio:9000", bucket: "dr-backups", endpiont: "x" } } });
+        assert.match(
+            configError({ "stateful-k8s:rabbitmq": typo }),
+            /- stateful-k8s:rabbitmq\.backup\.storage\.endpiont: got "x"; allowed: one of the keys endpoint, bucket, prefix, region, forcePathStyle, accessKeyId, secretAccessKey/,
+        );
+        assert.match(
+            configError({
+                "stateful-k8s:tidb": JSON.stringify({
+                    backup: { storage: { endpoint: "http://minio:9000", bucket: "dr-backups" }, keep: 3 },
+                }),
+            }),
+            /- stateful-k8s:tidb\.backup\.keep: got 3; allowed: one of the keys storage, schedule, retentionDays, logBackup/,
+        );
+        const { run } = await runStack("prod");
+        const cron = run.named("tidb-backup").inputs as any;
+        assert.deepStrictEqual([cron.spec.schedule, cron.metadata.labels["stateful-k8s.io/backup-of"]], ["0 3 * * *", "tidb"]);
+        assert.strictEqual((run.named("tidb-log-backup").inputs as any).spec.s3.prefix, "prod/tidb/log");
     });
 
     it("registers nothing in Kubernetes when the config is invalid", async () => {

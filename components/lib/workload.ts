@@ -92,6 +92,8 @@ export interface WorkloadSpec {
     volumes?: k8s.types.input.core.v1.Volume[];
     /** Init containers. */
     initContainers?: kx.types.Container[];
+    /** Extra annotations of the StatefulSet itself (for example `stateful-k8s.io/backup: external`). */
+    annotations?: Record<string, string>;
     /** Containers that run beside the main one (for example a metrics exporter). */
     sidecars?: kx.types.Container[];
     /** `app.kubernetes.io/component` of the pods, for example "sentinel".
@@ -418,7 +420,8 @@ export function dependingOn<T extends pulumi.ResourceOptions>(options: T, resour
     return { ...options, dependsOn: [...list, ...resources] };
 }
 
-function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.ResourceRequirements {
+/** Kubernetes resource requirements from a resources group. */
+export function resourceRequirements(r: ResourcesArgs): k8s.types.input.core.v1.ResourceRequirements {
     const requests: Record<string, string> = {};
     const limits: Record<string, string> = {};
     if (r.cpuRequest !== undefined) requests.cpu = r.cpuRequest;
@@ -565,6 +568,7 @@ export function createWorkload(
                     "pulumi.com/deletionPropagationPolicy": "orphan",
                     // Declares, for the policy pack, that a StatefulSet without claim templates keeps no data.
                     ...(spec.dataVolume === undefined ? { "stateful-k8s.io/data": "none" } : {}),
+                    ...spec.annotations,
                 },
             },
             spec: {

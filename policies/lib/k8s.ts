@@ -22,6 +22,9 @@ export const TYPES = {
     pdGroup: "kubernetes:core.pingcap.com/v1alpha1:PDGroup",
     tikvGroup: "kubernetes:core.pingcap.com/v1alpha1:TiKVGroup",
     tidbGroup: "kubernetes:core.pingcap.com/v1alpha1:TiDBGroup",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    kafkaMirrorMaker2: "kubernetes:kafka.strimzi.io/v1:KafkaMirrorMaker2",
+    backupSchedule: "kubernetes:br.pingcap.com/v1alpha1:BackupSchedule",
 } as const;
 
 /** A kind the policies recognise, by API group and kind. */
@@ -61,6 +64,12 @@ export function groupOf(apiVersion: string | undefined): string | undefined {
 
 /** Annotation by which a StatefulSet declares that it keeps no data (so it needs no claim templates). */
 export const NO_DATA_ANNOTATION = "stateful-k8s.io/data";
+
+/** Label by which a CronJob (or a KafkaMirrorMaker2) names the data store it backs up: the StatefulSet's, Kafka's or TiDB Cluster's name. */
+export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+
+/** Annotation by which a data store declares that it is backed up outside the stack (value `external`), such as Nacos on MySQL. */
+export const BACKUP_ANNOTATION = "stateful-k8s.io/backup";
 
 /** Label that marks the pods of a quorum (voting) system, by default. */
 export const DEFAULT_QUORUM_LABEL = { key: "stateful-k8s.io/quorum", value: "true" } as const;

@@ -26,6 +26,13 @@ export interface Violation {
     message: string;
 }
 
+/**
+ * Policies that judge a stack's readiness for production (protection from deletion, backups): advisory
+ * unless policies/production.json makes them mandatory, so every unprotected, un-backed-up program draws
+ * them; harnesses that check which policy catches a case ignore them unless the case expects one.
+ */
+export const PRODUCTION_POLICIES: readonly string[] = ["production-data-protected", "backup-schedule"];
+
 /** Per-policy config, as in a `--policy-pack-config` file (`{ "<policy>": { enforcementLevel?, ...props } | level }`). */
 export type PackConfig = Record<string, EnforcementLevel | Record<string, unknown>>;
 

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { programResources, runPack } from "../helpers/policy";
+import { PRODUCTION_POLICIES, programResources, runPack } from "../helpers/policy";
 
 type Opts = pulumi.CustomResourceOptions;
 
@@ -101,7 +101,7 @@ function program(
 async function caught(build: (opts: Opts) => void, config = {}): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const v of await runPack(await programResources(build), config)) {
-        if (v.policy === "production-data-protected") continue; // advisory here; tested on its own
+        if (PRODUCTION_POLICIES.includes(v.policy)) continue; // advisory here; tested on their own
         (out[v.policy] ??= []).push(v.message);
     }
     return out;
@@ -261,7 +261,12 @@ describe("policy pack over deliberately broken programs", () => {
     });
 
     it("flags unprotected data-bearing resources, as a mandatory violation with the production config", async () => {
-        const violations = await runPack(await programResources(program()), { "production-data-protected": "mandatory" });
+        // The program backs nothing up either: backup-schedule's advisory finding is the next test's.
+        const unprotected = async (build: (opts: Opts) => void) =>
+            (await runPack(await programResources(build), { "production-data-protected": "mandatory" })).filter(
+                (v) => v.policy !== "backup-schedule",
+            );
+        const violations = await unprotected(program());
         assert.deepStrictEqual(
             violations.map((v) => [v.policy, v.level, v.message]),
             [
@@ -272,7 +277,35 @@ describe("policy pack over deliberately broken programs", () => {
                 ],
             ],
         );
-        const protectedProgram = await programResources(program({ stsOpts: { protect: true } }));
-        assert.deepStrictEqual(await runPack(protectedProgram, { "production-data-protected": "mandatory" }), []);
+        assert.deepStrictEqual(await unprotected(program({ stsOpts: { protect: true } })), []);
+    });
+
+    it("flags a data store nothing backs up, as a mandatory violation with the production config, and passes one with a backup CronJob", async () => {
+        const production = { "production-data-protected": "mandatory", "backup-schedule": "mandatory" } as const;
+        const violations = await runPack(await programResources(program({ stsOpts: { protect: true } })), production);
+        assert.deepStrictEqual(
+            violations.map((v) => [v.policy, v.level]),
+            [["backup-schedule", "mandatory"]],
+        );
+        const backup = (opts: Opts) =>
+            new k8s.batch.v1.CronJob(
+                "db-backup",
+                {
+                    metadata: { name: "db-backup", namespace: "data", labels: { "stateful-k8s.io/backup-of": "db" } },
+                    spec: {
+                        schedule: "0 2 * * *",
+                        jobTemplate: {
+                            spec: {
+                                template: { spec: { restartPolicy: "Never", containers: [{ name: "dump", image: "postgres:17.2" }] } },
+                            },
+                        },
+                    },
+                },
+                opts,
+            );
+        assert.deepStrictEqual(
+            await runPack(await programResources(program({ stsOpts: { protect: true }, extra: backup })), production),
+            [],
+        );
     });
 });

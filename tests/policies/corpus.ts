@@ -1667,6 +1667,15 @@ const BROKEN: CorpusCase[] = [
         /StatefulSet shop\/orders-db holds data but is not protected/,
         { "production-data-protected": "mandatory" },
     ),
+    // backup-schedule
+    broken(
+        "no-backup-production",
+        "a data store nothing backs up, under the production config",
+        db({ stsOpts: { protect: true } }),
+        "backup-schedule",
+        /StatefulSet shop\/orders-db keeps data and nothing in the stack backs it up on a schedule/,
+        { "backup-schedule": "mandatory" },
+    ),
     // peer checks
     broken(
         "liveness-equals-readiness",
