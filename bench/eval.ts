@@ -3,8 +3,8 @@
  *   eval.ts stack <dev|staging|prod> | copies <N> | replicas <R>
  * Prints one JSON line: { ms, maxRssMB, resources }.
  */
-import { MockRun } from "../scripts/mock-runtime";
-import { runStack } from "../scripts/stack-runner";
+import { MockRun } from "../render/mock-runtime";
+import { runStack } from "../render/stack-runner";
 import { allSix, mockSecrets } from "./six";
 
 async function main(): Promise<void> {

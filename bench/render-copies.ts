@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { MockRun } from "../scripts/mock-runtime";
-import { PLACEHOLDER_SECRETS, manifestFileName, manifests } from "../scripts/stack-runner";
+import { MockRun } from "../render/mock-runtime";
+import { PLACEHOLDER_SECRETS, manifestFileName, manifests } from "../render/stack-runner";
 import { deployCopies } from "./copies";
 
 async function main(argv: string[]): Promise<void> {

@@ -18,7 +18,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PLACEHOLDER_SECRETS } from "../scripts/stack-runner";
+import { PLACEHOLDER_SECRETS } from "../render/stack-runner";
 import { Project, REPO, initStack } from "../tests/e2e/cli";
 import { autoscaling } from "./autoscaling";
 import { Timed, addVolumes, benchClusterDown, benchClusterUp, kubectl, secs, timedPulumi, until } from "./cli";

@@ -9,7 +9,7 @@ import { Nacos, NacosArgs } from "../components/nacos";
 import { RabbitMQ, RabbitMQArgs } from "../components/rabbitmq";
 import { Redis, RedisArgs } from "../components/redis";
 import { TiDB } from "../components/tidb";
-import { PLACEHOLDER_SECRETS } from "../scripts/stack-runner";
+import { PLACEHOLDER_SECRETS } from "../render/stack-runner";
 import { PROJECT, SECRET_KEYS, SystemName } from "../stacks/config";
 
 /** A secret config value by its key (`nacosAuthToken`, ...; see `SECRET_KEYS` in `stacks/config.ts`). */

@@ -4,10 +4,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs } from "./lib/types";
-import { ArgProblem, checkInteger, checkReplicaCeiling, checkReplicas, checkBoolean, isObject, throwIfProblems } from "./lib/validation";
+import { StatefulSetSystemArgs } from "./lib/types";
+import { ArgProblem, checkInteger, checkReplicaCeiling, checkReplicas, checkBoolean, isObject } from "./lib/validation";
 import {
     childOptions,
     createWorkload,
@@ -23,27 +24,16 @@ import { createAlertsAndDashboard } from "./lib/dashboards";
 import { eurekaAlerts } from "./alerts/eureka";
 
 /** Arguments of {@link Eureka}. */
-export interface EurekaArgs {
+export interface EurekaArgs extends StatefulSetSystemArgs {
     /**
-     * Namespace of every object the component creates. It must already exist.
-     * @default "default"
-     */
-    namespace?: string;
-    /**
-     * Number of Eureka servers. Every server lists every server as a peer.
+     * Number of Eureka servers. Every server lists every server as a peer; with `autoscaling`, every
+     * possible server up to `maxReplicas` (Eureka skips the unreachable ones).
      * @default 3
      */
     replicas?: number;
     /**
-     * Eureka server image, pinned. Eureka has no official image. The default, Steeltoe's, is a Spring
-     * Boot Eureka server with Actuator but without `micrometer-registry-prometheus`, so it serves no
-     * Prometheus metrics; `images/eureka/Dockerfile` in this repository builds one that does (then set
-     * `prometheusMetrics: true`).
-     * @default "steeltoeoss/eureka-server:4.1.1"
-     */
-    image?: string;
-    /**
-     * The image serves `/actuator/prometheus` (it carries `micrometer-registry-prometheus`, as the image
+     * Eureka has no official image; the default, Steeltoe's Spring Boot server, serves no Prometheus
+     * metrics. True when the image serves `/actuator/prometheus` (it carries `micrometer-registry-prometheus`, as the image
      * built from `images/eureka/Dockerfile` does). Scrape annotations and the ServiceMonitor exist only
      * then: nothing scrapes a path the image does not serve.
      * @default false
@@ -66,42 +56,10 @@ export interface EurekaArgs {
      */
     selfPreservation?: boolean;
     /**
-     * Cluster DNS domain used in the members' stable names.
-     * @default "cluster.local"
-     */
-    clusterDomain?: string;
-    /**
      * User (and group) the container runs as.
      * @default 1000
      */
     runAsUser?: number;
-    /**
-     * CPU and memory of each server.
-     * @default { cpuRequest: "250m", memoryRequest: "512Mi" }
-     */
-    resources?: ResourcesArgs;
-    /**
-     * Prometheus wiring for `/actuator/prometheus`; needs `prometheusMetrics: true`.
-     * @default { scrapeAnnotations: true (with prometheusMetrics), serviceMonitor: false }
-     */
-    monitoring?: MonitoringArgs;
-    /**
-     * Anti-affinity and disruption budget.
-     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
-     */
-    scheduling?: SchedulingArgs;
-    /**
-     * Scales the StatefulSet with a HorizontalPodAutoscaler on CPU. Every member then lists all
-     * `maxReplicas` possible peers (unreachable ones are skipped by Eureka), and Pulumi stops managing `replicas`.
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
-    /**
-     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
-     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
-     * @default { enabled: false }
-     */
-    networkPolicy?: NetworkPolicyArgs;
 }
 
 /** Defaults of {@link EurekaArgs}. */
@@ -161,11 +119,18 @@ export function eurekaPeerUrls(memberDnsNames: string[], port: number): string[]
     return memberDnsNames.map((host) => `http://${host}:${port}/eureka/`);
 }
 
+/** {@link EurekaArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveEurekaArgs(name: string, args: EurekaArgs): Resolved<typeof EUREKA_DEFAULTS, EurekaArgs> {
+    return resolveArgs(`Eureka "${name}" arguments`, validateEurekaArgs(name, args), EUREKA_DEFAULTS, args);
+}
+
 /**
  * A peer-aware Eureka server cluster: StatefulSet + headless Service, with
  * `eureka.client.serviceUrl.defaultZone` derived from `replicas`.
  */
 export class Eureka extends pulumi.ComponentResource {
+    /** Number of Eureka servers the update deploys (with an autoscaler: at creation). */
+    public readonly replicas: number;
     /** Name of the StatefulSet. */
     public readonly statefulSetName: pulumi.Output<string>;
     /** Name of the headless (peer-discovery) Service. */
@@ -187,8 +152,9 @@ export class Eureka extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: EurekaArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`Eureka "${name}" arguments`, validateEurekaArgs(name, args));
+        const resolved = resolveEurekaArgs(name, args);
         super("stateful-k8s:index:Eureka", name, {}, opts);
+        this.replicas = resolved.replicas;
 
         const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
         const port = args.port ?? EUREKA_DEFAULTS.port;
@@ -306,6 +272,7 @@ export class Eureka extends pulumi.ComponentResource {
         this.peerUrls = pulumi.output(peerUrls);
         this.clientEndpoint = pulumi.output(`http://${names.clientHost}:${port}/eureka/`);
         this.registerOutputs({
+            replicas: this.replicas,
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,
             clientServiceName: this.clientServiceName,

@@ -8,8 +8,17 @@
  * Layer 5 {@link Kafka}: Strimzi custom resources (KRaft, node pools), metrics, automatic rebalancing.
  * Layer 6 {@link TiDB}: tidb-operator v2 custom resources, monitoring, autoscaling of the SQL layer.
  */
-export { Eureka, EurekaArgs, EUREKA_DEFAULTS, eurekaPeerUrls, validateEurekaArgs } from "./eureka";
-export { Nacos, NacosArgs, NacosMysqlArgs, NACOS_DEFAULTS, NACOS_PORTS, nacosClusterMembers, validateNacosArgs } from "./nacos";
+export { Eureka, EurekaArgs, EUREKA_DEFAULTS, eurekaPeerUrls, resolveEurekaArgs, validateEurekaArgs } from "./eureka";
+export {
+    Nacos,
+    NacosArgs,
+    NacosMysqlArgs,
+    NACOS_DEFAULTS,
+    NACOS_PORTS,
+    nacosClusterMembers,
+    resolveNacosArgs,
+    validateNacosArgs,
+} from "./nacos";
 export {
     RabbitMQ,
     RabbitMQArgs,
@@ -18,9 +27,19 @@ export {
     RABBITMQ_PORTS,
     rabbitmqNodeNames,
     renderRabbitmqConf,
+    resolveRabbitMQArgs,
     validateRabbitMQArgs,
 } from "./rabbitmq";
-export { Redis, RedisArgs, REDIS_DEFAULTS, REDIS_PORTS, REDIS_PERSISTENCE, defaultQuorum, validateRedisArgs } from "./redis";
+export {
+    Redis,
+    RedisArgs,
+    REDIS_DEFAULTS,
+    REDIS_PORTS,
+    REDIS_PERSISTENCE,
+    defaultQuorum,
+    resolveRedisArgs,
+    validateRedisArgs,
+} from "./redis";
 export {
     Kafka,
     KafkaArgs,
@@ -29,16 +48,32 @@ export {
     KAFKA_PORTS,
     STRIMZI_CHART,
     kafkaReplication,
+    resolveKafkaArgs,
     validateKafkaArgs,
 } from "./kafka";
-export { TiDB, TiDBArgs, TiDBStorageArgs, TIDB_DEFAULTS, TIDB_METRICS_PORTS, TIDB_OPERATOR_CHART, validateTiDBArgs } from "./tidb";
+export {
+    TiDB,
+    TiDBArgs,
+    TiDBStorageArgs,
+    TIDB_DEFAULTS,
+    TIDB_METRICS_PORTS,
+    TIDB_OPERATOR_CHART,
+    TIDB_SQL_PORT,
+    resolveTiDBArgs,
+    validateTiDBArgs,
+} from "./tidb";
 export {
     AutoscalingArgs,
     MonitoringArgs,
     OperatorInstallArgs,
     OperatorMonitoringArgs,
+    OperatorSystemArgs,
+    PersistentSystemArgs,
+    PlacedSystemArgs,
     ResourcesArgs,
     SchedulingArgs,
+    StatefulSetSystemArgs,
+    StatefulSystemArgs,
     StorageArgs,
 } from "./lib/types";
 export { BackupScheduleArgs, BackupStorageArgs, BACKUP_DEFAULTS } from "./lib/backup";

@@ -5,24 +5,35 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
 import { createKafkaMirror, KafkaMirrorArgs, validateKafkaMirrorArgs } from "./lib/kafka-mirror";
 import { ConsumerLagAutoscalingArgs, createConsumerLagScaler, validateConsumerLagAutoscaling } from "./lib/keda";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
 import { namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { AutoscalingArgs, NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import { validateScheduling } from "./lib/scheduling";
+import { NetworkPolicyArgs, OperatorSystemArgs, PlacedSystemArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkBoolean,
     checkDnsLabel,
+    checkDnsSubdomain,
     checkInteger,
     checkReplicas,
     checkResources,
     checkSizedStorage,
     isObject,
-    throwIfProblems,
 } from "./lib/validation";
-import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
+import {
+    childOptions,
+    configurationOptions,
+    dependingOn,
+    PACKAGE_LABELS,
+    podPlacement,
+    resolveResources,
+    resolveScheduling,
+    WORKLOAD_DEFAULTS,
+} from "./lib/workload";
 import { createAlertsAndDashboard } from "./lib/dashboards";
 import { kafkaAlerts } from "./alerts/kafka";
 
@@ -41,16 +52,13 @@ export interface KafkaStorageArgs {
 }
 
 /** Arguments of {@link Kafka}. */
-export interface KafkaArgs extends OperatorInstallArgs {
-    /**
-     * Namespace of the Kafka cluster. It must already exist and be watched by the Strimzi operator.
-     * @default "default"
-     */
-    namespace?: string;
+export interface KafkaArgs extends OperatorSystemArgs, PlacedSystemArgs {
     /**
      * Number of brokers (the broker node pool's replicas). With two or more brokers, partitions move
      * onto new brokers and off removed ones automatically (Cruise Control auto-rebalance); a single
-     * broker runs without Cruise Control, which Strimzi refuses below two brokers.
+     * broker runs without Cruise Control, which Strimzi refuses below two brokers. With `autoscaling`,
+     * the pool scales through its `/scale` subresource, and `autoscaling.minReplicas` must be at least
+     * the replication factor.
      * @default 3
      */
     replicas?: number;
@@ -101,21 +109,10 @@ export interface KafkaArgs extends OperatorInstallArgs {
      */
     kafkaExporter?: boolean;
     /**
-     * Requires brokers (and controllers) to run on different nodes; preferred otherwise.
+     * Deprecated: use `scheduling.requireAntiAffinity`, which wins when both are set.
      * @default false
      */
     requireAntiAffinity?: boolean;
-    /**
-     * PodMonitors for the brokers, controllers and Kafka Exporter (port `tcp-prometheus`, 9404).
-     * @default { podMonitor: false }
-     */
-    monitoring?: OperatorMonitoringArgs;
-    /**
-     * Scales the broker pool with a HorizontalPodAutoscaler through the pool's `/scale` subresource;
-     * Cruise Control moves partitions on every change. `minReplicas` must be at least the replication factor.
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
     /**
      * Scales the broker pool on a consumer group's lag instead (a KEDA ScaledObject through the pool's
      * `/scale` subresource; needs KEDA). Not with `autoscaling`. More brokers cure lag only when the brokers
@@ -150,7 +147,7 @@ export const KAFKA_DEFAULTS = {
     brokerResources: { cpuRequest: "500m", memoryRequest: "2Gi" },
     controllerResources: { cpuRequest: "250m", memoryRequest: "1Gi" },
     kafkaExporter: true,
-    requireAntiAffinity: false,
+    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
     installOperator: false,
     operatorNamespace: "strimzi",
     operatorVersion: "1.2.0",
@@ -257,6 +254,9 @@ export function validateKafkaArgs(name: string, args: KafkaArgs): ArgProblem[] {
     }
     checkBoolean(problems, "kafkaExporter", args.kafkaExporter);
     checkBoolean(problems, "requireAntiAffinity", args.requireAntiAffinity);
+    // One disruption budget covers every node of the cluster: the controllers' majority must survive it.
+    validateScheduling(problems, args.scheduling, typeof controllers === "number" ? controllers : 1, true);
+    if (args.clusterDomain !== undefined) checkDnsSubdomain(problems, "clusterDomain", args.clusterDomain);
     validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
     validateKafkaMirrorArgs(problems, args.mirror);
     if (args.networkPolicy?.monitoringNamespace !== undefined) {
@@ -313,18 +313,27 @@ export function renderKafkaMetricsConfig(): string {
     ].join("\n");
 }
 
+/** {@link KafkaArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveKafkaArgs(name: string, args: KafkaArgs): Resolved<typeof KAFKA_DEFAULTS, KafkaArgs> {
+    return resolveArgs(`Kafka "${name}" arguments`, validateKafkaArgs(name, args), KAFKA_DEFAULTS, args);
+}
+
 /**
  * A Strimzi-managed Kafka cluster in KRaft mode: controller and broker node pools with retained
  * persistent claims, Cruise Control auto-rebalancing on scale, JMX metrics and Kafka Exporter.
  */
 export class Kafka extends pulumi.ComponentResource {
+    /** Number of brokers the update deploys (with an autoscaler: at creation). */
+    public readonly replicas: number;
+    /** Number of KRaft controllers. */
+    public readonly controllers: number;
     /** Name of the `Kafka` resource (the Strimzi cluster name). */
     public readonly clusterName: pulumi.Output<string>;
     /** Name of the broker node pool. */
     public readonly brokerPoolName: pulumi.Output<string>;
     /** Name of the controller node pool. */
     public readonly controllerPoolName: pulumi.Output<string>;
-    /** Plain-text bootstrap address (`<cluster>-kafka-bootstrap.<ns>.svc:9092`). */
+    /** Plain-text bootstrap address (`<cluster>-kafka-bootstrap.<ns>.svc.<clusterDomain>:9092`). */
     public readonly bootstrapServers: pulumi.Output<string>;
     /** TLS bootstrap address (port 9093). */
     public readonly tlsBootstrapServers: pulumi.Output<string>;
@@ -337,8 +346,10 @@ export class Kafka extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: KafkaArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`Kafka "${name}" arguments`, validateKafkaArgs(name, args));
+        const resolved = resolveKafkaArgs(name, args);
         super("stateful-k8s:index:Kafka", name, {}, opts);
+        this.replicas = resolved.replicas;
+        this.controllers = resolved.controllers;
 
         const d = KAFKA_DEFAULTS;
         const namespace = args.namespace ?? d.namespace;
@@ -350,6 +361,11 @@ export class Kafka extends pulumi.ComponentResource {
         // Strimzi adds these peers to the NetworkPolicy it generates for the cluster (listener ports only).
         const listenerPeers = np.enabled ? { networkPolicyPeers: [namespacesPeer(np.clientNamespaces, np.clientPodLabels)] } : {};
         const labels = { ...PACKAGE_LABELS, ...cluster };
+        const clusterDomain = args.clusterDomain ?? d.clusterDomain;
+        if (args.requireAntiAffinity !== undefined) {
+            pulumi.log.warn(`Kafka "${name}": requireAntiAffinity is deprecated; set scheduling.requireAntiAffinity instead`, this);
+        }
+        const scheduling = resolveScheduling({ requireAntiAffinity: args.requireAntiAffinity, ...args.scheduling });
         let child = childOptions(this, opts);
 
         if (args.installOperator ?? d.installOperator) {
@@ -361,7 +377,11 @@ export class Kafka extends pulumi.ComponentResource {
                     version: args.operatorVersion ?? d.operatorVersion,
                     namespace: args.operatorNamespace ?? d.operatorNamespace,
                     // The operator reconciles the cluster's namespace (the chart's CRDs come with the release).
-                    values: { watchNamespaces: [namespace] },
+                    values: {
+                        watchNamespaces: [namespace],
+                        // The operator's KUBERNETES_SERVICE_DNS_DOMAIN (chart 1.2.0; set only when not the chart's default).
+                        ...(clusterDomain === d.clusterDomain ? {} : { kubernetesServiceDnsDomain: clusterDomain }),
+                    },
                 },
                 child,
             );
@@ -382,10 +402,34 @@ export class Kafka extends pulumi.ComponentResource {
                 labelSelector: { matchLabels: { ...cluster, "strimzi.io/pool-name": pool } },
                 topologyKey: "kubernetes.io/hostname",
             };
-            return (args.requireAntiAffinity ?? d.requireAntiAffinity)
+            return scheduling.requireAntiAffinity
                 ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
                 : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
         };
+        // Strimzi's pod template has tolerations but no nodeSelector: the selector becomes a required node affinity.
+        const { nodeSelector, tolerations } = podPlacement(scheduling);
+        const nodeAffinity =
+            nodeSelector === undefined
+                ? {}
+                : {
+                      nodeAffinity: {
+                          requiredDuringSchedulingIgnoredDuringExecution: {
+                              nodeSelectorTerms: [
+                                  {
+                                      matchExpressions: Object.entries(nodeSelector).map(([key, value]) => ({
+                                          key,
+                                          operator: "In",
+                                          values: [value],
+                                      })),
+                                  },
+                              ],
+                          },
+                      },
+                  };
+        const podTemplate = (pool: string) => ({
+            affinity: { ...antiAffinity(pool), ...nodeAffinity },
+            ...(tolerations === undefined ? {} : { tolerations }),
+        });
         const pool = (
             role: "broker" | "controller",
             replicas: number,
@@ -423,7 +467,7 @@ export class Kafka extends pulumi.ComponentResource {
                             requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
                             limits: r.cpuLimit === undefined ? { memory: r.memoryLimit } : { cpu: r.cpuLimit, memory: r.memoryLimit },
                         },
-                        template: { pod: { affinity: antiAffinity(poolName) } },
+                        template: { pod: podTemplate(poolName) },
                     },
                 },
                 autoscaled ? { ...child, ignoreChanges: ["spec.replicas"] } : child,
@@ -473,6 +517,10 @@ export class Kafka extends pulumi.ComponentResource {
                 spec: {
                     kafka: {
                         version: args.version ?? d.version,
+                        // Strimzi's own budget allows one disruption; it is written only when another is asked for.
+                        ...(scheduling.maxUnavailable === 1
+                            ? {}
+                            : { template: { podDisruptionBudget: { maxUnavailable: scheduling.maxUnavailable } } }),
                         listeners: [
                             { name: "plain", port: KAFKA_PORTS.plain, type: "internal", tls: false, ...listenerPeers },
                             { name: "tls", port: KAFKA_PORTS.tls, type: "internal", tls: true, ...listenerPeers },
@@ -546,10 +594,13 @@ export class Kafka extends pulumi.ComponentResource {
         this.clusterName = kafka.metadata.name;
         this.brokerPoolName = brokerPool.metadata.name;
         this.controllerPoolName = controllerPool.metadata.name;
-        this.bootstrapServers = pulumi.output(plainBootstrap);
-        this.tlsBootstrapServers = pulumi.output(`${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.tls}`);
+        const bootstrapHost = `${name}-kafka-bootstrap.${namespace}.svc.${clusterDomain}`;
+        this.bootstrapServers = pulumi.output(`${bootstrapHost}:${KAFKA_PORTS.plain}`);
+        this.tlsBootstrapServers = pulumi.output(`${bootstrapHost}:${KAFKA_PORTS.tls}`);
         this.replicationFactor = pulumi.output(replicationFactor);
         this.registerOutputs({
+            replicas: this.replicas,
+            controllers: this.controllers,
             clusterName: this.clusterName,
             brokerPoolName: this.brokerPoolName,
             controllerPoolName: this.controllerPoolName,

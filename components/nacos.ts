@@ -4,11 +4,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { createNacosBackup, NacosBackupArgs, nacosBackupPodLabels, validateNacosBackupArgs } from "./lib/nacos-backup";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText, throwIfProblems } from "./lib/validation";
+import { PersistentSystemArgs } from "./lib/types";
+import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText } from "./lib/validation";
 import {
     childOptions,
     configurationOptions,
@@ -53,14 +54,11 @@ export interface NacosMysqlArgs {
 }
 
 /** Arguments of {@link Nacos}. */
-export interface NacosArgs {
+export interface NacosArgs extends PersistentSystemArgs {
     /**
-     * Namespace of every object the component creates. It must already exist.
-     * @default "default"
-     */
-    namespace?: string;
-    /**
-     * Number of Nacos servers: 1 (standalone) or an odd number >= 3 (cluster mode, JRaft).
+     * Number of Nacos servers: 1 (standalone) or an odd number >= 3 (cluster mode, JRaft). Never
+     * autoscaled (`autoscaling` is refused): cluster.conf, the JRaft membership, is derived from it, and
+     * Nacos removes at most one member safely per change, which an autoscaler cannot honour.
      * @default 3
      */
     replicas?: number;
@@ -70,11 +68,6 @@ export interface NacosArgs {
      * @default - unknown: no scale-in check
      */
     currentReplicas?: number;
-    /**
-     * Nacos server image, pinned.
-     * @default "nacos/nacos-server:v3.0.1"
-     */
-    image?: string;
     /**
      * Secret key that signs auth tokens (`NACOS_AUTH_TOKEN`): base64 of at least 32 bytes. Pass a Pulumi secret.
      */
@@ -98,43 +91,6 @@ export interface NacosArgs {
      * @default - embedded storage (Derby replicated by JRaft) on the members' volumes
      */
     mysql?: NacosMysqlArgs;
-    /**
-     * Each member's volume, mounted at `/home/nacos/data`.
-     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
-     */
-    storage?: StorageArgs;
-    /**
-     * Cluster DNS domain used in the members' stable names.
-     * @default "cluster.local"
-     */
-    clusterDomain?: string;
-    /**
-     * CPU and memory of each server.
-     * @default { cpuRequest: "500m", memoryRequest: "2Gi" }
-     */
-    resources?: ResourcesArgs;
-    /**
-     * Prometheus wiring for `/nacos/actuator/prometheus`.
-     * @default { scrapeAnnotations: true, serviceMonitor: false }
-     */
-    monitoring?: MonitoringArgs;
-    /**
-     * Anti-affinity and disruption budget.
-     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
-     */
-    scheduling?: SchedulingArgs;
-    /**
-     * Refused: cluster.conf (the JRaft membership) is derived from `replicas`, and Nacos removes at
-     * most one member safely per change, which an autoscaler cannot honour. Size `replicas` per environment.
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
-    /**
-     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
-     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
-     * @default { enabled: false }
-     */
-    networkPolicy?: NetworkPolicyArgs;
     /**
      * Scheduled exports of the configurations (embedded storage only; with `mysql`, back the database up
      * instead) to an S3-compatible bucket. See docs/backup.md.
@@ -291,11 +247,18 @@ export function nacosClusterMembers(memberNames: string[]): string[] {
     return memberNames.map((host) => `${host}:${NACOS_PORTS.http}`);
 }
 
+/** {@link NacosArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveNacosArgs(name: string, args: NacosArgs): Resolved<typeof NACOS_DEFAULTS, NacosArgs> {
+    return resolveArgs(`Nacos "${name}" arguments`, validateNacosArgs(name, args), NACOS_DEFAULTS, args);
+}
+
 /**
  * A Nacos cluster (or standalone server) with its member list derived from `replicas`, data on PVCs,
  * and auth secrets in a Kubernetes Secret.
  */
 export class Nacos extends pulumi.ComponentResource {
+    /** Number of Nacos servers the update deploys. */
+    public readonly replicas: number;
     /** Name of the StatefulSet. */
     public readonly statefulSetName: pulumi.Output<string>;
     /** Name of the headless (peer-discovery) Service. */
@@ -319,8 +282,9 @@ export class Nacos extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: NacosArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`Nacos "${name}" arguments`, validateNacosArgs(name, args));
+        const resolved = resolveNacosArgs(name, args);
         super("stateful-k8s:index:Nacos", name, {}, opts);
+        this.replicas = resolved.replicas;
 
         const namespace = args.namespace ?? NACOS_DEFAULTS.namespace;
         const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
@@ -529,6 +493,7 @@ export class Nacos extends pulumi.ComponentResource {
         this.clientEndpoint = pulumi.output(`http://${names.clientHost}:${NACOS_PORTS.http}/nacos`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
+            replicas: this.replicas,
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,
             clientServiceName: this.clientServiceName,

@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
@@ -17,8 +18,8 @@ import {
     RabbitMQRestoreArgs,
     validateRabbitMQBackupArgs,
 } from "./lib/rabbitmq-backup";
-import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
-import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas, throwIfProblems } from "./lib/validation";
+import { PersistentSystemArgs } from "./lib/types";
+import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas } from "./lib/validation";
 import {
     checksum,
     childOptions,
@@ -37,14 +38,11 @@ import { createAlertsAndDashboard } from "./lib/dashboards";
 import { rabbitmqAlerts } from "./alerts/rabbitmq";
 
 /** Arguments of {@link RabbitMQ}. */
-export interface RabbitMQArgs {
+export interface RabbitMQArgs extends PersistentSystemArgs {
     /**
-     * Namespace of every object the component creates. It must already exist.
-     * @default "default"
-     */
-    namespace?: string;
-    /**
-     * Number of RabbitMQ nodes; odd, so that quorum queues keep a majority.
+     * Number of RabbitMQ nodes; odd, so that quorum queues keep a majority. Never autoscaled
+     * (`autoscaling` is refused): a scale-in does not remove nodes from the cluster or their quorum-queue
+     * replicas, and adding brokers does not speed up existing queues. Scale consumers instead (KEDA).
      * @default 3
      */
     replicas?: number;
@@ -61,11 +59,6 @@ export interface RabbitMQArgs {
      * @default false
      */
     allowUnsafeScaleIn?: boolean;
-    /**
-     * RabbitMQ image (with the management plugin), pinned.
-     * @default "rabbitmq:4.1.4-management"
-     */
-    image?: string;
     /** Erlang distribution cookie shared by all nodes. Pass a Pulumi secret. */
     erlangCookie: pulumi.Input<string>;
     /**
@@ -87,43 +80,6 @@ export interface RabbitMQArgs {
      * @default 600
      */
     terminationGracePeriodSeconds?: number;
-    /**
-     * Each node's volume, mounted at `/var/lib/rabbitmq/mnesia`.
-     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
-     */
-    storage?: StorageArgs;
-    /**
-     * Cluster DNS domain used in the nodes' names.
-     * @default "cluster.local"
-     */
-    clusterDomain?: string;
-    /**
-     * CPU and memory of each node.
-     * @default { cpuRequest: "500m", memoryRequest: "1Gi" }
-     */
-    resources?: ResourcesArgs;
-    /**
-     * Prometheus wiring for `rabbitmq_prometheus` (port 15692, `/metrics`).
-     * @default { scrapeAnnotations: true, serviceMonitor: false }
-     */
-    monitoring?: MonitoringArgs;
-    /**
-     * Anti-affinity and disruption budget.
-     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
-     */
-    scheduling?: SchedulingArgs;
-    /**
-     * Refused: a scale-in does not remove nodes from the cluster or their quorum-queue replicas, and
-     * adding brokers does not speed up existing queues. Scale consumers instead (KEDA's rabbitmq trigger).
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
-    /**
-     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
-     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
-     * @default { enabled: false }
-     */
-    networkPolicy?: NetworkPolicyArgs;
     /**
      * Scheduled exports of the definitions (users, vhosts, queues, exchanges, bindings, policies) to an
      * S3-compatible bucket. Messages are not backed up. See docs/backup.md.
@@ -241,11 +197,18 @@ export function renderRabbitmqConf(name: string, restore = false): string {
     ].join("\n");
 }
 
+/** {@link RabbitMQArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveRabbitMQArgs(name: string, args: RabbitMQArgs): Resolved<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> {
+    return resolveArgs(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args), RABBITMQ_DEFAULTS, args);
+}
+
 /**
  * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through
  * `rabbitmq_prometheus`, keeps data on PVCs and refuses unsafe scale-in.
  */
 export class RabbitMQ extends pulumi.ComponentResource {
+    /** Number of RabbitMQ nodes the update deploys. */
+    public readonly replicas: number;
     /** Name of the StatefulSet. */
     public readonly statefulSetName: pulumi.Output<string>;
     /** Name of the headless (peer-discovery) Service. */
@@ -271,8 +234,9 @@ export class RabbitMQ extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: RabbitMQArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args));
+        const resolved = resolveRabbitMQArgs(name, args);
         super("stateful-k8s:index:RabbitMQ", name, {}, opts);
+        this.replicas = resolved.replicas;
 
         const namespace = args.namespace ?? RABBITMQ_DEFAULTS.namespace;
         const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
@@ -462,6 +426,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
         this.managementEndpoint = pulumi.output(`http://${names.clientHost}:${RABBITMQ_PORTS.management}`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
+            replicas: this.replicas,
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,
             clientServiceName: this.clientServiceName,

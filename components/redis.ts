@@ -9,11 +9,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { majority } from "./lib/contract";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { refuseAutoscaling } from "./lib/autoscaling";
 import { createRedisBackup, createRedisRestore, RedisBackupArgs, RedisRestoreArgs, validateRedisBackupArgs } from "./lib/redis-backup";
 import { REDIS_HANDOVER_SCRIPT, REDIS_NODE_SCRIPT, REDIS_PROBE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./lib/redis-scripts";
 import { createNetworkPolicy, namespacesPeer, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { AutoscalingArgs, MonitoringArgs, NetworkPolicyArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "./lib/types";
+import { NetworkPolicyArgs, PersistentSystemArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkImage,
@@ -23,7 +25,6 @@ import {
     checkPresent,
     checkReplicaCeiling,
     checkReplicas,
-    throwIfProblems,
 } from "./lib/validation";
 import {
     checksum,
@@ -46,15 +47,11 @@ import { createAlertsAndDashboard } from "./lib/dashboards";
 import { redisAlerts } from "./alerts/redis";
 
 /** Arguments of {@link Redis}. */
-export interface RedisArgs {
-    /**
-     * Namespace of every object the component creates. It must already exist.
-     * @default "default"
-     */
-    namespace?: string;
+export interface RedisArgs extends PersistentSystemArgs {
     /**
      * Number of Redis nodes: one master and `replicas - 1` replicas. At least 2, so that there is a
-     * replica to fail over to.
+     * replica to fail over to. Never autoscaled (`autoscaling` is refused): sentinel mode has one
+     * writable master, so more nodes add only read replicas, each copying the whole dataset under load.
      * @default 3
      */
     replicas?: number;
@@ -86,11 +83,6 @@ export interface RedisArgs {
     masterName?: string;
     /** Password of the nodes (`requirepass`/`masterauth`) and of the sentinels. Pass a Pulumi secret. */
     password: pulumi.Input<string>;
-    /**
-     * Redis image (it also provides `redis-sentinel` and `redis-cli`), pinned.
-     * @default "redis:7.0.15"
-     */
-    image?: string;
     /**
      * redis_exporter image of the metrics sidecar, pinned.
      * @default "oliver006/redis_exporter:v1.77.0"
@@ -126,36 +118,6 @@ export interface RedisArgs {
      */
     minReplicasToWrite?: number;
     /**
-     * Each node's volume, mounted at `/data`.
-     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
-     */
-    storage?: StorageArgs;
-    /**
-     * Cluster DNS domain used in the members' stable names.
-     * @default "cluster.local"
-     */
-    clusterDomain?: string;
-    /**
-     * CPU and memory of each node.
-     * @default { cpuRequest: "250m", memoryRequest: "512Mi" }
-     */
-    resources?: ResourcesArgs;
-    /**
-     * CPU and memory of each sentinel.
-     * @default { cpuRequest: "50m", memoryRequest: "64Mi" }
-     */
-    sentinelResources?: ResourcesArgs;
-    /**
-     * Prometheus wiring for the redis_exporter sidecar (port 9121, `/metrics`).
-     * @default { scrapeAnnotations: true, serviceMonitor: false }
-     */
-    monitoring?: MonitoringArgs;
-    /**
-     * Anti-affinity and disruption budget of the nodes (the sentinels always allow one disruption).
-     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
-     */
-    scheduling?: SchedulingArgs;
-    /**
      * Ingress NetworkPolicies for the nodes and the sentinels: 6379 and 26379 from this Redis's own pods
      * (replication, monitoring, handover, reset) and from the client namespaces (sentinel-aware clients
      * ask a sentinel, then connect to the master), 9121 from the monitoring namespace.
@@ -163,11 +125,10 @@ export interface RedisArgs {
      */
     networkPolicy?: NetworkPolicyArgs;
     /**
-     * Refused: sentinel mode has one writable master, so more nodes add only read replicas, and each
-     * new replica copies the whole dataset from the master under load. Size `replicas` per environment.
-     * @default - not autoscaled
+     * CPU and memory of each sentinel.
+     * @default { cpuRequest: "50m", memoryRequest: "64Mi" }
      */
-    autoscaling?: AutoscalingArgs;
+    sentinelResources?: ResourcesArgs;
     /**
      * Scheduled RDB snapshots to an S3-compatible bucket: a CronJob `<name>-backup` takes each from a
      * replica the sentinels name (never from the master) with `redis-cli --rdb`, checks it with
@@ -222,7 +183,7 @@ export const REDIS_PERSISTENCE = ["aof", "rdb"] as const;
 
 /** The sentinel quorum used when none is given: a majority of the sentinels. */
 export function defaultQuorum(sentinels: number): number {
-    return Math.floor(sentinels / 2) + 1;
+    return majority(sentinels);
 }
 
 /** Returns every problem with the arguments of a Redis component named `name`. */
@@ -345,11 +306,20 @@ const PATHS = {
     data: "/data",
 } as const;
 
+/** {@link RedisArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveRedisArgs(name: string, args: RedisArgs): Resolved<typeof REDIS_DEFAULTS, RedisArgs> {
+    return resolveArgs(`Redis "${name}" arguments`, validateRedisArgs(name, args), REDIS_DEFAULTS, args);
+}
+
 /**
  * Redis master/replicas with sentinels: a node StatefulSet with PVCs and an exporter sidecar, a
  * sentinel StatefulSet with a client Service on 26379, and a sentinel reset Job after a scale-in.
  */
 export class Redis extends pulumi.ComponentResource {
+    /** Number of Redis nodes the update deploys. */
+    public readonly replicas: number;
+    /** Number of sentinels the update deploys. */
+    public readonly sentinels: number;
     /** Name of the nodes' StatefulSet. */
     public readonly statefulSetName: pulumi.Output<string>;
     /** Name of the nodes' headless Service. */
@@ -377,8 +347,10 @@ export class Redis extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`Redis "${name}" arguments`, validateRedisArgs(name, args));
+        const resolved = resolveRedisArgs(name, args);
         super("stateful-k8s:index:Redis", name, {}, opts);
+        this.replicas = resolved.replicas;
+        this.sentinels = resolved.sentinels;
 
         const d = REDIS_DEFAULTS;
         const namespace = args.namespace ?? d.namespace;
@@ -716,6 +688,8 @@ export class Redis extends pulumi.ComponentResource {
         this.sentinelEndpoint = pulumi.output(`${sentinelNames.clientHost}:${REDIS_PORTS.sentinel}`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
+            replicas: this.replicas,
+            sentinels: this.sentinels,
             statefulSetName: this.statefulSetName,
             headlessServiceName: this.headlessServiceName,
             sentinelStatefulSetName: this.sentinelStatefulSetName,

@@ -6,6 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF_LABEL } from "./lib/contract";
+import { Resolved, resolveArgs } from "./lib/resolve";
 import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
 import { backupSecretName, createBackupCredentialsSecret } from "./lib/backup";
 import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
@@ -18,17 +20,17 @@ import {
     TiDBRestoreArgs,
     validateTiDBBackupArgs,
 } from "./lib/tidb-backup";
-import { AutoscalingArgs, OperatorInstallArgs, OperatorMonitoringArgs, ResourcesArgs } from "./lib/types";
+import { OperatorSystemArgs, ResourcesArgs } from "./lib/types";
 import {
     ArgProblem,
     checkBoolean,
     checkDnsLabel,
+    checkDnsSubdomain,
     checkInteger,
     checkReplicaCeiling,
     checkReplicas,
     checkResources,
     checkSizedStorage,
-    throwIfProblems,
 } from "./lib/validation";
 import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
 import { createAlertsAndDashboard } from "./lib/dashboards";
@@ -49,12 +51,7 @@ export interface TiDBStorageArgs {
 }
 
 /** Arguments of {@link TiDB}. */
-export interface TiDBArgs extends OperatorInstallArgs {
-    /**
-     * Namespace of the cluster. It must already exist.
-     * @default "default"
-     */
-    namespace?: string;
+export interface TiDBArgs extends OperatorSystemArgs {
     /**
      * TiDB version of every component (PD, TiKV, TiDB), pinned.
      * @default "v8.5.2"
@@ -62,7 +59,8 @@ export interface TiDBArgs extends OperatorInstallArgs {
     version?: string;
     /**
      * Number of TiDB (SQL layer) servers: stateless, the layer that scales with load. With
-     * `autoscaling`, the count at creation.
+     * `autoscaling`, the count at creation; the TiDB group then scales through its `/scale` subresource
+     * (PD and TiKV never do: a TiKV scale-in migrates every region off the store).
      * @default 2
      */
     replicas?: number;
@@ -110,17 +108,6 @@ export interface TiDBArgs extends OperatorInstallArgs {
      */
     tikvResources?: ResourcesArgs;
     /**
-     * PodMonitors for PD (2379), TiKV (20180) and TiDB (10080), path `/metrics`.
-     * @default { podMonitor: false }
-     */
-    monitoring?: OperatorMonitoringArgs;
-    /**
-     * Scales the TiDB (SQL) group with a HorizontalPodAutoscaler through its `/scale` subresource.
-     * PD and TiKV are never autoscaled: TiKV scale-in migrates every region off the store.
-     * @default - not autoscaled
-     */
-    autoscaling?: AutoscalingArgs;
-    /**
      * Scheduled snapshot backups (a CronJob creating BR `Backup`s) and a log backup for point-in-time
      * recovery, to an S3-compatible bucket. See docs/backup.md.
      * @default - no backups
@@ -150,6 +137,7 @@ export const TIDB_DEFAULTS = {
     installOperator: false,
     operatorNamespace: "tidb-admin",
     operatorVersion: "v2.0.1",
+    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
 } as const;
 
 /** tidb-operator v2's chart (OCI) and the release asset with its CRDs, which the chart does not install. */
@@ -157,6 +145,12 @@ export const TIDB_OPERATOR_CHART = {
     chart: "oci://ghcr.io/pingcap/charts/tidb-operator",
     crds: (version: string) => `https://github.com/pingcap/tidb-operator/releases/download/${version}/tidb-operator.crds.yaml`,
 } as const;
+
+/**
+ * The SQL (MySQL protocol) port of the TiDB group's Service `<group>-tidb`, which tidb-operator v2 creates
+ * (`pkg/controllers/tidbgroup/tasks/util.go` `InternalServiceName`; `DefaultTiDBPortClient`).
+ */
+export const TIDB_SQL_PORT = 4000;
 
 /** Metrics ports of the three components. */
 export const TIDB_METRICS_PORTS = { pd: 2379, tikv: 20180, tidb: 10080 } as const;
@@ -239,6 +233,7 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     for (const key of ["resources", "pdResources", "tikvResources"] as const) {
         checkResources(problems, key, args[key]);
     }
+    if (args.clusterDomain !== undefined) checkDnsSubdomain(problems, "clusterDomain", args.clusterDomain);
     checkBoolean(problems, "installOperator", args.installOperator);
     validateOperatorArgs(problems, args);
     validateTiDBBackupArgs(problems, args.backup, args.restore);
@@ -250,11 +245,18 @@ function groupResources(r: ResourcesArgs): { cpu?: string; memory?: string } {
     return { cpu: r.cpuLimit ?? r.cpuRequest, memory: r.memoryLimit ?? r.memoryRequest };
 }
 
+/** {@link TiDBArgs} validated, with every default applied; throws an ArgsError naming every problem. */
+export function resolveTiDBArgs(name: string, args: TiDBArgs): Resolved<typeof TIDB_DEFAULTS, TiDBArgs> {
+    return resolveArgs(`TiDB "${name}" arguments`, validateTiDBArgs(name, args), TIDB_DEFAULTS, args);
+}
+
 /**
  * A TiDB cluster managed by tidb-operator v2: Cluster, PDGroup, TiKVGroup and TiDBGroup, with an
  * optional HorizontalPodAutoscaler on the TiDB group and PodMonitors for the three components.
  */
 export class TiDB extends pulumi.ComponentResource {
+    /** Number of TiDB (SQL) servers the update deploys (with an autoscaler: at creation). */
+    public readonly replicas: number;
     /** Name of the `Cluster` resource. */
     public readonly clusterName: pulumi.Output<string>;
     /** Name of the PDGroup. */
@@ -263,6 +265,8 @@ export class TiDB extends pulumi.ComponentResource {
     public readonly tikvGroupName: pulumi.Output<string>;
     /** Name of the TiDBGroup (the SQL layer, the autoscaled one). */
     public readonly tidbGroupName: pulumi.Output<string>;
+    /** Where SQL clients connect: the TiDB group's Service, `<name>-tidb-tidb.<ns>.svc.<clusterDomain>:4000`. */
+    public readonly sqlEndpoint: pulumi.Output<string>;
 
     /**
      * @param name Component name; also the `Cluster` name and the prefix of the groups.
@@ -270,8 +274,9 @@ export class TiDB extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: TiDBArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems(`TiDB "${name}" arguments`, validateTiDBArgs(name, args));
+        const resolved = resolveTiDBArgs(name, args);
         super("stateful-k8s:index:TiDB", name, {}, opts);
+        this.replicas = resolved.replicas;
 
         const d = TIDB_DEFAULTS;
         const namespace = args.namespace ?? d.namespace;
@@ -327,7 +332,7 @@ export class TiDB extends pulumi.ComponentResource {
                         cluster: { name: cluster.metadata.name },
                         replicas,
                         template: {
-                            metadata: { labels: { "app.kubernetes.io/part-of": "stateful-k8s" } },
+                            metadata: { labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value } },
                             spec: {
                                 version,
                                 resources: groupResources(resources),
@@ -440,7 +445,7 @@ export class TiDB extends pulumi.ComponentResource {
                     backoffLimit: 3,
                     activeDeadlineSeconds: 1200,
                     template: {
-                        metadata: { labels: { "app.kubernetes.io/part-of": "stateful-k8s" } },
+                        metadata: { labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value } },
                         spec: {
                             restartPolicy: "OnFailure",
                             automountServiceAccountToken: false,
@@ -485,11 +490,14 @@ export class TiDB extends pulumi.ComponentResource {
         this.pdGroupName = pd.metadata.name;
         this.tikvGroupName = tikv.metadata.name;
         this.tidbGroupName = tidb.metadata.name;
+        this.sqlEndpoint = pulumi.output(`${name}-tidb-tidb.${namespace}.svc.${args.clusterDomain ?? d.clusterDomain}:${TIDB_SQL_PORT}`);
         this.registerOutputs({
+            replicas: this.replicas,
             clusterName: this.clusterName,
             pdGroupName: this.pdGroupName,
             tikvGroupName: this.tikvGroupName,
             tidbGroupName: this.tidbGroupName,
+            sqlEndpoint: this.sqlEndpoint,
         });
     }
 }

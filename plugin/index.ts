@@ -6,10 +6,10 @@
  */
 import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
 import * as path from "path";
-import { Eureka, Kafka, Nacos, RabbitMQ, Redis, TiDB } from "../components";
+import { STATEFUL_SYSTEMS } from "../components/systems";
 
-/** The components this package serves. */
-export const COMPONENTS = [Eureka, Nacos, RabbitMQ, Redis, Kafka, TiDB];
+/** The components this package serves: every registered system's. */
+export const COMPONENTS = STATEFUL_SYSTEMS.map((s) => s.component);
 
 componentProviderHost({
     dirname: path.resolve(__dirname, ".."),

@@ -3,13 +3,13 @@
  * voter counts, and autoscalers that own `replicas` instead of fighting Pulumi for it.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { majority } from "../components/lib/contract";
 import {
     DEFAULT_QUORUM_LABEL,
     describeObject,
     intOrPercent,
     known,
     knownItems,
-    majority,
     metadataOf,
     nameOf,
     namespaceOf,

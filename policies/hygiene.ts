@@ -3,15 +3,8 @@
  * resources protected from deletion in production.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { imageIsPinned } from "../components/lib/contract";
 import { containersOf, declaresNoData, describeObject, isA, kindName, KindName, known } from "./lib/k8s";
-
-/** True when an image reference names a fixed tag (not `latest`) or a digest. */
-export function imageIsPinned(image: string): boolean {
-    if (image.includes("@sha256:")) return true;
-    const last = image.split("/").pop() ?? "";
-    const colon = last.lastIndexOf(":");
-    return colon > 0 && last.slice(colon + 1) !== "" && last.slice(colon + 1) !== "latest";
-}
 
 /** Policy 12: pinned image tags, resource requests and readiness probes. */
 export const workloadHygiene: ResourceValidationPolicy = {

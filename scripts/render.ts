@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { manifestFileName, manifests, runStack } from "./stack-runner";
+import { manifestFileName, manifests, runStack } from "../render/stack-runner";
 
 async function main(argv: string[]): Promise<void> {
     const [stack, outDir] = argv;

@@ -17,7 +17,7 @@ if [ $# -gt 0 ]; then
     exec "${mocha[@]}" "$@"
 fi
 
-# The lanes, balanced by measured duration (see the README's Tests section).
+# The lanes, balanced by measured duration (see docs/development.md, Tests).
 # (Measured on a loaded 2-core machine: a ~15 min, b ~18 min before the 3-minute Prometheus real-node suite joined b.)
 LANE_A=(tests/e2e/cluster.e2e.ts tests/e2e/faults.e2e.ts tests/e2e/policy-preview.e2e.ts tests/e2e/policy-corpus.e2e.ts tests/e2e/package.e2e.ts tests/e2e/monitoring.e2e.ts
     tests/e2e/redis-backup.e2e.ts)

@@ -4,61 +4,58 @@
  * package's entry point and the Args interfaces' TSDoc.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
-import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema";
+import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
+import { STATEFUL_SYSTEMS } from "../components/systems";
+import { generatedFiles, staleFiles } from "../scripts/generate";
+import { packageSchema } from "../scripts/package-schema";
 
-const ROOT = path.resolve(__dirname, "..");
-const COMPONENTS = ["Eureka", "Nacos", "RabbitMQ", "Redis", "Kafka", "TiDB"];
+const COMPONENTS = STATEFUL_SYSTEMS.map((s) => s.component.name);
 
 describe("component package schema", function () {
     this.timeout(120_000);
-    let schema: any;
+    let schema: PackageSpec;
     before(() => {
-        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        const result = new Analyzer(ROOT, "stateful-k8s", pkg, new Set(COMPONENTS)).analyze();
-        schema = generateSchema(
-            "stateful-k8s",
-            pkg.version,
-            pkg.description,
-            result.components,
-            result.typeDefinitions,
-            result.dependencies,
-            undefined as never,
-        );
+        schema = packageSchema();
+    });
+
+    it("is what the generated files (stack-config keys, reference pages, policy table) were written from: npm run generate leaves nothing stale", async () => {
+        assert.deepStrictEqual(staleFiles(await generatedFiles(schema)), []);
     });
 
     it("lists all six components under their tokens", () => {
         assert.deepStrictEqual(Object.keys(schema.resources).sort(), COMPONENTS.map((c) => `stateful-k8s:index:${c}`).sort());
-        for (const r of Object.values<any>(schema.resources)) assert.strictEqual(r.isComponent, true);
+        for (const r of Object.values(schema.resources)) assert.strictEqual(r.isComponent, true);
     });
 
     it("documents every input of every component, and requires only the secrets", () => {
         const required: Record<string, string[]> = {};
-        for (const [token, r] of Object.entries<any>(schema.resources)) {
-            for (const [name, prop] of Object.entries<any>(r.inputProperties)) {
+        for (const [token, r] of Object.entries(schema.resources)) {
+            for (const [name, prop] of Object.entries(r.inputProperties ?? {})) {
                 assert.ok(typeof prop.description === "string" && prop.description.length > 10, `${token}.${name} has no description`);
             }
             required[token.split(":")[2]] = [...(r.requiredInputs ?? [])].sort();
         }
-        assert.deepStrictEqual(required, {
-            Eureka: [],
-            Nacos: ["adminPassword", "authToken", "identityValue"],
-            RabbitMQ: ["defaultPassword", "erlangCookie"],
-            Redis: ["password"],
-            Kafka: [],
-            TiDB: [],
-        });
+        // The required inputs are exactly the secrets each binding takes from its own config keys (a group's
+        // secret, such as Nacos's mysql.password, is required only with its group).
+        const secrets = Object.fromEntries(
+            STATEFUL_SYSTEMS.map((s) => [
+                s.component.name,
+                Object.keys(s.secrets)
+                    .filter((arg) => !arg.includes("."))
+                    .sort(),
+            ]),
+        );
+        assert.deepStrictEqual(required, secrets);
+        assert.deepStrictEqual(required.Nacos, ["adminPassword", "authToken", "identityValue"]);
     });
 
-    it("exposes replicas and autoscaling where the README says", () => {
-        const inputs = (c: string): string[] => Object.keys(schema.resources[`stateful-k8s:index:${c}`].inputProperties);
+    it("exposes replicas and autoscaling where the reference pages say", () => {
+        const inputs = (c: string): string[] => Object.keys(schema.resources[`stateful-k8s:index:${c}`].inputProperties ?? {});
         for (const c of COMPONENTS) assert.ok(inputs(c).includes("replicas"), c);
         for (const c of COMPONENTS) assert.ok(inputs(c).includes("autoscaling"), c);
         assert.ok(inputs("Redis").includes("sentinels"));
         assert.ok(inputs("Kafka").includes("controllers") && inputs("Kafka").includes("installOperator"));
-        assert.deepStrictEqual(Object.keys(schema.types["stateful-k8s:index:AutoscalingArgs"].properties).sort(), [
+        assert.deepStrictEqual(Object.keys(schema.types["stateful-k8s:index:AutoscalingArgs"].properties ?? {}).sort(), [
             "maxReplicas",
             "minReplicas",
             "scaleDownStabilizationSeconds",

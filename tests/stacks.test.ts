@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { ArgsError } from "../components/lib/validation";
 import { parseStackConfig } from "../stacks/config";
-import { REDACTED, loadStackConfig, manifestFileName, manifests, runStack } from "../scripts/stack-runner";
+import { REDACTED, loadStackConfig, manifestFileName, manifests, runStack } from "../render/stack-runner";
 import { schemaErrors } from "./helpers/schemas";
 
 const STACKS = ["dev", "staging", "prod"];
@@ -191,7 +191,7 @@ describe("stacks", () => {
         );
         assert.match(
             configError({ "stateful-k8s:rabbitmq": JSON.stringify({ replica: 3 }) }),
-            /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, namespace, replicas/,
+            /- stateful-k8s:rabbitmq\.replica: got 3; allowed: one of the keys enabled, allowUnsafeScaleIn, clusterDomain, defaultUser, image, namespace, quorumQueueTargetGroupSize, replicas, /,
         );
         assert.match(
             configError({ "stateful-k8s:mongodb": JSON.stringify({ replicas: 3 }) }),
@@ -211,7 +211,7 @@ describe("stacks", () => {
         );
     });
 
-    it("accepts every Redis setting the README offers, minReplicasToWrite included", async () => {
+    it("accepts every Redis setting the docs offer, minReplicasToWrite included", async () => {
         const { run } = await runStack("dev", {
             overrides: { "stateful-k8s:redis": JSON.stringify({ enabled: true, replicas: 2, minReplicasToWrite: 0 }) },
         });
@@ -247,7 +247,7 @@ describe("stacks", () => {
                     backup: { storage: { endpoint: "http://minio:9000", bucket: "dr-backups" }, keep: 3 },
                 }),
             }),
-            /- stateful-k8s:tidb\.backup\.keep: got 3; allowed: one of the keys storage, schedule, retentionDays, logBackup/,
+            /- stateful-k8s:tidb\.backup\.keep: got 3; allowed: one of the keys storage, logBackup, schedule, retentionDays/,
         );
         const { run } = await runStack("prod");
         const cron = run.named("tidb-backup").inputs as any;

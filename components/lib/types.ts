@@ -235,3 +235,81 @@ export interface NetworkPolicyArgs {
      */
     monitoringNamespace?: string;
 }
+
+/**
+ * Arguments every system takes, with the same names and meaning in all six components. Each
+ * component's Args extend it (or one of the families below) and add their own.
+ */
+export interface StatefulSystemArgs {
+    /**
+     * Namespace of every object the component creates. It must already exist (and, for a system an
+     * operator runs, be watched by that operator).
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * Cluster DNS domain of the in-cluster names the component derives: its members' stable names and
+     * the endpoints it outputs.
+     * @default "cluster.local"
+     */
+    clusterDomain?: string;
+    /**
+     * Scales the system's `replicas` with a HorizontalPodAutoscaler on CPU: Pulumi sets the count at
+     * creation only and leaves it to the autoscaler afterwards. What scales and the floor it must respect
+     * are the system's own (see its `replicas`).
+     * @default - not autoscaled
+     */
+    autoscaling?: AutoscalingArgs;
+}
+
+/** Arguments of the systems whose members can be placed: anti-affinity, disruption budget, nodes. */
+export interface PlacedSystemArgs {
+    /**
+     * Anti-affinity, disruption budget, node selector and tolerations of the members.
+     * @default { requireAntiAffinity: false, maxUnavailable: 1 }
+     */
+    scheduling?: SchedulingArgs;
+}
+
+/** Arguments of the systems built on the StatefulSet building block (Eureka, Nacos, RabbitMQ, Redis). */
+export interface StatefulSetSystemArgs extends StatefulSystemArgs, PlacedSystemArgs {
+    /**
+     * Image of the main container, pinned (a tag or a digest, never `latest`).
+     * @default - the system's pinned image
+     */
+    image?: string;
+    /**
+     * CPU and memory of each member's main container.
+     * @default - the system's own requests; the memory limit equals the memory request
+     */
+    resources?: ResourcesArgs;
+    /**
+     * Prometheus wiring: scrape annotations on the pods, and on request a ServiceMonitor.
+     * @default { scrapeAnnotations: true, serviceMonitor: false }
+     */
+    monitoring?: MonitoringArgs;
+    /**
+     * An ingress NetworkPolicy: peer ports from the other members, client ports from `clientNamespaces`
+     * (default: this namespace), the metrics port from `monitoringNamespace`. The production stack turns it on.
+     * @default { enabled: false }
+     */
+    networkPolicy?: NetworkPolicyArgs;
+}
+
+/** Arguments of the StatefulSet systems that keep data on volumes (Nacos, RabbitMQ, Redis). */
+export interface PersistentSystemArgs extends StatefulSetSystemArgs {
+    /**
+     * Each member's PersistentVolumeClaim; the claims are retained when the StatefulSet is deleted or scaled in.
+     * @default { size: "10Gi", whenDeleted: "Retain", whenScaled: "Retain" }
+     */
+    storage?: StorageArgs;
+}
+
+/** Arguments of the systems whose custom resources an operator runs (Kafka, TiDB). */
+export interface OperatorSystemArgs extends StatefulSystemArgs, OperatorInstallArgs {
+    /**
+     * PodMonitors for the system's pods (every component that serves metrics).
+     * @default { podMonitor: false }
+     */
+    monitoring?: OperatorMonitoringArgs;
+}

@@ -3,6 +3,7 @@
  * so that a component (or the stack program) can report every bad value in one message that names
  * the argument path, the bad value and what is allowed.
  */
+import { imageIsPinned } from "./contract";
 
 /** One invalid argument: where it is, what it was, and what would have been accepted. */
 export interface ArgProblem {
@@ -149,12 +150,7 @@ export function checkImage(problems: ArgProblem[], path: string, value: unknown)
         problems.push({ path, value, allowed: 'an image reference such as "rabbitmq:4.1.4-management"' });
         return;
     }
-    if (value.includes("@sha256:")) {
-        return;
-    }
-    const lastSegment = value.split("/").pop() ?? "";
-    const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-    if (tag === undefined || tag === "" || tag === "latest") {
+    if (!imageIsPinned(value)) {
         problems.push({
             path,
             value,

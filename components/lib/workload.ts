@@ -8,6 +8,8 @@ import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "./alerts";
+import { NO_DATA_ANNOTATION, PART_OF_LABEL, QUORUM_LABEL, SERVICE_ROLE_LABEL, SERVICE_ROLES } from "./contract";
+import { validateScheduling } from "./scheduling";
 import { MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs, TolerationArgs } from "./types";
 import {
     ArgProblem,
@@ -17,7 +19,6 @@ import {
     checkDuration,
     checkGroup,
     checkImage,
-    checkInteger,
     checkOneOf,
     checkResources,
     checkStorageSize,
@@ -248,39 +249,6 @@ export function resolveResources(args: ResourcesArgs | undefined, defaults: Reso
     };
 }
 
-const TOLERATION_KEYS = ["key", "operator", "value", "effect", "tolerationSeconds"];
-const TOLERATION_EFFECTS = ["", "NoSchedule", "PreferNoSchedule", "NoExecute"];
-
-/** Checks a list of pod tolerations: objects with the Kubernetes fields, each of the right type and value. */
-export function checkTolerations(problems: ArgProblem[], path: string, value: unknown): void {
-    if (value === undefined) return;
-    if (!Array.isArray(value)) {
-        problems.push({ path, value, allowed: "a list of tolerations ({ key, operator, value, effect, tolerationSeconds })" });
-        return;
-    }
-    value.forEach((t: unknown, i) => {
-        const at = `${path}[${i}]`;
-        if (typeof t !== "object" || t === null || Array.isArray(t)) {
-            problems.push({ path: at, value: t, allowed: "an object with keys " + TOLERATION_KEYS.join(", ") });
-            return;
-        }
-        const o = t as Record<string, unknown>;
-        for (const k of Object.keys(o)) {
-            if (!TOLERATION_KEYS.includes(k))
-                problems.push({ path: `${at}.${k}`, value: o[k], allowed: "one of the keys " + TOLERATION_KEYS.join(", ") });
-        }
-        for (const k of ["key", "value"]) {
-            if (o[k] !== undefined && typeof o[k] !== "string") problems.push({ path: `${at}.${k}`, value: o[k], allowed: "a string" });
-        }
-        if (o.operator !== undefined) checkOneOf(problems, `${at}.operator`, o.operator, ["Equal", "Exists"]);
-        if (o.effect !== undefined) checkOneOf(problems, `${at}.effect`, o.effect, TOLERATION_EFFECTS);
-        if (o.tolerationSeconds !== undefined) checkInteger(problems, `${at}.tolerationSeconds`, o.tolerationSeconds, 0);
-        if (o.operator === "Exists" && o.value !== undefined && o.value !== "") {
-            problems.push({ path: `${at}.value`, value: o.value, allowed: 'empty with operator "Exists"' });
-        }
-    });
-}
-
 /** Validates the component name and the args every component shares; problem paths are relative to the component's args. */
 export function validateSharedArgs(
     problems: ArgProblem[],
@@ -325,30 +293,15 @@ export function validateSharedArgs(
         ...ALERTING_KEYS,
     ]);
     checkAlertingArgs(problems, args.monitoring);
-    checkGroup(problems, "scheduling", args.scheduling, ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"]);
     checkBoolean(problems, "monitoring.scrapeAnnotations", args.monitoring?.scrapeAnnotations);
     checkBoolean(problems, "monitoring.serviceMonitor", args.monitoring?.serviceMonitor);
     checkStringMap(problems, "monitoring.serviceMonitorLabels", args.monitoring?.serviceMonitorLabels);
     checkDuration(problems, "monitoring.interval", args.monitoring?.interval);
-    checkBoolean(problems, "scheduling.requireAntiAffinity", args.scheduling?.requireAntiAffinity);
-    checkStringMap(problems, "scheduling.nodeSelector", args.scheduling?.nodeSelector);
-    checkTolerations(problems, "scheduling.tolerations", args.scheduling?.tolerations);
-    const maxUnavailable = args.scheduling?.maxUnavailable;
-    if (maxUnavailable !== undefined && checkInteger(problems, "scheduling.maxUnavailable", maxUnavailable, 1)) {
-        // A quorum of floor(n/2)+1 must survive a voluntary disruption.
-        const tolerated = quorum ? Math.max(1, Math.floor((replicas - 1) / 2)) : Math.max(1, replicas - 1);
-        if (maxUnavailable > tolerated) {
-            problems.push({
-                path: "scheduling.maxUnavailable",
-                value: maxUnavailable,
-                allowed: `at most ${tolerated} with ${replicas} replicas (${quorum ? "a majority must stay up" : "one member must stay up"})`,
-            });
-        }
-    }
+    validateScheduling(problems, args.scheduling, replicas, quorum);
 }
 
 /** Labels on every object the package creates: which project it belongs to and what manages it. */
-export const PACKAGE_LABELS = { "app.kubernetes.io/part-of": "stateful-k8s", "app.kubernetes.io/managed-by": "pulumi" } as const;
+export const PACKAGE_LABELS = { [PART_OF_LABEL.key]: PART_OF_LABEL.value, "app.kubernetes.io/managed-by": "pulumi" } as const;
 
 /** The recommended `app.kubernetes.io/*` labels; the first two are the (immutable) selector. */
 export function recommendedLabels(
@@ -461,7 +414,7 @@ export function createWorkload(
             metadata: {
                 name: spec.names.headlessService,
                 namespace: spec.names.namespace,
-                labels: { ...labels.all, "stateful-k8s.io/service-role": "peer-discovery" },
+                labels: { ...labels.all, [SERVICE_ROLE_LABEL]: SERVICE_ROLES.peerDiscovery },
             },
             spec: {
                 clusterIP: "None",
@@ -479,7 +432,7 @@ export function createWorkload(
             metadata: {
                 name: spec.names.clientService,
                 namespace: spec.names.namespace,
-                labels: { ...labels.all, "stateful-k8s.io/service-role": "client" },
+                labels: { ...labels.all, [SERVICE_ROLE_LABEL]: SERVICE_ROLES.client },
             },
             spec: { type: "ClusterIP", selector: labels.selector, ports: servicePorts((p) => p.client) },
         },
@@ -561,13 +514,13 @@ export function createWorkload(
             metadata: {
                 name: spec.names.statefulSet,
                 namespace: spec.names.namespace,
-                labels: spec.quorum ? { ...labels.all, "stateful-k8s.io/quorum": "true" } : labels.all,
+                labels: spec.quorum ? { ...labels.all, [QUORUM_LABEL.key]: QUORUM_LABEL.value } : labels.all,
                 annotations: {
                     // A forced replacement deletes only the StatefulSet object: pods and claims survive and
                     // are adopted by the new StatefulSet of the same name.
                     "pulumi.com/deletionPropagationPolicy": "orphan",
                     // Declares, for the policy pack, that a StatefulSet without claim templates keeps no data.
-                    ...(spec.dataVolume === undefined ? { "stateful-k8s.io/data": "none" } : {}),
+                    ...(spec.dataVolume === undefined ? { [NO_DATA_ANNOTATION.key]: NO_DATA_ANNOTATION.value } : {}),
                     ...spec.annotations,
                 },
             },
@@ -613,7 +566,7 @@ export function createWorkload(
                     labels: { ...labels.all, ...spec.monitoring.serviceMonitorLabels },
                 },
                 spec: {
-                    selector: { matchLabels: { ...labels.selector, "stateful-k8s.io/service-role": "client" } },
+                    selector: { matchLabels: { ...labels.selector, [SERVICE_ROLE_LABEL]: SERVICE_ROLES.client } },
                     namespaceSelector: { matchNames: [spec.names.namespace] },
                     endpoints: [{ port: spec.metrics.portName, path: spec.metrics.path, interval: spec.monitoring.interval }],
                 },

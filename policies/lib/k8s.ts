@@ -4,6 +4,7 @@
  * label-selector matching, int-or-percent arithmetic and Pulumi property paths.
  */
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
+import { NO_DATA_ANNOTATION, QUORUM_LABEL } from "../../components/lib/contract";
 
 /** Resource types the policies look at, at the version our components and most programs use. */
 export const TYPES = {
@@ -62,17 +63,14 @@ export function groupOf(apiVersion: string | undefined): string | undefined {
     return apiVersion.includes("/") ? apiVersion.split("/")[0] : "core";
 }
 
-/** Annotation by which a StatefulSet declares that it keeps no data (so it needs no claim templates). */
-export const NO_DATA_ANNOTATION = "stateful-k8s.io/data";
+/** Label that marks the pods of a quorum (voting) system, by default: the components' (see the contract). */
+export const DEFAULT_QUORUM_LABEL = QUORUM_LABEL;
 
 /** Label by which a CronJob (or a KafkaMirrorMaker2) names the data store it backs up: the StatefulSet's, Kafka's or TiDB Cluster's name. */
 export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
 
 /** Annotation by which a data store declares that it is backed up outside the stack (value `external`), such as Nacos on MySQL. */
 export const BACKUP_ANNOTATION = "stateful-k8s.io/backup";
-
-/** Label that marks the pods of a quorum (voting) system, by default. */
-export const DEFAULT_QUORUM_LABEL = { key: "stateful-k8s.io/quorum", value: "true" } as const;
 
 /**
  * Runs `read` and returns its result, or `undefined` when it touched a value that is unknown during
@@ -155,11 +153,6 @@ export function intOrPercent(value: number | string, total: number): number {
     return m === null ? Number.parseInt(value, 10) : Math.ceil((Number.parseInt(m[1], 10) * total) / 100);
 }
 
-/** The fewest members that keep a majority of `replicas`. */
-export function majority(replicas: number): number {
-    return Math.floor(replicas / 2) + 1;
-}
-
 /** Minimal shape of a Kubernetes object's metadata. */
 export interface Metadata {
     /** Object name. */
@@ -235,7 +228,7 @@ export function ofKind(resources: PolicyResource[], kind: KindName): PolicyResou
 
 /** True when a StatefulSet declares that it keeps no data. */
 export function declaresNoData(props: Record<string, any>): boolean {
-    return known(() => metadataOf(props).annotations?.[NO_DATA_ANNOTATION] === "none") === true;
+    return known(() => metadataOf(props).annotations?.[NO_DATA_ANNOTATION.key] === NO_DATA_ANNOTATION.value) === true;
 }
 
 /** Splits a Pulumi property path (`spec.replicas`, `spec["replicas"]`, `["spec"].replicas`, `spec.*`) into segments. */

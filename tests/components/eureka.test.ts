@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { valueOf } from "../../scripts/mock-runtime";
+import { valueOf } from "../../render/mock-runtime";
 import { Eureka, validateEurekaArgs } from "../../components/eureka";
 import { childrenOf, envOf, optionsRecorder, podSpecOf, register } from "../helpers/component";
 

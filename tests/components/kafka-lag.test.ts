@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Kafka, KafkaArgs, validateKafkaArgs } from "../../components/kafka";
 import { ConsumerLagAutoscalingArgs } from "../../components/lib/keda";
 import { ArgsError } from "../../components/lib/validation";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { parseStackConfig } from "../../stacks/config";
 import { optionsRecorder, register } from "../helpers/component";
 import { programResources, runPolicy } from "../helpers/policy";
@@ -113,7 +113,7 @@ describe("Kafka broker pool scaled on consumer lag (KEDA)", () => {
             "stateful-k8s:kafka": JSON.stringify({ enabled: true, replicas: 3, lagAutoscaling: value }),
         });
         const settings = parseStackConfig(withLag(lag));
-        assert.deepStrictEqual(settings.kafka?.lagAutoscaling, lag);
+        assert.deepStrictEqual(settings.systems.kafka?.lagAutoscaling, lag);
         assert.throws(
             () => parseStackConfig(withLag({ ...lag, targetLag: 10 })),
             (err: unknown) =>

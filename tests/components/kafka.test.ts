@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Kafka, KafkaArgs, validateKafkaArgs } from "../../components/kafka";
-import { valueOf } from "../../scripts/mock-runtime";
-import { toManifest } from "../../scripts/stack-runner";
+import { valueOf } from "../../render/mock-runtime";
+import { toManifest } from "../../render/stack-runner";
 import { childrenOf, optionsRecorder, register } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderNacosExportScript } from "../../components/lib/nacos-backup";
 import { Nacos, NacosArgs, validateNacosArgs } from "../../components/nacos";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { runWithStubAws, standInServer } from "../helpers/backup-scripts";
 import { register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";

@@ -5,9 +5,9 @@ import { createServer, IncomingMessage } from "http";
 import { AddressInfo } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
-import { valueOf } from "../../scripts/mock-runtime";
+import { valueOf } from "../../render/mock-runtime";
 import { Nacos, NacosArgs, nacosJvmSizes, renderNacosAdminInitScript, validateNacosArgs } from "../../components/nacos";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { childrenOf, envOf, everythingExcept, optionsRecorder, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 

@@ -73,7 +73,7 @@ describe("scheduling.nodeSelector and scheduling.tolerations", () => {
             "stateful-k8s:redis": JSON.stringify({ enabled: true, scheduling: placement }),
             "stateful-k8s:redisPassword": "pw-123456",
         });
-        assert.deepStrictEqual(settings.redis?.scheduling, placement);
+        assert.deepStrictEqual(settings.systems.redis?.scheduling, placement);
         assert.throws(
             () =>
                 parseStackConfig({

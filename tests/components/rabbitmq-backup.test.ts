@@ -5,7 +5,7 @@ import * as path from "path";
 import { resolveBackupStorage, s3UploadAndPruneScript } from "../../components/lib/backup";
 import { renderDefinitionsExportScript } from "../../components/lib/rabbitmq-backup";
 import { RabbitMQ, RabbitMQArgs, validateRabbitMQArgs } from "../../components/rabbitmq";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { runWithStubAws, standInServer } from "../helpers/backup-scripts";
 import { envOf, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { mapSecrets, valueOf } from "../../scripts/mock-runtime";
+import { mapSecrets, valueOf } from "../../render/mock-runtime";
 import { RabbitMQ, RabbitMQArgs, rabbitmqSeedNode, validateRabbitMQArgs } from "../../components/rabbitmq";
 import { childrenOf, envOf, everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 

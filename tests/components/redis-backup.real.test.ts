@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Redis, RedisArgs } from "../../components/redis";
-import { MockRun, Registration } from "../../scripts/mock-runtime";
+import { MockRun, Registration } from "../../render/mock-runtime";
 import { register } from "../helpers/component";
 import { eventually, killPod, LocalPod, localPod, startPod } from "../helpers/local-pod";
 import { RedisClient, Reply } from "../helpers/redis-client";

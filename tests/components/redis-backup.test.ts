@@ -6,7 +6,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import { Redis, RedisArgs, validateRedisArgs } from "../../components/redis";
 import { ArgsError } from "../../components/lib/validation";
-import { loadStackConfig, runStack, toManifest } from "../../scripts/stack-runner";
+import { loadStackConfig, runStack, toManifest } from "../../render/stack-runner";
 import { parseStackConfig } from "../../stacks/config";
 import { everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";

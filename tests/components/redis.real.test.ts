@@ -18,7 +18,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Redis, RedisArgs } from "../../components/redis";
-import { MockRun } from "../../scripts/mock-runtime";
+import { MockRun } from "../../render/mock-runtime";
 import { register } from "../helpers/component";
 import { eventually, killPod, LocalPod, localPod, probe, startPod, stopPod } from "../helpers/local-pod";
 import { parse, RedisClient, Reply } from "../helpers/redis-client";

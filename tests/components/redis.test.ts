@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import { MockRun, valueOf } from "../../scripts/mock-runtime";
+import { MockRun, valueOf } from "../../render/mock-runtime";
 import { Redis, RedisArgs, validateRedisArgs } from "../../components/redis";
 import { childrenOf, envOf, everythingExcept, podSpecOf, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 
 const base: RedisArgs = { namespace: "cache", password: "redis-pw-123" };
 const node = (i: number): string => `redis-${i}.redis-headless.cache.svc.cluster.local`;

@@ -8,7 +8,7 @@ import * as path from "path";
 import { resolveBackupStorage } from "../../components/lib/backup";
 import { renderTiDBBackupScript, tidbFullBackupManifest } from "../../components/lib/tidb-backup";
 import { TiDB, TiDBArgs, validateTiDBArgs } from "../../components/tidb";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { optionsRecorder, register, secretKeysAreSecret } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 

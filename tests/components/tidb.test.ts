@@ -3,7 +3,7 @@ import { execFile } from "child_process";
 import { createServer } from "http";
 import { AddressInfo } from "net";
 import { renderPdMaxReplicasScript, TiDB, TiDBArgs, validateTiDBArgs } from "../../components/tidb";
-import { toManifest } from "../../scripts/stack-runner";
+import { toManifest } from "../../render/stack-runner";
 import { childrenOf, optionsRecorder, register } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 

@@ -9,8 +9,7 @@ import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { standInSecret } from "../../scripts/stack-runner";
-import { SECRET_KEYS } from "../../stacks/config";
+import { STATEFUL_SYSTEMS, standInSecret } from "../../components/systems";
 
 /** The repository root. */
 export const REPO = path.resolve(__dirname, "..", "..");
@@ -215,14 +214,15 @@ export async function waitFor(what: string, check: () => boolean, seconds = 60):
 }
 
 /**
- * A value for every secret a stack may need (the keys come from the stack config's one list; those of
- * nested arguments, such as the backup bucket's credentials, too: a stack uses them when it sets the group),
+ * A value for every secret a stack may need (the keys come from the registry; those of nested
+ * arguments, such as the backup bucket's credentials, too: a stack uses them when it sets the group),
  * each a stand-in the validation accepts.
  */
 export const E2E_SECRETS: Record<string, string> = Object.fromEntries(
-    Object.values(SECRET_KEYS)
-        .flatMap((bySystem) => Object.values(bySystem))
-        .map((key) => [key, standInSecret(key, "e2e")]),
+    STATEFUL_SYSTEMS.flatMap((system) => Object.entries(system.secrets)).map(([, { configKey }]) => [
+        configKey,
+        standInSecret(configKey, "e2e"),
+    ]),
 );
 
 /** `pulumi stack select <stack> --create` and every secret of {@link E2E_SECRETS}, as a user would set them. */

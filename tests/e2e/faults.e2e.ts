@@ -1,7 +1,7 @@
 /**
  * What happens to a stack when `pulumi up` is interrupted, with the CLI in the project folder on the local
  * control plane: a second concurrent `pulumi up` is refused by the state lock; a `pulumi up` killed with
- * SIGKILL mid-update leaves the lock and pending operations, and the README's recovery recipe
+ * SIGKILL mid-update leaves the lock and pending operations, and the recovery recipe of docs/recovery.md
  * (`pulumi cancel`, `pulumi refresh`, `pulumi up`) converges with every claim kept; and an API server
  * stopped during `pulumi up` and restarted lets the rerun converge.
  */
@@ -60,7 +60,7 @@ describe("interrupted updates, with the CLI in the project folder", function () 
         project.pulumi(["preview", "--expect-no-changes", "--stack", "dev"]);
     });
 
-    it("recovers from a pulumi up killed mid-update with the README's recipe, losing nothing", async () => {
+    it("recovers from a pulumi up killed mid-update with the recovery recipe (docs/recovery.md), losing nothing", async () => {
         const before = claims();
         project.pulumi(["config", "set", "--path", "redis.replicas", "3"]);
         project.pulumi(["config", "set", "--path", "eureka.replicas", "3"]);
@@ -72,7 +72,7 @@ describe("interrupted updates, with the CLI in the project folder", function () 
         const locked = project.pulumi(["up", "--yes", "--stack", "dev"], { allowFailure: true });
         assert.notStrictEqual(locked.status, 0);
         assert.match(locked.stderr, /the stack is currently locked by 1 lock\(s\)/);
-        // The recipe, as the README gives it.
+        // The recipe, as docs/recovery.md gives it.
         project.pulumi(["cancel", "--yes", "--stack", "dev"]);
         project.pulumi(["refresh", "--yes", "--stack", "dev"]);
         project.pulumi(["up", "--yes", "--stack", "dev"]);

@@ -6,6 +6,7 @@
  */
 import * as assert from "assert";
 import * as path from "path";
+import { STATEFUL_SYSTEMS } from "../../components/systems";
 import { NO_CLUSTER, Project, clusterDown, clusterUp, toolchainBin, waitFor } from "./cli";
 
 describe("the component package from another language (the CLI with the Node.js and YAML hosts)", function () {
@@ -19,7 +20,7 @@ describe("the component package from another language (the CLI with the Node.js 
         assert.strictEqual(schema.name, "stateful-k8s");
         assert.deepStrictEqual(
             Object.keys(schema.resources).sort(),
-            ["Eureka", "Kafka", "Nacos", "RabbitMQ", "Redis", "TiDB"].map((c) => `stateful-k8s:index:${c}`),
+            STATEFUL_SYSTEMS.map((s) => `stateful-k8s:index:${s.component.name}`).sort(),
         );
         for (const [token, resource] of Object.entries<any>(schema.resources)) {
             for (const [input, spec] of Object.entries<any>(resource.inputProperties)) {

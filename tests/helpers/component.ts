@@ -1,6 +1,6 @@
 /** Small helpers for component tests. */
 import * as pulumi from "@pulumi/pulumi";
-import { MockRun, Registration, isSecretValue } from "../../scripts/mock-runtime";
+import { MockRun, Registration, isSecretValue } from "../../render/mock-runtime";
 
 /** Constructs resources under fresh mocks and waits for every registration. */
 export async function register(build: () => void, preview = false): Promise<MockRun> {

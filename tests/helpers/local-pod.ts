@@ -10,7 +10,7 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { MockRun, Registration, isSecretValue } from "../../scripts/mock-runtime";
+import { MockRun, Registration, isSecretValue } from "../../render/mock-runtime";
 
 /** One container as the kubelet would start it. */
 export interface LocalPod {

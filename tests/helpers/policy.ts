@@ -13,8 +13,8 @@ import {
 } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ALL_POLICIES } from "../../policies/all";
-import { MockRun } from "../../scripts/mock-runtime";
-import { StackRun } from "../../scripts/stack-runner";
+import { MockRun } from "../../render/mock-runtime";
+import { StackRun } from "../../render/stack-runner";
 
 /** One reported violation. */
 export interface Violation {

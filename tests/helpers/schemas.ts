@@ -1,6 +1,7 @@
 /**
  * Validates manifests against official schemas: built-in kinds with `kubernetes-models` (generated from
- * the Kubernetes OpenAPI spec), custom resources with the upstream CRDs in `../shared/crds/`.
+ * the Kubernetes OpenAPI spec), custom resources with the upstream CRDs in `../shared/crds/` and the few
+ * upstream CRDs that folder lacks, kept unmodified in this repository's `crds/` (see its README).
  */
 import Ajv from "ajv";
 import * as fs from "fs";
@@ -12,6 +13,9 @@ import * as path from "path";
  * or the first `shared/crds` beside the checkout or one of its parent folders.
  */
 export const SHARED_CRDS = findSharedCrds();
+
+/** Upstream CRDs that `../shared/crds` lacks, unmodified, with their provenance in `crds/README.md`. */
+export const OWN_CRDS = path.resolve(__dirname, "..", "..", "crds");
 
 function findSharedCrds(): string {
     if (process.env.STATEFUL_K8S_SHARED !== undefined) return path.join(process.env.STATEFUL_K8S_SHARED, "crds");
@@ -36,9 +40,15 @@ interface Crd {
 const crdSchemas = new Map<string, object>();
 function loadCrds(): void {
     if (crdSchemas.size > 0) return;
-    for (const dir of fs.readdirSync(SHARED_CRDS, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-        for (const file of fs.readdirSync(path.join(SHARED_CRDS, dir.name)).filter((f) => f.endsWith(".yaml"))) {
-            for (const doc of yaml.loadAll(fs.readFileSync(path.join(SHARED_CRDS, dir.name, file), "utf8")) as Crd[]) {
+    const folders = [SHARED_CRDS, OWN_CRDS].flatMap((root) =>
+        fs
+            .readdirSync(root, { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => path.join(root, d.name)),
+    );
+    for (const folder of folders) {
+        for (const file of fs.readdirSync(folder).filter((f) => f.endsWith(".yaml"))) {
+            for (const doc of yaml.loadAll(fs.readFileSync(path.join(folder, file), "utf8")) as Crd[]) {
                 if (doc?.kind !== "CustomResourceDefinition") continue;
                 for (const v of doc.spec.versions) {
                     if (v.schema?.openAPIV3Schema) {

@@ -6,8 +6,8 @@
  */
 import * as assert from "assert";
 import { Eureka, Kafka, Nacos, RabbitMQ, Redis, TiDB } from "../../components";
-import { MockRun } from "../../scripts/mock-runtime";
-import { Manifest, manifests, runStack } from "../../scripts/stack-runner";
+import { MockRun } from "../../render/mock-runtime";
+import { Manifest, manifests, runStack } from "../../render/stack-runner";
 import { register } from "../helpers/component";
 import { schemaErrors } from "../helpers/schemas";
 import { checkRules } from "./promtool";

@@ -11,7 +11,8 @@ import {
     statefulSetHeadlessService,
     statefulSetSelectorMatchesTemplate,
 } from "../../policies/discovery";
-import { imageIsPinned, productionDataProtected, workloadHygiene } from "../../policies/hygiene";
+import { imageIsPinned } from "../../components/lib/contract";
+import { productionDataProtected, workloadHygiene } from "../../policies/hygiene";
 import { TYPES } from "../../policies/lib/k8s";
 import { dataOnPersistentVolumes, operatorStoragePersistent, pvcRetention } from "../../policies/storage";
 import { resource, runPolicy } from "../helpers/policy";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { runStack } from "../../scripts/stack-runner";
+import { runStack } from "../../render/stack-runner";
 import { runPack, stackResources } from "../helpers/policy";
 import * as fs from "fs";
 import * as path from "path";

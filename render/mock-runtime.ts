@@ -1,16 +1,23 @@
 /**
  * Runs Pulumi programs and components under the SDK's mock runtime, with no engine and no cluster,
  * and records every resource they register. Shared by the tests, `npm run render` and the benchmarks.
+ * Uses the SDK's public API (`pulumi.runtime.setMocks`, `getMonitor`, the `MockMonitor`'s registered
+ * resources, the secret signature constants) but for one call: see {@link waitForRPCs}.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 
-/** Waits for the SDK's queue of outstanding RPCs to drain (exported by the SDK, marked internal in its types). */
+/**
+ * Waits for the SDK's queue of outstanding RPCs to drain. The SDK exports it but marks it internal; its
+ * only public caller, `pulumi.runtime.disconnect()`, also closes the monitor, which would end the run
+ * (tests register more resources after a settle).
+ */
 const waitForRPCs = (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
 
 /** The signature key and value the SDK uses to mark a secret value on the wire. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SECRET_SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
 /** One resource registration as the engine would have received it. */
 export interface Registration {
@@ -98,8 +105,9 @@ export class MockRun {
         await waitForRPCs();
         await new Promise((resolve) => setImmediate(resolve));
         await waitForRPCs();
-        const monitor = settings.getMonitor() as unknown as { resources?: Map<string, unknown> } | undefined;
-        const urns = [...(monitor?.resources?.keys() ?? [])];
+        // Under mocks the monitor is the SDK's MockMonitor, whose registered resources are keyed by URN.
+        const monitor = pulumi.runtime.getMonitor();
+        const urns = monitor instanceof MockMonitor ? [...monitor.getRegisteredResources().keys()] : [];
         for (const r of this.registrations) {
             r.urn = urns.find((u) => u.endsWith(`::${r.name}`) && u.split("::")[2].split("$").pop() === r.type);
         }

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { PROJECT, SECRET_KEYS, SYSTEMS } from "../stacks/config";
+import { STATEFUL_SYSTEMS, standInSecret } from "../components/systems";
+import { PROJECT } from "../stacks/config";
 import { deployStack } from "../stacks/program";
 import { MockRun, Registration, mapSecrets } from "./mock-runtime";
 
@@ -38,23 +39,14 @@ export function loadStackConfig(stack: string): Record<string, string> {
 
 /**
  * Placeholder values for every secret key of the stack config, used when rendering without the Pulumi
- * CLI (they are redacted on output). The Nacos token must be the base64 of at least 32 bytes.
+ * CLI (they are redacted on output): each system's stand-in (see `standInSecret`).
  */
 export const PLACEHOLDER_SECRETS: Record<string, string> = Object.fromEntries(
-    SYSTEMS.flatMap((system) => Object.values(SECRET_KEYS[system])).map((key) => [
-        `${PROJECT}:${key}`,
-        standInSecret(key, "render-placeholder"),
+    STATEFUL_SYSTEMS.flatMap((system) => Object.values(system.secrets)).map(({ configKey }) => [
+        `${PROJECT}:${configKey}`,
+        standInSecret(configKey, "render-placeholder"),
     ]),
 );
-
-/**
- * A stand-in value for the secret config key `key`, marked with `prefix`, that the stack's validation
- * accepts: the Nacos token must be the base64 of at least 32 bytes, every other secret any non-empty string.
- */
-export function standInSecret(key: string, prefix: string): string {
-    if (key !== SECRET_KEYS.nacos.authToken) return `${prefix}-${key}`;
-    return Buffer.from(`${prefix}-token-${prefix}-token`.padEnd(32, "-")).toString("base64");
-}
 
 /** Options of {@link runStack}. */
 export interface RunStackOptions {
