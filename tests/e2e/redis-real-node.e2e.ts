@@ -314,19 +314,27 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
 
     /** min-replicas-to-write as the nodes run it (0: a master always accepts writes). */
     const minReplicasToWrite = (pod: string): number => Number((tryCli(pod, "CONFIG GET min-replicas-to-write") ?? "").split("\n")[1] ?? 0);
-    /** Nodes that say they are master, and those of them that would accept a write (enough good replicas). */
+    /** Whether `pod` says it is master, and whether it would accept a write (enough good replicas). */
+    const masterView = (pod: string): { master: boolean; writable: boolean } => {
+        const r = info(pod, "replication");
+        if (r.role !== "master") return { master: false, writable: false };
+        const need = minReplicasToWrite(pod);
+        const good = r.min_slaves_good_slaves === undefined ? Number(r.connected_slaves ?? 0) : Number(r.min_slaves_good_slaves);
+        return { master: true, writable: need === 0 || good >= need };
+    };
+    /**
+     * Nodes that say they are master, and those of them that would accept a write. A sample is a sequence
+     * of reads over a second or two, not a snapshot: a node that said master before a later node did counts
+     * only if it still says so when read again after that node (its two reads bracket the other's), so a
+     * handover between two reads is not taken for two masters at once.
+     */
     const masterViews = (): { masters: string[]; writable: string[] } => {
-        const ms: string[] = [];
-        const writable: string[] = [];
-        for (const pod of nodePods()) {
-            const r = info(pod, "replication");
-            if (r.role !== "master") continue;
-            ms.push(pod);
-            const need = minReplicasToWrite(pod);
-            const good = r.min_slaves_good_slaves === undefined ? Number(r.connected_slaves ?? 0) : Number(r.min_slaves_good_slaves);
-            if (need === 0 || good >= need) writable.push(pod);
-        }
-        return { masters: ms, writable };
+        const first = nodePods().map((pod) => ({ pod, ...masterView(pod) }));
+        const said = first.filter((v) => v.master);
+        const confirmed =
+            said.length < 2 ? said : [...said.slice(0, -1).map((v) => ({ pod: v.pod, ...masterView(v.pod) })), said[said.length - 1]];
+        const now = confirmed.filter((v) => v.master);
+        return { masters: now.map((v) => v.pod), writable: now.filter((v) => v.writable).map((v) => v.pod) };
     };
 
     /**
