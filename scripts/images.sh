@@ -122,7 +122,7 @@ pack() { # <rootfs> <ref> <output tar>
 build_one() { # <name>
     local name=$1 recipe=$RECIPES/$1.sh
     [ -f "$recipe" ] || die "no recipe images/$name.sh (recipes: $(names | tr '\n' ' '))"
-    unset IMAGE_ENTRYPOINT IMAGE_CMD
+    unset IMAGE_ENTRYPOINT IMAGE_CMD IMAGE_BINARY
     IMAGE_PACKAGES=()
     # shellcheck source=/dev/null
     source "$recipe"
@@ -131,6 +131,8 @@ build_one() { # <name>
     local versions key
     versions=$(for p in "${packages[@]}"; do printf '%s=%s\n' "$p" "$(dpkg-query -W -f '${Version}' "$p" 2>/dev/null || echo missing)"; done)
     [ "$name" != pause ] || versions="$(go version) $(cat "$RECIPES"/pause/go.mod "$RECIPES"/pause/*.go | sha256sum)"
+    # A recipe that packs a binary built elsewhere (IMAGE_BINARY, from the toolchain) is keyed by its content.
+    [ -z "${IMAGE_BINARY:-}" ] || versions+=" $(sha256sum "$IMAGE_BINARY" 2>/dev/null | cut -d' ' -f1 || echo missing)"
     key=$(printf '%s\n%s\n%s\n%s\n' "$(cat "$recipe")" "$(sed -n '/^# --- helpers/,$p' "$0")" "$versions" "$IMAGE_REF" | sha256sum | cut -c1-16)
     local tar=$CACHE/$name.tar
     if [ -f "$tar" ] && [ "$(cat "$CACHE/$name.key" 2>/dev/null)" = "$key" ]; then

@@ -111,7 +111,7 @@ ctr_() { ctr --address "$SOCK" -n k8s.io "$@"; }
 # Every piece, with what to do when it is missing.
 check_pieces() {
     local missing=()
-    for pair in kubelet:kubelet kube-proxy:kubelet coredns:coredns kubectl:kube; do
+    for pair in kubelet:kubelet kube-proxy:kubelet coredns:coredns kubectl:kube prometheus:prometheus-operator prometheus-config-reloader:prometheus-operator; do
         [ -x "$BIN/${pair%%:*}" ] || missing+=("$BIN/${pair%%:*} (scripts/toolchain.sh ${pair#*:})")
     done
     for c in containerd ctr runc iptables ip6tables ip conntrack; do
@@ -363,6 +363,26 @@ EOF
     wait_for kube-proxy 30 curl -sf "http://127.0.0.1:$PROXY_HEALTH_PORT/healthz"
 }
 
+# Pods reach the API server as in any cluster: through the `kubernetes` Service, whose address the kubelet gives
+# them (KUBERNETES_SERVICE_HOST, the first of the Service range, in the API server's certificate). The API server
+# listens on 127.0.0.1 only and has no endpoint for that Service (--endpoint-reconciler-type=none), so this
+# node translates pod connections to that address straight to it; route_localnet on the bridge (gone with the
+# bridge) lets the kernel deliver them to a loopback address. Only pods' traffic, on this bridge, is touched.
+API_CHAIN=STATEFUL-K8S-API
+API_SERVICE_IP=${SERVICE_CIDR%.*}.1
+api_for_pods() {
+    echo 1 >"/proc/sys/net/ipv4/conf/$BRIDGE/route_localnet"
+    iptables -t nat -N "$API_CHAIN" 2>/dev/null || true
+    iptables -t nat -C "$API_CHAIN" -i "$BRIDGE" -d "$API_SERVICE_IP" -p tcp --dport 443 -j DNAT --to-destination "127.0.0.1:$API_PORT" 2>/dev/null ||
+        iptables -t nat -A "$API_CHAIN" -i "$BRIDGE" -d "$API_SERVICE_IP" -p tcp --dport 443 -j DNAT --to-destination "127.0.0.1:$API_PORT"
+    iptables -t nat -C PREROUTING -j "$API_CHAIN" 2>/dev/null || iptables -t nat -I PREROUTING 1 -j "$API_CHAIN"
+}
+remove_api_for_pods() {
+    while iptables -t nat -D PREROUTING -j "$API_CHAIN" 2>/dev/null; do :; done
+    iptables -t nat -F "$API_CHAIN" 2>/dev/null || true
+    iptables -t nat -X "$API_CHAIN" 2>/dev/null || true
+}
+
 storage() {
     mkdir -p "$RN/volumes"
     {
@@ -393,8 +413,9 @@ up() {
     coredns_up
     kubelet_up
     kube_proxy_up
+    api_for_pods
     storage
-    say "up in $((SECONDS - t0)) s: node $NODE (taint $TAINT_KEY=true:NoSchedule, label $LABEL_KEY=$LABEL_VALUE), pods on $SUBNET, cluster DNS $GATEWAY, StorageClasses ${STORAGE_CLASSES[*]}"
+    say "up in $((SECONDS - t0)) s: node $NODE (taint $TAINT_KEY=true:NoSchedule, label $LABEL_KEY=$LABEL_VALUE), pods on $SUBNET, cluster DNS $GATEWAY, API at https://$API_SERVICE_IP:443, StorageClasses ${STORAGE_CLASSES[*]}"
 }
 
 # Kills every container and sandbox containerd runs for the node, then its shims.
@@ -488,6 +509,7 @@ down() {
     stop coredns
     if [ -x "$BIN/kube-proxy" ]; then "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
     remove_chains
+    remove_api_for_pods
     unmount_all
     ip link del "$BRIDGE" 2>/dev/null || true
     # containerd 1.6 puts shim sockets and I/O fifos under /run/containerd whatever its state dir: remove the

@@ -3,10 +3,11 @@
 # into a cache outside the checkout, keyed by version and by the wrapper module's content, so that a
 # warm machine takes seconds and a fresh one builds once. Never writes a binary into the repository.
 #
-#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns|versitygw ...]   (default: all, in turn)
+#   scripts/toolchain.sh [pulumi|nodejs-host|yaml-host|k8s-provider|etcd|kube|kwok|metrics-server|kubelet|coredns|prometheus-operator|versitygw ...]   (default: all, in turn)
 #
-# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh); versitygw is the loopback
-# S3-compatible store of the real Redis backup test (tests/components/redis-backup.real.test.ts).
+# kubelet (with kube-proxy) and coredns are the real node's (scripts/real-node.sh); prometheus-operator (with
+# prometheus-config-reloader and prometheus, packed as images by scripts/images.sh) runs the Prometheus that scrapes it.
+# versitygw is the loopback S3-compatible store of the real Redis backup test (tests/components/redis-backup.real.test.ts).
 #
 # Prints the cache's bin directory on the last line. Environment:
 #   STATEFUL_K8S_TOOLCHAIN  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/stateful-k8s/toolchain)
@@ -27,6 +28,8 @@ KUBE_VERSION=1.34.4
 KWOK_VERSION=0.8.0
 METRICS_SERVER_VERSION=0.8.0
 COREDNS_VERSION=1.15.0
+PROMETHEUS_OPERATOR_VERSION=0.93.0 # the release of the CRDs in ../shared/crds/prometheus-operator
+PROMETHEUS_VERSION=3.13.1          # the operator's default, and the version its module requires (v0.313.1)
 NODEJS_HOST_VERSION=3.259.0 # the vendored source's tag (not served by the module proxy)
 YAML_HOST_VERSION=1.25.0
 VERSITYGW_VERSION=1.8.0
@@ -210,6 +213,34 @@ build_coredns() {
         -o "$BIN/coredns" .
 }
 
+# prometheus-operator and its config reloader (the sidecar that unpacks the generated configuration for
+# Prometheus and tells it to reload), and the Prometheus server the operator's release requires as a library
+# and runs by default (v3.13.1, module version v0.313.1), all from one wrapper module, so one dependency graph.
+# Prometheus is built with Kubernetes service discovery only (upstream's remove_all_sd/enable_*_sd tags; a
+# ServiceMonitor needs no other) and without the embedded web UI (its HTTP API is all the tests use).
+# Debian's prometheus 2.42.0 cannot stand in: it is built without Kubernetes service discovery.
+build_prometheus_operator() {
+    local dir=$ROOT/tools/prometheus-operator
+    local v=github.com/prometheus/common/version
+    build() {
+        go build -C "$dir" -trimpath -ldflags "-s -w -X $v.Version=$PROMETHEUS_OPERATOR_VERSION" \
+            -o "$BIN/prometheus-operator" github.com/prometheus-operator/prometheus-operator/cmd/operator
+        go build -C "$dir" -trimpath -ldflags "-s -w -X $v.Version=$PROMETHEUS_OPERATOR_VERSION" \
+            -o "$BIN/prometheus-config-reloader" github.com/prometheus-operator/prometheus-operator/cmd/prometheus-config-reloader
+        go build -C "$dir" -trimpath -tags remove_all_sd,enable_kubernetes_sd -ldflags "-s -w -X $v.Version=$PROMETHEUS_VERSION" \
+            -o "$BIN/prometheus" github.com/prometheus/prometheus/cmd/prometheus
+    }
+    cached_build prometheus-operator "$(key_of prometheus-operator "$PROMETHEUS_OPERATOR_VERSION $PROMETHEUS_VERSION" "$dir")" \
+        prometheus-operator prometheus-config-reloader prometheus -- build
+    # Every CRD of that release (the cluster installs three from ../shared/crds, byte for byte the same files;
+    # the operator also needs Prometheus and the others it watches), from its module as upstream ships them.
+    local src
+    src=$(go list -C "$dir" -m -f '{{.Dir}}' github.com/prometheus-operator/prometheus-operator)/example/prometheus-operator-crd
+    mkdir -p "$CACHE/prometheus-operator-crds"
+    cp "$src"/*.yaml "$CACHE/prometheus-operator-crds/"
+    chmod u+w "$CACHE"/prometheus-operator-crds/*.yaml
+}
+
 # versitygw: an S3-compatible gateway whose POSIX backend stores objects as files in a directory; the real
 # Redis backup and restore test uploads to it and downloads from it on loopback.
 build_versitygw() {
@@ -228,7 +259,7 @@ build_kube_score() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns versitygw)
+[ ${#targets[@]} -gt 0 ] || targets=(pulumi nodejs-host yaml-host k8s-provider etcd kube kwok metrics-server kubelet coredns prometheus-operator versitygw)
 for t in "${targets[@]}"; do
     case "$t" in
         pulumi) build_pulumi ;;
@@ -241,10 +272,11 @@ for t in "${targets[@]}"; do
         metrics-server) build_metrics_server ;;
         kubelet) build_kubelet ;;
         coredns) build_coredns ;;
+        prometheus-operator) build_prometheus_operator ;;
         versitygw) build_versitygw ;;
         kube-score) build_kube_score ;;
         *)
-            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns, versitygw, kube-score" >&2
+            echo "toolchain: unknown target \"$t\"; allowed: pulumi, nodejs-host, yaml-host, k8s-provider, etcd, kube, kwok, metrics-server, kubelet, coredns, prometheus-operator, versitygw, kube-score" >&2
             exit 2
             ;;
     esac

@@ -7,7 +7,7 @@
  *
  * No operator runs here, so the Kafka and TiDB pods are stand-ins created by this test with the names,
  * labels and port names Strimzi 1.2.0 and tidb-operator v2.0.1 give theirs (docs/upstream.md, Monitoring).
- * Not covered: a real Prometheus scraping these targets (see docs/monitoring.md).
+ * A real Prometheus scraping such targets is tested for Redis on the real node (prometheus-real-node.e2e.ts).
  */
 import * as assert from "assert";
 import * as fs from "fs";

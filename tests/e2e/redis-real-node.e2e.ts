@@ -16,57 +16,16 @@ import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import { Project, REPO, initStack, toolchainBin, waitFor } from "./cli";
+import { CLUSTER_ENV, CONTAINERD_SOCKET, NODE, realNodeDown, realNodeUp, redisStackConfig, script } from "./real-node";
 
 const STACK = "realnode";
 const NS = "stateful-realnode";
-const NODE = "real-node";
 const MASTER_NAME = "mymaster";
 const PASSWORD = "e2e-real-node-redis-pw";
-/**
- * Its own control plane (state directory and ports), so that other suites' cluster.sh up/down never touch it
- * while it runs; the real node itself is one per machine (bridge sk8s0, pod subnet 10.244.0.0/24).
- */
-const CLUSTER_ENV = {
-    ...process.env,
-    STATEFUL_K8S_CLUSTER: path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "stateful-k8s", "cluster-real-node"),
-    STATEFUL_K8S_API_PORT: "16543",
-    STATEFUL_K8S_ETCD_PORT: "12479",
-};
-const script = (name: string, ...args: string[]): string =>
-    execFileSync("bash", [path.join(REPO, "scripts", name), ...args], {
-        encoding: "utf8",
-        env: CLUSTER_ENV,
-        stdio: ["ignore", "pipe", "inherit"],
-    });
 const host = (pod: string): string => `${pod}.redis-headless.${NS}.svc.cluster.local`;
 
 /** The stack's config: only Redis, on the real node, with the local images and volumes. */
-const STACK_CONFIG = `config:
-    stateful-k8s:environment: dev
-    stateful-k8s:namespace: ${NS}
-    stateful-k8s:redis:
-        enabled: true
-        replicas: 3
-        sentinels: 3
-        image: localhost/stateful-k8s/redis:7.0.15-debian12
-        exporterImage: localhost/stateful-k8s/redis-exporter:1.45.0-debian12
-        storage:
-            size: 100Mi
-            storageClassName: real-node-local
-        resources:
-            cpuRequest: 50m
-            memoryRequest: 64Mi
-        sentinelResources:
-            cpuRequest: 20m
-            memoryRequest: 32Mi
-        scheduling:
-            nodeSelector:
-                stateful-k8s.io/node: real
-            tolerations:
-                - key: stateful-k8s.io/real-node
-                  operator: Exists
-                  effect: NoSchedule
-`;
+const STACK_CONFIG = redisStackConfig(NS);
 
 function log(message: string): void {
     console.log(`      [real-node] ${message}`);
@@ -186,9 +145,9 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
     before(function () {
         this.timeout(1800_000);
         toolchainBin();
-        const t0 = Date.now();
-        kubeconfig = script("cluster.sh", "up", "--real-node").trim().split("\n").pop() as string;
-        log(`cluster with the real node up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        const node = realNodeUp();
+        kubeconfig = node.kubeconfig;
+        log(`cluster with the real node up in ${node.seconds.toFixed(1)} s`);
         project = Project.copy(kubeconfig);
         fs.writeFileSync(path.join(project.dir, "stacks", `Pulumi.${STACK}.yaml`), STACK_CONFIG);
         initStack(project, STACK, { redisPassword: PASSWORD });
@@ -196,41 +155,8 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
 
     after(function () {
         this.timeout(600_000);
-        // The node's processes and its containers' (every process in the kubelet's cgroup tree), before they stop.
-        const nodeDir = path.join(CLUSTER_ENV.STATEFUL_K8S_CLUSTER, "real-node");
-        const pids = fs.existsSync(nodeDir)
-            ? fs
-                  .readdirSync(nodeDir)
-                  .filter((f) => f.endsWith(".pid"))
-                  .map((f) => Number(fs.readFileSync(path.join(nodeDir, f), "utf8")))
-            : [];
-        const cgroupTree = "/sys/fs/cgroup/pids/stateful-k8s-node";
-        if (fs.existsSync(cgroupTree)) {
-            const walk = (dir: string): void => {
-                pids.push(...fs.readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number));
-                for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
-            };
-            walk(cgroupTree);
-        }
-        const t0 = Date.now();
-        script("cluster.sh", "down");
-        log(
-            `cluster and real node down in ${((Date.now() - t0) / 1000).toFixed(1)} s (${pids.length} node and container processes before)`,
-        );
-        // Nothing of the node is left: processes, mounts, bridge, chains, cgroups, ip_forward.
-        const alive = pids.filter((pid) => fs.existsSync(`/proc/${pid}`));
-        assert.deepStrictEqual(alive, [], "processes of the node or its containers left after cluster.sh down");
-        assert.ok(!fs.readdirSync("/sys/fs/cgroup/memory").includes("stateful-k8s-node"), "the kubelet's cgroup root is left");
-        const mounts = fs
-            .readFileSync("/proc/self/mounts", "utf8")
-            .split("\n")
-            .filter((l) => l.includes(CLUSTER_ENV.STATEFUL_K8S_CLUSTER));
-        assert.deepStrictEqual(mounts, [], "mounts left after cluster.sh down");
-        assert.ok(!fs.existsSync("/sys/class/net/sk8s0"), "the bridge is left after cluster.sh down");
-        const chains = execFileSync("iptables-save", { encoding: "utf8" })
-            .split("\n")
-            .filter((l) => l.startsWith(":KUBE-"));
-        assert.deepStrictEqual(chains, [], "iptables chains left after cluster.sh down");
+        const down = realNodeDown();
+        log(`cluster and real node down in ${down.seconds.toFixed(1)} s (${down.processes} node and container processes before)`);
     });
 
     it("builds the node's images locally from Debian packages, reproducibly: a second build from nothing is byte for byte the one the node imported", () => {
@@ -388,19 +314,27 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
 
     /** min-replicas-to-write as the nodes run it (0: a master always accepts writes). */
     const minReplicasToWrite = (pod: string): number => Number((tryCli(pod, "CONFIG GET min-replicas-to-write") ?? "").split("\n")[1] ?? 0);
-    /** Nodes that say they are master, and those of them that would accept a write (enough good replicas). */
+    /** Whether `pod` says it is master, and whether it would accept a write (enough good replicas). */
+    const masterView = (pod: string): { master: boolean; writable: boolean } => {
+        const r = info(pod, "replication");
+        if (r.role !== "master") return { master: false, writable: false };
+        const need = minReplicasToWrite(pod);
+        const good = r.min_slaves_good_slaves === undefined ? Number(r.connected_slaves ?? 0) : Number(r.min_slaves_good_slaves);
+        return { master: true, writable: need === 0 || good >= need };
+    };
+    /**
+     * Nodes that say they are master, and those of them that would accept a write. A sample is a sequence
+     * of reads over a second or two, not a snapshot: a node that said master before a later node did counts
+     * only if it still says so when read again after that node (its two reads bracket the other's), so a
+     * handover between two reads is not taken for two masters at once.
+     */
     const masterViews = (): { masters: string[]; writable: string[] } => {
-        const ms: string[] = [];
-        const writable: string[] = [];
-        for (const pod of nodePods()) {
-            const r = info(pod, "replication");
-            if (r.role !== "master") continue;
-            ms.push(pod);
-            const need = minReplicasToWrite(pod);
-            const good = r.min_slaves_good_slaves === undefined ? Number(r.connected_slaves ?? 0) : Number(r.min_slaves_good_slaves);
-            if (need === 0 || good >= need) writable.push(pod);
-        }
-        return { masters: ms, writable };
+        const first = nodePods().map((pod) => ({ pod, ...masterView(pod) }));
+        const said = first.filter((v) => v.master);
+        const confirmed =
+            said.length < 2 ? said : [...said.slice(0, -1).map((v) => ({ pod: v.pod, ...masterView(v.pod) })), said[said.length - 1]];
+        const now = confirmed.filter((v) => v.master);
+        return { masters: now.map((v) => v.pod), writable: now.filter((v) => v.writable).map((v) => v.pod) };
     };
 
     /**
@@ -545,12 +479,11 @@ describe("Redis on a real node (containerd + kubelet), through the Pulumi CLI", 
     });
 
     it("killing the master's redis-server (SIGKILL, no preStop): no write both replicas acknowledged (WAIT 2) is lost, never two writable masters", async () => {
-        const sock = path.join(CLUSTER_ENV.STATEFUL_K8S_CLUSTER, "real-node", "containerd", "containerd.sock");
         const r = await underWrites("killed", (master) => {
             const id = (json("get", "pod", master).status.containerStatuses as any[])
                 .find((c) => c.name === "redis")
                 .containerID.replace("containerd://", "");
-            execFileSync("ctr", ["--address", sock, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id]);
+            execFileSync("ctr", ["--address", CONTAINERD_SOCKET, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id]);
             log(`SIGKILL to the redis container of the master ${master} (${id.slice(0, 12)})`);
         });
         assert.ok(r.ackedByAll.length > 0, "some writes were acknowledged by both replicas during the fault");
