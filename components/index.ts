@@ -35,7 +35,7 @@ export {
     RedisArgs,
     REDIS_DEFAULTS,
     REDIS_PORTS,
-    REDIS_PERSISTENCE,
+    RedisPersistence,
     defaultQuorum,
     resolveRedisArgs,
     validateRedisArgs,
@@ -57,6 +57,7 @@ export {
     TiDBStorageArgs,
     TIDB_DEFAULTS,
     TIDB_METRICS_PORTS,
+    TIDB_PORTS,
     TIDB_OPERATOR_CHART,
     TIDB_SQL_PORT,
     resolveTiDBArgs,
@@ -64,6 +65,7 @@ export {
 } from "./tidb";
 export {
     AutoscalingArgs,
+    ClaimRetention,
     MonitoringArgs,
     OperatorInstallArgs,
     OperatorMonitoringArgs,

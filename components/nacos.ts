@@ -4,253 +4,27 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Resolved, resolveArgs } from "./lib/resolve";
-import { refuseAutoscaling } from "./lib/autoscaling";
-import { createNacosBackup, NacosBackupArgs, nacosBackupPodLabels, validateNacosBackupArgs } from "./lib/nacos-backup";
-import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import { PersistentSystemArgs } from "./lib/types";
-import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText } from "./lib/validation";
-import {
-    childOptions,
-    configurationOptions,
-    createWorkload,
-    dependingOn,
-    recommendedLabels,
-    resolveMonitoring,
-    resolveResources,
-    resolveScheduling,
-    resolveStorage,
-    validateSharedArgs,
-    WORKLOAD_DEFAULTS,
-    workloadNames,
-} from "./lib/workload";
-import { createAlertsAndDashboard } from "./lib/dashboards";
 import { nacosAlerts } from "./alerts/nacos";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { EXTERNAL_BACKUP_ANNOTATION, JOB_LABEL } from "./lib/contract";
+import { recommendedLabels } from "./lib/labels";
+import { createNacosBackup, nacosBackupPodLabels } from "./lib/nacos-backup";
+import { workloadNames } from "./lib/naming";
+import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
+import { childOptions, configurationOptions, dependingOn } from "./lib/options";
+import { containerSecurityContext } from "./lib/pod";
+import { helperResources, resolveResources } from "./lib/resources";
+import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
+import { PodManagementPolicy } from "./lib/statefulset/spec";
+import { resolveScheduling } from "./lib/scheduling";
+import { createWorkload } from "./lib/statefulset/workload";
+import { renderNacosAdminInitScript } from "./nacos/admin-init";
+import { NACOS_DEFAULTS, NACOS_HOME, NACOS_PORTS, NacosArgs, resolveNacosArgs } from "./nacos/args";
+import { nacosClusterMembers, nacosJvmSizes } from "./nacos/config";
 
-/** An external MySQL database for Nacos's configuration data. */
-export interface NacosMysqlArgs {
-    /** Host name of the MySQL server. */
-    host: string;
-    /**
-     * Port of the MySQL server.
-     * @default 3306
-     */
-    port?: number;
-    /**
-     * Database (schema) name; it must hold Nacos's tables (`mysql-schema.sql`).
-     * @default "nacos"
-     */
-    database?: string;
-    /** User name. */
-    user: string;
-    /** Password; pass a Pulumi secret. */
-    password: pulumi.Input<string>;
-    /**
-     * JDBC URL parameters. `allowPublicKeyRetrieval=true` lets Connector/J authenticate with MySQL 8's
-     * `caching_sha2_password` without SSL (upstream's own `env/nacos-hostname.env` sets it too).
-     * @default "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false&allowPublicKeyRetrieval=true"
-     */
-    params?: string;
-}
-
-/** Arguments of {@link Nacos}. */
-export interface NacosArgs extends PersistentSystemArgs {
-    /**
-     * Number of Nacos servers: 1 (standalone) or an odd number >= 3 (cluster mode, JRaft). Never
-     * autoscaled (`autoscaling` is refused): cluster.conf, the JRaft membership, is derived from it, and
-     * Nacos removes at most one member safely per change, which an autoscaler cannot honour.
-     * @default 3
-     */
-    replicas?: number;
-    /**
-     * Replica count currently deployed, when known. A scale-in of more than one member per update is
-     * refused: JRaft cannot change its configuration once a majority is gone.
-     * @default - unknown: no scale-in check
-     */
-    currentReplicas?: number;
-    /**
-     * Secret key that signs auth tokens (`NACOS_AUTH_TOKEN`): base64 of at least 32 bytes. Pass a Pulumi secret.
-     */
-    authToken: pulumi.Input<string>;
-    /**
-     * Server identity header name (`NACOS_AUTH_IDENTITY_KEY`).
-     * @default "nacos-server-identity"
-     */
-    identityKey?: string;
-    /** Server identity value (`NACOS_AUTH_IDENTITY_VALUE`). Pass a Pulumi secret. */
-    identityValue: pulumi.Input<string>;
-    /**
-     * Password of the `nacos` administrator. Nacos 3.0 gives the admin to whoever first calls
-     * `POST /nacos/v3/auth/user/admin` while none exists, so a Job claims it with this password as soon as
-     * the cluster answers. Pass a Pulumi secret. Changing it later does not change the admin's password
-     * (the Job finds an admin and leaves it alone): change it in the console.
-     */
-    adminPassword: pulumi.Input<string>;
-    /**
-     * External MySQL for configuration data.
-     * @default - embedded storage (Derby replicated by JRaft) on the members' volumes
-     */
-    mysql?: NacosMysqlArgs;
-    /**
-     * Scheduled exports of the configurations (embedded storage only; with `mysql`, back the database up
-     * instead) to an S3-compatible bucket. See docs/backup.md.
-     * @default - no backups
-     */
-    backup?: NacosBackupArgs;
-}
-
-/** Defaults of {@link NacosArgs}. */
-export const NACOS_DEFAULTS = {
-    namespace: WORKLOAD_DEFAULTS.namespace,
-    replicas: 3,
-    image: "nacos/nacos-server:v3.0.1",
-    identityKey: "nacos-server-identity",
-    storageSize: "10Gi",
-    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
-    mysqlPort: 3306,
-    mysqlDatabase: "nacos",
-    mysqlParams:
-        "characterEncoding=utf8&connectTimeout=1000&socketTimeout=3000&autoReconnect=true&useSSL=false&allowPublicKeyRetrieval=true",
-    resources: { cpuRequest: "500m", memoryRequest: "2Gi" },
-} as const;
-
-/**
- * The Nacos ports: HTTP (main port), client gRPC (+1000), server-to-server gRPC (+1001, cluster
- * requests between members), JRaft (-1000, the Raft protocol of the embedded store), and the console.
- */
-export const NACOS_PORTS = { http: 8848, clientRpc: 9848, serverRpc: 9849, raft: 7848, console: 8080 } as const;
-
-/** The Nacos 3.0 API that creates the `nacos` administrator while none exists (`UserControllerV3.createAdminUser`). */
-export const NACOS_ADMIN_API = { method: "POST", path: "/nacos/v3/auth/user/admin", param: "password" } as const;
-
-/** Where the admin-init Job mounts the admin password (a file, so that it never appears on a command line). */
-const ADMIN_PASSWORD_FILE = "/etc/nacos-admin/password";
-
-/**
- * The admin-init Job's script: wait until the client Service answers the readiness probe, then call
- * {@link NACOS_ADMIN_API} with the password read from a file. Nacos answers `"code":0` when it created the
- * admin and `"code":409` when an admin exists already (a re-run, or an admin made by hand): both succeed.
- * The answer is never printed as is: on success it carries the password.
- * @param baseUrl For example `http://nacos.cfg.svc.cluster.local:8848`.
- */
-export function renderNacosAdminInitScript(baseUrl: string, passwordFile = ADMIN_PASSWORD_FILE, attempts = 120, sleepSeconds = 5): string {
-    return [
-        "set -eu",
-        `base='${baseUrl}'`,
-        "i=0",
-        `until curl -fsS -o /dev/null --max-time 5 "$base/nacos/v3/admin/core/state/readiness"; do`,
-        "  i=$((i + 1))",
-        `  if [ "$i" -ge ${attempts} ]; then echo "Nacos at $base did not become ready" >&2; exit 1; fi`,
-        `  sleep ${sleepSeconds}`,
-        "done",
-        // --data-urlencode name@file sends name=<the file, URL-encoded> as an x-www-form-urlencoded POST body.
-        `answer=$(curl -sS --max-time 30 --data-urlencode '${NACOS_ADMIN_API.param}@${passwordFile}' "$base${NACOS_ADMIN_API.path}")`,
-        'case "$answer" in',
-        `  *'"code":0'[,}]*) echo "created the nacos administrator" ;;`,
-        `  *'"code":409'[,}]*) echo "an administrator exists already: left unchanged" ;;`,
-        `  *) echo "unexpected answer from ${NACOS_ADMIN_API.method} ${NACOS_ADMIN_API.path}: $(printf '%s' "$answer" | sed 's/"password":"[^"]*"/"password":"(redacted)"/g')" >&2; exit 1 ;;`,
-        "esac",
-        "",
-    ].join("\n");
-}
-
-/** Parses a Kubernetes memory quantity into MiB (rounded down). */
-export function memoryMiB(quantity: string): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
-    if (m === null) throw new Error(`not a memory quantity: ${quantity}`);
-    const factor: Record<string, number> = {
-        "": 1 / 2 ** 20,
-        Ki: 1 / 1024,
-        Mi: 1,
-        Gi: 1024,
-        Ti: 1024 ** 2,
-        k: 1e3 / 2 ** 20,
-        M: 1e6 / 2 ** 20,
-        G: 1e9 / 2 ** 20,
-        T: 1e12 / 2 ** 20,
-    };
-    return Math.floor(Number.parseFloat(m[1]) * factor[m[2] ?? ""]);
-}
-
-/**
- * JVM sizes for the image's start script (`JVM_XMS`, `JVM_XMX`, `JVM_XMN`): a fixed heap of half the
- * memory request (the rest is metaspace, up to `JVM_MMS` 320m, thread stacks and direct buffers), and a
- * young generation of half the heap, the proportions of the image's own 1g/1g/512m.
- */
-export function nacosJvmSizes(memoryRequest: string): { JVM_XMS: string; JVM_XMX: string; JVM_XMN: string } {
-    const heap = Math.floor(memoryMiB(memoryRequest) / 2);
-    return { JVM_XMS: `${heap}m`, JVM_XMX: `${heap}m`, JVM_XMN: `${Math.floor(heap / 2)}m` };
-}
-
-/** Returns every problem with the arguments of a Nacos component named `name`. */
-export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
-    const problems: ArgProblem[] = [];
-    const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
-    checkReplicas(problems, "replicas", replicas, "standaloneOrOddQuorum");
-    if (args.currentReplicas !== undefined && checkInteger(problems, "currentReplicas", args.currentReplicas, 0)) {
-        if (typeof replicas === "number" && args.currentReplicas - replicas > 1) {
-            problems.push({
-                path: "replicas",
-                value: replicas,
-                allowed: `at least ${args.currentReplicas - 1} while ${args.currentReplicas} members are deployed: scale in one member per update (JRaft loses its majority if more leave at once); step through ${args.currentReplicas - 1} first`,
-            });
-        }
-    }
-    checkPresent(problems, "authToken", args.authToken, "a secret of at least 32 bytes, base64-encoded");
-    if (typeof args.authToken === "string" && args.authToken !== "" && Buffer.from(args.authToken, "base64").length < 32) {
-        problems.push({ path: "authToken", value: "(secret)", allowed: "base64 of at least 32 bytes" });
-    }
-    checkPresent(problems, "identityValue", args.identityValue, "a non-empty secret");
-    if (args.identityKey !== undefined)
-        checkText(problems, "identityKey", args.identityKey, "the name of the header servers identify each other with");
-    checkPresent(
-        problems,
-        "adminPassword",
-        args.adminPassword,
-        "a non-empty secret: without it, anyone who reaches the cluster first can claim the Nacos administrator",
-    );
-    if (checkGroup(problems, "mysql", args.mysql, ["host", "port", "database", "user", "password", "params"])) {
-        checkText(problems, "mysql.host", args.mysql.host, "a MySQL host name");
-        checkText(problems, "mysql.user", args.mysql.user, "a MySQL user name");
-        checkPresent(problems, "mysql.password", args.mysql.password, "a MySQL password (a secret)");
-        if (args.mysql.port !== undefined) checkInteger(problems, "mysql.port", args.mysql.port, 1, 65535);
-        if (args.mysql.database !== undefined) checkText(problems, "mysql.database", args.mysql.database, "a MySQL database name");
-        if (args.mysql.params !== undefined) checkText(problems, "mysql.params", args.mysql.params, "JDBC URL parameters (a string)");
-    }
-    refuseAutoscaling(
-        problems,
-        "autoscaling",
-        args.autoscaling,
-        "Nacos",
-        "its JRaft membership (cluster.conf) is derived from replicas and loses quorum if an autoscaler removes several members at once",
-    );
-    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
-    validateNacosBackupArgs(problems, args.backup, args.mysql !== undefined);
-    const memoryRequest = args.resources?.memoryRequest;
-    if (
-        typeof memoryRequest === "string" &&
-        /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(memoryRequest) &&
-        memoryMiB(memoryRequest) < 1024
-    ) {
-        problems.push({
-            path: "resources.memoryRequest",
-            value: memoryRequest,
-            allowed: 'at least "1Gi": the JVM heap is half the memory request, and Nacos needs 512m (the image\'s own default is 1g)',
-        });
-    }
-    validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
-    return problems;
-}
-
-/** The `cluster.conf` entries (`<member>:8848`) of a cluster, one per replica. */
-export function nacosClusterMembers(memberNames: string[]): string[] {
-    return memberNames.map((host) => `${host}:${NACOS_PORTS.http}`);
-}
-
-/** {@link NacosArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveNacosArgs(name: string, args: NacosArgs): Resolved<typeof NACOS_DEFAULTS, NacosArgs> {
-    return resolveArgs(`Nacos "${name}" arguments`, validateNacosArgs(name, args), NACOS_DEFAULTS, args);
-}
+export * from "./nacos/admin-init";
+export * from "./nacos/args";
+export * from "./nacos/config";
 
 /**
  * A Nacos cluster (or standalone server) with its member list derived from `replicas`, data on PVCs,
@@ -288,7 +62,8 @@ export class Nacos extends pulumi.ComponentResource {
 
         const namespace = args.namespace ?? NACOS_DEFAULTS.namespace;
         const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
-        const names = workloadNames(name, namespace, replicas, args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain);
+        const clusterDomain = args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain;
+        const names = workloadNames(name, namespace, replicas, clusterDomain);
         const members = nacosClusterMembers(names.members);
         const secretName = `${name}-auth`;
         const resources = resolveResources(args.resources, NACOS_DEFAULTS.resources);
@@ -301,7 +76,7 @@ export class Nacos extends pulumi.ComponentResource {
             { name: "console", port: NACOS_PORTS.console, peer: false, client: true },
         ];
         const monitoring = resolveMonitoring(args.monitoring);
-        const adminJobLabels = { "stateful-k8s.io/job": `${name}-admin-init` };
+        const adminJobLabels = { [JOB_LABEL]: `${name}-admin-init` };
 
         const secretData: Record<string, pulumi.Input<string>> = {
             "auth-token": pulumi.secret(args.authToken),
@@ -337,14 +112,15 @@ export class Nacos extends pulumi.ComponentResource {
             name,
             {
                 system: "nacos",
-                names,
+                namespace,
+                clusterDomain,
                 replicas,
                 image,
-                podManagementPolicy: "Parallel",
+                podManagementPolicy: PodManagementPolicy.Parallel,
                 // With MySQL the data is the database's, backed up with its own tooling (the backup-schedule policy reads this).
-                annotations: args.mysql === undefined ? undefined : { "stateful-k8s.io/backup": "external" },
+                annotations: args.mysql === undefined ? undefined : { [EXTERNAL_BACKUP_ANNOTATION.key]: EXTERNAL_BACKUP_ANNOTATION.value },
                 ports,
-                metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus" },
+                metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus", monitoring },
                 env: {
                     MODE: replicas === 1 ? "standalone" : "cluster",
                     PREFER_HOST_MODE: "hostname",
@@ -360,6 +136,8 @@ export class Nacos extends pulumi.ComponentResource {
                     NACOS_AUTH_IDENTITY_KEY: args.identityKey ?? NACOS_DEFAULTS.identityKey,
                     NACOS_AUTH_IDENTITY_VALUE: fromSecret("identity-value"),
                     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "prometheus,health",
+                    // Embedded Derby writes derby.log to the working directory (the read-only image) unless told otherwise.
+                    JAVA_TOOL_OPTIONS: `-Dderby.stream.error.file=${NACOS_HOME}/logs/derby.log`,
                 },
                 readinessProbe: {
                     httpGet: { path: "/nacos/v3/admin/core/state/readiness", port: "http" },
@@ -378,16 +156,38 @@ export class Nacos extends pulumi.ComponentResource {
                 },
                 dataVolume: {
                     name: "data",
-                    mountPath: "/home/nacos/data",
+                    mountPath: `${NACOS_HOME}/data`,
                     storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize),
                 },
-                volumes: [{ name: "logs", emptyDir: { sizeLimit: "2Gi" } }],
-                volumeMounts: [{ name: "logs", mountPath: "/home/nacos/logs" }],
-                // The official image runs as root and writes conf/cluster.conf inside the image at start.
+                volumes: [
+                    { name: "logs", emptyDir: { sizeLimit: "2Gi" } },
+                    // conf/ is written at start (cluster.conf, by docker-startup.sh and MemberUtil.syncToFile):
+                    // a copy of the image's, made by the init container.
+                    { name: "conf", emptyDir: { sizeLimit: "16Mi" } },
+                    { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                ],
+                volumeMounts: [
+                    { name: "logs", mountPath: `${NACOS_HOME}/logs` },
+                    { name: "conf", mountPath: `${NACOS_HOME}/conf` },
+                    // The JVM's and Tomcat's scratch space (java.io.tmpdir).
+                    { name: "tmp", mountPath: "/tmp" },
+                ],
+                initContainers: [
+                    {
+                        name: "conf",
+                        image,
+                        command: ["sh", "-c", `cp -R ${NACOS_HOME}/conf/. /seed/`],
+                        volumeMounts: [{ name: "conf", mountPath: "/seed" }],
+                        resources: helperResources("50m", "32Mi", "64Mi"),
+                        securityContext: containerSecurityContext(true),
+                    },
+                ],
+                // Nacos writes only data/ (the claim), logs/, conf/ and /tmp, so the rest is read-only.
+                readOnlyRootFilesystem: true,
+                // The official image runs as root (its files are root's).
                 runAsUser: undefined,
                 terminationGracePeriodSeconds: 60,
                 resources,
-                monitoring,
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
@@ -422,12 +222,8 @@ export class Nacos extends pulumi.ComponentResource {
                                     image,
                                     command: ["sh", "-c", renderNacosAdminInitScript(`http://${names.clientHost}:${NACOS_PORTS.http}`)],
                                     volumeMounts: [{ name: "admin-password", mountPath: "/etc/nacos-admin", readOnly: true }],
-                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-                                    securityContext: {
-                                        allowPrivilegeEscalation: false,
-                                        readOnlyRootFilesystem: true,
-                                        capabilities: { drop: ["ALL"] },
-                                    },
+                                    resources: helperResources("10m", "16Mi", "64Mi"),
+                                    securityContext: containerSecurityContext(true),
                                 },
                             ],
                             volumes: [

@@ -6,201 +6,24 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Resolved, resolveArgs } from "./lib/resolve";
-import { refuseAutoscaling } from "./lib/autoscaling";
-import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
-import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./lib/network";
-import {
-    createRabbitMQBackup,
-    RabbitMQBackupArgs,
-    rabbitmqRestoreConf,
-    rabbitmqRestorePod,
-    RabbitMQRestoreArgs,
-    validateRabbitMQBackupArgs,
-} from "./lib/rabbitmq-backup";
-import { PersistentSystemArgs } from "./lib/types";
-import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas } from "./lib/validation";
-import {
-    checksum,
-    childOptions,
-    configurationOptions,
-    dependingOn,
-    createWorkload,
-    resolveMonitoring,
-    resolveResources,
-    resolveScheduling,
-    resolveStorage,
-    validateSharedArgs,
-    WORKLOAD_DEFAULTS,
-    workloadNames,
-} from "./lib/workload";
-import { createAlertsAndDashboard } from "./lib/dashboards";
 import { rabbitmqAlerts } from "./alerts/rabbitmq";
+import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { workloadNames } from "./lib/naming";
+import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
+import { createRabbitMQBackup, rabbitmqRestorePod } from "./lib/rabbitmq-backup";
+import { childOptions, configurationOptions, dependingOn } from "./lib/options";
+import { checksum, containerSecurityContext } from "./lib/pod";
+import { helperResources, resolveResources } from "./lib/resources";
+import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
+import { PodManagementPolicy } from "./lib/statefulset/spec";
+import { resolveScheduling } from "./lib/scheduling";
+import { createWorkload } from "./lib/statefulset/workload";
+import { RABBITMQ_DEFAULTS, RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, resolveRabbitMQArgs } from "./rabbitmq/args";
+import { rabbitmqNodeNames, renderRabbitmqConf } from "./rabbitmq/config";
 
-/** Arguments of {@link RabbitMQ}. */
-export interface RabbitMQArgs extends PersistentSystemArgs {
-    /**
-     * Number of RabbitMQ nodes; odd, so that quorum queues keep a majority. Never autoscaled
-     * (`autoscaling` is refused): a scale-in does not remove nodes from the cluster or their quorum-queue
-     * replicas, and adding brokers does not speed up existing queues. Scale consumers instead (KEDA).
-     * @default 3
-     */
-    replicas?: number;
-    /**
-     * Replica count currently deployed, when known. Any scale-in below it is refused unless
-     * `allowUnsafeScaleIn` is set: shrinking the StatefulSet does not remove members from the cluster,
-     * nor their quorum-queue replicas.
-     * @default - unknown: no scale-in check
-     */
-    currentReplicas?: number;
-    /**
-     * Allows a scale-in. Before lowering `replicas`, drain the highest-ordinal nodes, shrink quorum
-     * queues off them (`rabbitmq-queues shrink`) and `rabbitmqctl forget_cluster_node` them.
-     * @default false
-     */
-    allowUnsafeScaleIn?: boolean;
-    /** Erlang distribution cookie shared by all nodes. Pass a Pulumi secret. */
-    erlangCookie: pulumi.Input<string>;
-    /**
-     * Name of the administrator created on first boot.
-     * @default "admin"
-     */
-    defaultUser?: string;
-    /** Password of that administrator. Pass a Pulumi secret. */
-    defaultPassword: pulumi.Input<string>;
-    /**
-     * Target replica count of quorum queues; continuous membership reconciliation grows queues to it
-     * as nodes join. Pinning it (for example to 3) avoids a rolling restart on every scale.
-     * @default - equal to `replicas`
-     */
-    quorumQueueTargetGroupSize?: number;
-    /**
-     * Seconds a node has to shut down cleanly; the preStop hook waits for quorum queues to keep a
-     * majority without it (`rabbitmq-upgrade await_online_quorum_plus_one`) and drains it.
-     * @default 600
-     */
-    terminationGracePeriodSeconds?: number;
-    /**
-     * Scheduled exports of the definitions (users, vhosts, queues, exchanges, bindings, policies) to an
-     * S3-compatible bucket. Messages are not backed up. See docs/backup.md.
-     * @default - no backups
-     */
-    backup?: RabbitMQBackupArgs;
-    /**
-     * Imports an export's definitions when the nodes boot (a new cluster's restore).
-     * @default - no import
-     */
-    restore?: RabbitMQRestoreArgs;
-}
-
-/** Defaults of {@link RabbitMQArgs}. */
-export const RABBITMQ_DEFAULTS = {
-    namespace: WORKLOAD_DEFAULTS.namespace,
-    replicas: 3,
-    allowUnsafeScaleIn: false,
-    image: "rabbitmq:4.1.4-management",
-    defaultUser: "admin",
-    terminationGracePeriodSeconds: 600,
-    storageSize: "10Gi",
-    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
-    runAsUser: 999,
-    resources: { cpuRequest: "500m", memoryRequest: "1Gi" },
-} as const;
-
-/** RabbitMQ's ports. */
-export const RABBITMQ_PORTS = { amqp: 5672, management: 15672, prometheus: 15692, epmd: 4369, clusterRpc: 25672 } as const;
-
-/** Plugins every node runs. */
-export const RABBITMQ_PLUGINS = ["rabbitmq_peer_discovery_k8s", "rabbitmq_prometheus", "rabbitmq_management"] as const;
-
-/** Returns every problem with the arguments of a RabbitMQ component named `name`. */
-export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProblem[] {
-    const problems: ArgProblem[] = [];
-    const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
-    checkReplicas(problems, "replicas", replicas, "odd");
-    checkBoolean(problems, "allowUnsafeScaleIn", args.allowUnsafeScaleIn);
-    if (args.currentReplicas !== undefined && checkInteger(problems, "currentReplicas", args.currentReplicas, 0)) {
-        const allow = args.allowUnsafeScaleIn ?? RABBITMQ_DEFAULTS.allowUnsafeScaleIn;
-        if (typeof replicas === "number" && replicas < args.currentReplicas && !allow) {
-            problems.push({
-                path: "replicas",
-                value: replicas,
-                allowed: `at least ${args.currentReplicas} (the deployed count): RabbitMQ cannot remove members by shrinking the StatefulSet. Drain the nodes, shrink quorum queues off them and forget_cluster_node them, then set allowUnsafeScaleIn: true`,
-            });
-        }
-    }
-    checkPresent(problems, "erlangCookie", args.erlangCookie, "a non-empty secret");
-    checkPresent(problems, "defaultPassword", args.defaultPassword, "a non-empty secret");
-    if (args.defaultUser !== undefined && (typeof args.defaultUser !== "string" || !/^[A-Za-z0-9_.-]+$/.test(args.defaultUser))) {
-        problems.push({ path: "defaultUser", value: args.defaultUser, allowed: "letters, digits, '_', '.' and '-'" });
-    }
-    if (args.quorumQueueTargetGroupSize !== undefined)
-        checkInteger(problems, "quorumQueueTargetGroupSize", args.quorumQueueTargetGroupSize, 1);
-    if (args.terminationGracePeriodSeconds !== undefined)
-        checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 120);
-    refuseAutoscaling(
-        problems,
-        "autoscaling",
-        args.autoscaling,
-        "RabbitMQ",
-        "a scale-in leaves the removed nodes in the cluster with their quorum-queue replicas, and more brokers do not speed up existing queues (autoscale consumers instead)",
-    );
-    validateNetworkPolicyArgs(problems, "networkPolicy", args.networkPolicy);
-    validateRabbitMQBackupArgs(problems, args.backup, args.restore);
-    validateSharedArgs(problems, name, args, typeof replicas === "number" ? replicas : 1, true);
-    return problems;
-}
-
-/** The RabbitMQ node name of every member (`rabbit@<member DNS name>`), in ordinal order. */
-export function rabbitmqNodeNames(memberNames: string[]): string[] {
-    return memberNames.map((host) => `rabbit@${host}`);
-}
-
-/**
- * The seed node RabbitMQ 4.1's `rabbit_peer_discovery_k8s:list_nodes/0` derives from a node's own name:
- * the same name with the ordinal after the StatefulSet name replaced by `ordinalStart` (upstream's
- * regular expression `^([^@]+@)([^.]*-)([0-9]+)`); undefined where upstream fails to parse the name.
- */
-export function rabbitmqSeedNode(nodeName: string, ordinalStart = 0): string | undefined {
-    const m = /^([^@]+@)([^.]*-)([0-9]+)(.*)$/.exec(nodeName);
-    return m === null ? undefined : `${m[1]}${m[2]}${ordinalStart}${m[4]}`;
-}
-
-/**
- * Renders `rabbitmq.conf`. The replica-dependent value is interpolated from an environment variable
- * (`$(VAR)`), so the file itself never changes on a scale edit. It holds no secret: the default user
- * comes from `RABBITMQ_DEFAULT_USER`/`RABBITMQ_DEFAULT_PASS`, which RabbitMQ reads byte for byte
- * (`rabbit_env.erl`), whereas a `$(VAR)` value is pasted into the file before it is parsed, where a `#`
- * starts a comment. The file replaces the image's `conf.d`, so it repeats the image's `log.console = true`.
- */
-export function renderRabbitmqConf(name: string, restore = false): string {
-    return [
-        `cluster_name = ${name}`,
-        // 4.1's plugin takes the seed from the node name; the k8s.host/address_type/service_name/
-        // hostname_suffix keys are "completely ignored" (rabbitmq_peer_discovery_k8s.schema) and not written.
-        "cluster_formation.peer_discovery_backend = rabbit_peer_discovery_k8s",
-        "cluster_formation.node_cleanup.only_log_warning = true",
-        "cluster_partition_handling = pause_minority",
-        "queue_leader_locator = balanced",
-        "quorum_queue.continuous_membership_reconciliation.enabled = true",
-        "quorum_queue.continuous_membership_reconciliation.target_group_size = $(RABBITMQ_QQ_TARGET_GROUP_SIZE)",
-        "quorum_queue.continuous_membership_reconciliation.auto_remove = false",
-        // Logs to stdout, as the image's own conf.d/10-defaults.conf does.
-        "log.console = true",
-        "auth_mechanisms.1 = PLAIN",
-        "auth_mechanisms.2 = AMQPLAIN",
-        `listeners.tcp.default = ${RABBITMQ_PORTS.amqp}`,
-        `management.tcp.port = ${RABBITMQ_PORTS.management}`,
-        `prometheus.tcp.port = ${RABBITMQ_PORTS.prometheus}`,
-        ...(restore ? rabbitmqRestoreConf() : []),
-        "",
-    ].join("\n");
-}
-
-/** {@link RabbitMQArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveRabbitMQArgs(name: string, args: RabbitMQArgs): Resolved<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> {
-    return resolveArgs(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args), RABBITMQ_DEFAULTS, args);
-}
+export * from "./rabbitmq/args";
+export * from "./rabbitmq/config";
 
 /**
  * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through
@@ -286,13 +109,19 @@ export class RabbitMQ extends pulumi.ComponentResource {
             name,
             {
                 system: "rabbitmq",
-                names,
+                namespace,
+                clusterDomain,
                 replicas,
                 image,
                 // Every node joins the seed (ordinal 0) on first boot, so they may start together.
-                podManagementPolicy: "Parallel",
+                podManagementPolicy: PodManagementPolicy.Parallel,
                 ports,
-                metrics: { portName: "prometheus", port: RABBITMQ_PORTS.prometheus, path: "/metrics" },
+                metrics: {
+                    portName: "prometheus",
+                    port: RABBITMQ_PORTS.prometheus,
+                    path: "/metrics",
+                    monitoring: resolveMonitoring(args.monitoring),
+                },
                 env: {
                     MY_POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
                     RABBITMQ_USE_LONGNAME: "true",
@@ -326,6 +155,8 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 volumes: [
                     // Holds only the Erlang cookie (the data is on the claim mounted below it).
                     { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
+                    // The image keeps /tmp writable (1777, with /tmp/rabbitmq-ssl for certificates): so does the pod.
+                    { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
                     {
                         name: "config",
                         configMap: { name: `${name}-config`, items: [{ key: "10-stateful-k8s.conf", path: "10-stateful-k8s.conf" }] },
@@ -342,10 +173,14 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 ],
                 volumeMounts: [
                     { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
+                    { name: "tmp", mountPath: "/tmp" },
                     { name: "config", mountPath: "/etc/rabbitmq/conf.d" },
                     { name: "plugins", mountPath: "/etc/rabbitmq/plugins" },
                     ...(restore === undefined ? [] : [restore.mount]),
                 ],
+                // RabbitMQ writes its home and data (volumes) and logs to stdout only: with log.console on, file
+                // logging is off unless configured (rabbit_prelaunch_logging), so /var/log/rabbitmq stays empty.
+                readOnlyRootFilesystem: true,
                 initContainers: [
                     {
                         name: "setup",
@@ -359,8 +194,8 @@ export class RabbitMQ extends pulumi.ComponentResource {
                             { name: "rabbitmq-home", mountPath: "/var/lib/rabbitmq" },
                             { name: "erlang-cookie", mountPath: "/tmp/erlang-cookie-secret" },
                         ],
-                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } },
-                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                        resources: helperResources("50m", "64Mi", "64Mi"),
+                        securityContext: containerSecurityContext(true),
                     },
                     ...(restore === undefined ? [] : [restore.initContainer]),
                 ],
@@ -368,7 +203,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 terminationGracePeriodSeconds: grace,
                 podAnnotations: { "stateful-k8s.io/config-checksum": checksum(conf + plugins) },
                 resources: resolveResources(args.resources, RABBITMQ_DEFAULTS.resources),
-                monitoring,
                 scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },

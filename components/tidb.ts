@@ -6,248 +6,40 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_OF_LABEL } from "./lib/contract";
-import { Resolved, resolveArgs } from "./lib/resolve";
-import { createAutoscaler, validateAutoscaling } from "./lib/autoscaling";
-import { backupSecretName, createBackupCredentialsSecret } from "./lib/backup";
-import { createPodMonitor, installOperatorChart, resolveOperatorMonitoring, validateOperatorArgs } from "./lib/operator";
-import {
-    createTiDBBackup,
-    createTiDBBackupAccount,
-    createTiDBRestore,
-    TIDB_BACKUP_DEFAULTS,
-    TiDBBackupArgs,
-    TiDBRestoreArgs,
-    validateTiDBBackupArgs,
-} from "./lib/tidb-backup";
-import { OperatorSystemArgs, ResourcesArgs } from "./lib/types";
-import {
-    ArgProblem,
-    checkBoolean,
-    checkDnsLabel,
-    checkDnsSubdomain,
-    checkInteger,
-    checkReplicaCeiling,
-    checkReplicas,
-    checkResources,
-    checkSizedStorage,
-} from "./lib/validation";
-import { childOptions, configurationOptions, dependingOn, PACKAGE_LABELS, resolveResources, WORKLOAD_DEFAULTS } from "./lib/workload";
-import { createAlertsAndDashboard } from "./lib/dashboards";
 import { tidbAlerts } from "./alerts/tidb";
+import { createAutoscaler } from "./lib/autoscaling";
+import { backupSecretName, createBackupCredentialsSecret } from "./lib/backup";
+import { createAlertsAndDashboard } from "./lib/dashboards";
+import { JOB_LABEL, PART_OF_LABEL } from "./lib/contract";
+import { PACKAGE_LABELS } from "./lib/labels";
+import { createNetworkPolicy, resolveNetworkPolicy } from "./lib/network";
+import { resolveOperatorMonitoring } from "./lib/operator/args";
+import { installOperatorChart } from "./lib/operator/install";
+import { createPodMonitor } from "./lib/operator/pod-monitor";
+import { autoscaledOptions, childOptions, configurationOptions, dependingOn } from "./lib/options";
+import { containerSecurityContext } from "./lib/pod";
+import { helperResources, resolveResources } from "./lib/resources";
+import { createTiDBBackup, createTiDBBackupAccount, createTiDBRestore, TIDB_BACKUP_DEFAULTS } from "./lib/tidb-backup";
+import { ResourcesArgs } from "./lib/types";
+import {
+    TIDB_DEFAULTS,
+    TIDB_METRICS_PORT_NAMES,
+    TIDB_OPERATOR_CHART,
+    TIDB_PORTS,
+    TIDB_SQL_PORT,
+    TiDBArgs,
+    resolveTiDBArgs,
+} from "./tidb/args";
+import { renderPdMaxReplicasScript } from "./tidb/max-replicas-script";
+import { tidbNetworkPolicyIngress } from "./tidb/network";
 
-/** The data volume of each PD or TiKV instance. */
-export interface TiDBStorageArgs {
-    /**
-     * Size of each instance's data volume.
-     * @default "10Gi" for PD, "100Gi" for TiKV
-     */
-    size?: string;
-    /**
-     * StorageClass of the volumes.
-     * @default - the cluster's default StorageClass
-     */
-    storageClassName?: string;
-}
-
-/** Arguments of {@link TiDB}. */
-export interface TiDBArgs extends OperatorSystemArgs {
-    /**
-     * TiDB version of every component (PD, TiKV, TiDB), pinned.
-     * @default "v8.5.2"
-     */
-    version?: string;
-    /**
-     * Number of TiDB (SQL layer) servers: stateless, the layer that scales with load. With
-     * `autoscaling`, the count at creation; the TiDB group then scales through its `/scale` subresource
-     * (PD and TiKV never do: a TiKV scale-in migrates every region off the store).
-     * @default 2
-     */
-    replicas?: number;
-    /**
-     * Number of PD (placement driver) members; odd, as PD is a Raft group.
-     * @default 3
-     */
-    pdReplicas?: number;
-    /**
-     * Number of TiKV stores; at least `regionReplicas`.
-     * @default 3
-     */
-    tikvReplicas?: number;
-    /**
-     * Copies PD keeps of every region (PD `replication.max-replicas`); odd. PD reads its config file's
-     * value only when it bootstraps and keeps its own copy afterwards, so the component also applies the
-     * value through PD's API (what `pd-ctl config set max-replicas` does) in a Job, which makes a later
-     * change take effect. (Called `maxReplicas` before: renamed so as not to be confused with `autoscaling.maxReplicas`.)
-     * @default 3
-     */
-    regionReplicas?: number;
-    /**
-     * PD data volumes.
-     * @default { size: "10Gi" }
-     */
-    pdStorage?: TiDBStorageArgs;
-    /**
-     * TiKV data volumes.
-     * @default { size: "100Gi" }
-     */
-    tikvStorage?: TiDBStorageArgs;
-    /**
-     * CPU and memory of each TiDB server.
-     * @default { cpuRequest: "1", memoryRequest: "2Gi" }
-     */
-    resources?: ResourcesArgs;
-    /**
-     * CPU and memory of each PD member.
-     * @default { cpuRequest: "500m", memoryRequest: "1Gi" }
-     */
-    pdResources?: ResourcesArgs;
-    /**
-     * CPU and memory of each TiKV store.
-     * @default { cpuRequest: "1", memoryRequest: "4Gi" }
-     */
-    tikvResources?: ResourcesArgs;
-    /**
-     * Scheduled snapshot backups (a CronJob creating BR `Backup`s) and a log backup for point-in-time
-     * recovery, to an S3-compatible bucket. See docs/backup.md.
-     * @default - no backups
-     */
-    backup?: TiDBBackupArgs;
-    /**
-     * Restores this new cluster from a backup (BR `Restore`) before the SQL layer (TiDBGroup) is created.
-     * Set it only for the first `pulumi up` of a new, empty cluster.
-     * @default - no restore
-     */
-    restore?: TiDBRestoreArgs;
-}
-
-/** Defaults of {@link TiDBArgs}. */
-export const TIDB_DEFAULTS = {
-    namespace: WORKLOAD_DEFAULTS.namespace,
-    version: "v8.5.2",
-    replicas: 2,
-    pdReplicas: 3,
-    tikvReplicas: 3,
-    regionReplicas: 3,
-    pdStorageSize: "10Gi",
-    tikvStorageSize: "100Gi",
-    resources: { cpuRequest: "1", memoryRequest: "2Gi" },
-    pdResources: { cpuRequest: "500m", memoryRequest: "1Gi" },
-    tikvResources: { cpuRequest: "1", memoryRequest: "4Gi" },
-    installOperator: false,
-    operatorNamespace: "tidb-admin",
-    operatorVersion: "v2.0.1",
-    clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
-} as const;
-
-/** tidb-operator v2's chart (OCI) and the release asset with its CRDs, which the chart does not install. */
-export const TIDB_OPERATOR_CHART = {
-    chart: "oci://ghcr.io/pingcap/charts/tidb-operator",
-    crds: (version: string) => `https://github.com/pingcap/tidb-operator/releases/download/${version}/tidb-operator.crds.yaml`,
-} as const;
-
-/**
- * The SQL (MySQL protocol) port of the TiDB group's Service `<group>-tidb`, which tidb-operator v2 creates
- * (`pkg/controllers/tidbgroup/tasks/util.go` `InternalServiceName`; `DefaultTiDBPortClient`).
- */
-export const TIDB_SQL_PORT = 4000;
-
-/** Metrics ports of the three components. */
-export const TIDB_METRICS_PORTS = { pd: 2379, tikv: 20180, tidb: 10080 } as const;
-
-/**
- * Names tidb-operator v2 gives those ports in its pods (`api/core/v1alpha1`: `PDPortNameClient`,
- * `TiKVPortNameStatus`, `TiDBPortNameStatus`); PodMonitors select them by name.
- */
-export const TIDB_METRICS_PORT_NAMES = { pd: "client", tikv: "status", tidb: "status" } as const;
-
-/**
- * Longest component name: the operator's CEL rules (v2.0.1 CRDs) cap a Cluster's name at 37 characters
- * and a group's at 40, and the groups are `<name>-pd`, `<name>-tikv` and `<name>-tidb`.
- */
-export const TIDB_MAX_NAME_LENGTH = 35;
-
-/**
- * The Job script that sets PD's `replication.max-replicas`: wait for PD's API, send the request
- * `pd-ctl config set max-replicas <n>` sends (`POST /pd/api/v1/config`, JSON `{"max-replicas": n}`), then
- * read `GET /pd/api/v1/config/replicate` back and fail unless PD reports `n`.
- * @param pdUrl PD's client Service, for example `http://tidb-pd-pd.sql.svc:2379`.
- */
-export function renderPdMaxReplicasScript(pdUrl: string, regionReplicas: number, attempts = 180, sleepSeconds = 5): string {
-    return [
-        "set -eu",
-        `pd='${pdUrl}'`,
-        "i=0",
-        'until curl -fsS -o /dev/null --max-time 5 "$pd/pd/api/v1/config/replicate"; do',
-        "  i=$((i + 1))",
-        `  if [ "$i" -ge ${attempts} ]; then echo "PD at $pd did not answer" >&2; exit 1; fi`,
-        `  sleep ${sleepSeconds}`,
-        "done",
-        `curl -fsS --max-time 30 -X POST -H 'Content-Type: application/json' -d '{"max-replicas":${regionReplicas}}' "$pd/pd/api/v1/config" >/dev/null`,
-        `got=$(curl -fsS --max-time 10 "$pd/pd/api/v1/config/replicate" | jq '."max-replicas"')`,
-        `if [ "$got" != "${regionReplicas}" ]; then echo "PD reports max-replicas $got, not ${regionReplicas}" >&2; exit 1; fi`,
-        `echo "PD keeps ${regionReplicas} copies of every region (replication.max-replicas)"`,
-        "",
-    ].join("\n");
-}
-
-/** Returns every problem with the arguments of a TiDB component named `name`. */
-export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
-    const problems: ArgProblem[] = [];
-    checkDnsLabel(problems, "name", name, TIDB_MAX_NAME_LENGTH);
-    if (args.namespace !== undefined) checkDnsLabel(problems, "namespace", args.namespace);
-    if (args.version !== undefined && (typeof args.version !== "string" || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(args.version))) {
-        problems.push({ path: "version", value: args.version, allowed: 'a pinned TiDB version such as "v8.5.2"' });
-    }
-    const replicas = args.replicas ?? TIDB_DEFAULTS.replicas;
-    checkReplicas(problems, "replicas", replicas, "any");
-    checkReplicas(problems, "pdReplicas", args.pdReplicas ?? TIDB_DEFAULTS.pdReplicas, "odd");
-    const renamed = (args as { maxReplicas?: unknown }).maxReplicas;
-    if (renamed !== undefined) {
-        problems.push({
-            path: "maxReplicas",
-            value: renamed,
-            allowed:
-                "nothing: renamed to regionReplicas (PD's replication.max-replicas), so as not to be confused with autoscaling.maxReplicas",
-        });
-    }
-    const regionReplicas = args.regionReplicas ?? TIDB_DEFAULTS.regionReplicas;
-    checkReplicas(problems, "regionReplicas", regionReplicas, "odd");
-    const tikv = args.tikvReplicas ?? TIDB_DEFAULTS.tikvReplicas;
-    if (
-        checkInteger(problems, "tikvReplicas", tikv, 1) &&
-        checkReplicaCeiling(problems, "tikvReplicas", tikv) &&
-        typeof regionReplicas === "number" &&
-        tikv < regionReplicas
-    ) {
-        problems.push({
-            path: "tikvReplicas",
-            value: tikv,
-            allowed: `at least regionReplicas (${regionReplicas}): PD places ${regionReplicas} copies of every region on distinct stores`,
-        });
-    }
-    validateAutoscaling(problems, "autoscaling", args.autoscaling, replicas, 2, "one TiDB server must stay up while another restarts");
-    for (const key of ["pdStorage", "tikvStorage"] as const) {
-        checkSizedStorage(problems, key, args[key]);
-    }
-    for (const key of ["resources", "pdResources", "tikvResources"] as const) {
-        checkResources(problems, key, args[key]);
-    }
-    if (args.clusterDomain !== undefined) checkDnsSubdomain(problems, "clusterDomain", args.clusterDomain);
-    checkBoolean(problems, "installOperator", args.installOperator);
-    validateOperatorArgs(problems, args);
-    validateTiDBBackupArgs(problems, args.backup, args.restore);
-    return problems;
-}
+export * from "./tidb/args";
+export * from "./tidb/max-replicas-script";
+export * from "./tidb/network";
 
 /** tidb-operator v2 takes a quantity per resource (`cpu`, `memory`), used as request and limit. */
 function groupResources(r: ResourcesArgs): { cpu?: string; memory?: string } {
     return { cpu: r.cpuLimit ?? r.cpuRequest, memory: r.memoryLimit ?? r.memoryRequest };
-}
-
-/** {@link TiDBArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveTiDBArgs(name: string, args: TiDBArgs): Resolved<typeof TIDB_DEFAULTS, TiDBArgs> {
-    return resolveArgs(`TiDB "${name}" arguments`, validateTiDBArgs(name, args), TIDB_DEFAULTS, args);
 }
 
 /**
@@ -312,72 +104,72 @@ export class TiDB extends pulumi.ComponentResource {
             { apiVersion: "core.pingcap.com/v1alpha1", kind: "Cluster", metadata: { name, namespace, labels }, spec: {} },
             child,
         );
-        const group = (
-            kind: "PDGroup" | "TiKVGroup" | "TiDBGroup",
-            component: "pd" | "tikv" | "tidb",
-            replicas: number,
-            resources: ResourcesArgs,
-            config: string,
-            storage: { size: string; storageClassName?: string } | undefined,
-            autoscaled: boolean,
-            after: pulumi.Resource[] = [],
-        ) =>
+        const group = (g: {
+            kind: "PDGroup" | "TiKVGroup" | "TiDBGroup";
+            component: "pd" | "tikv" | "tidb";
+            replicas: number;
+            resources: ResourcesArgs;
+            config: string;
+            storage?: { size: string; storageClassName?: string };
+            autoscaled: boolean;
+            /** Resources the group waits for besides the cluster (a restore, before the SQL layer). */
+            after?: pulumi.Resource[];
+        }) =>
             new k8s.apiextensions.CustomResource(
-                `${name}-${component}`,
+                `${name}-${g.component}`,
                 {
                     apiVersion: "core.pingcap.com/v1alpha1",
-                    kind,
-                    metadata: { name: `${name}-${component}`, namespace, labels },
+                    kind: g.kind,
+                    metadata: { name: `${name}-${g.component}`, namespace, labels },
                     spec: {
                         cluster: { name: cluster.metadata.name },
-                        replicas,
+                        replicas: g.replicas,
                         template: {
                             metadata: { labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value } },
                             spec: {
                                 version,
-                                resources: groupResources(resources),
-                                config,
+                                resources: groupResources(g.resources),
+                                config: g.config,
                                 volumes:
-                                    storage === undefined
+                                    g.storage === undefined
                                         ? undefined
                                         : [
                                               {
                                                   name: "data",
                                                   mounts: [{ type: "data" }],
-                                                  storage: storage.size,
-                                                  storageClassName: storage.storageClassName,
+                                                  storage: g.storage.size,
+                                                  storageClassName: g.storage.storageClassName,
                                               },
                                           ],
                             },
                         },
                     },
                 },
-                autoscaled
-                    ? { ...dependingOn(child, [cluster, ...after]), ignoreChanges: ["spec.replicas"] }
-                    : dependingOn(child, [cluster, ...after]),
+                autoscaledOptions(dependingOn(child, [cluster, ...(g.after ?? [])]), g.autoscaled),
             );
 
         const regionReplicas = args.regionReplicas ?? d.regionReplicas;
-        const pd = group(
-            "PDGroup",
-            "pd",
-            args.pdReplicas ?? d.pdReplicas,
-            resolveResources(args.pdResources, d.pdResources),
+        const pd = group({
+            kind: "PDGroup",
+            component: "pd",
+            replicas: args.pdReplicas ?? d.pdReplicas,
+            resources: resolveResources(args.pdResources, d.pdResources),
             // Read by PD when it bootstraps only; the Job below applies later changes.
-            `[replication]\nmax-replicas = ${regionReplicas}\n`,
-            { size: args.pdStorage?.size ?? d.pdStorageSize, storageClassName: args.pdStorage?.storageClassName },
-            false,
-        );
-        const tikv = group(
-            "TiKVGroup",
-            "tikv",
-            args.tikvReplicas ?? d.tikvReplicas,
-            resolveResources(args.tikvResources, d.tikvResources),
+            config: `[replication]\nmax-replicas = ${regionReplicas}\n`,
+            storage: { size: args.pdStorage?.size ?? d.pdStorageSize, storageClassName: args.pdStorage?.storageClassName },
+            autoscaled: false,
+        });
+        const tikv = group({
+            kind: "TiKVGroup",
+            component: "tikv",
+            replicas: args.tikvReplicas ?? d.tikvReplicas,
+            resources: resolveResources(args.tikvResources, d.tikvResources),
             // The log backup needs TiKV's log-backup task runner (tidb-operator's own BR e2e turns it on too).
-            args.backup !== undefined && (args.backup.logBackup ?? TIDB_BACKUP_DEFAULTS.logBackup) ? "log-backup.enable = true\n" : "",
-            { size: args.tikvStorage?.size ?? d.tikvStorageSize, storageClassName: args.tikvStorage?.storageClassName },
-            false,
-        );
+            config:
+                args.backup !== undefined && (args.backup.logBackup ?? TIDB_BACKUP_DEFAULTS.logBackup) ? "log-backup.enable = true\n" : "",
+            storage: { size: args.tikvStorage?.size ?? d.tikvStorageSize, storageClassName: args.tikvStorage?.storageClassName },
+            autoscaled: false,
+        });
         // Backups and restores: BR's Jobs and the schedule run as one account; a restore fills PD and TiKV
         // before the SQL layer exists, so no client reaches the cluster before its data is back.
         const account =
@@ -390,16 +182,15 @@ export class TiDB extends pulumi.ComponentResource {
                 createTiDBRestore(name, namespace, labels, args.restore, restoreSecret, dependingOn(child, [pd, tikv, secret, ...account])),
             ];
         }
-        const tidb = group(
-            "TiDBGroup",
-            "tidb",
-            args.replicas ?? d.replicas,
-            resolveResources(args.resources, d.resources),
-            "",
-            undefined,
-            args.autoscaling !== undefined,
-            restore,
-        );
+        const tidb = group({
+            kind: "TiDBGroup",
+            component: "tidb",
+            replicas: args.replicas ?? d.replicas,
+            resources: resolveResources(args.resources, d.resources),
+            config: "",
+            autoscaled: args.autoscaling !== undefined,
+            after: restore,
+        });
         if (args.backup !== undefined) {
             const secret = createBackupCredentialsSecret(name, namespace, args.backup.storage, configurationOptions(child));
             createTiDBBackup(
@@ -425,16 +216,20 @@ export class TiDB extends pulumi.ComponentResource {
             for (const component of ["pd", "tikv", "tidb"] as const) {
                 createPodMonitor(
                     `${name}-${component}-podmonitor`,
-                    { name: `${name}-${component}`, namespace, labels },
-                    { "pingcap.com/cluster": name, "pingcap.com/component": component },
-                    [{ port: TIDB_METRICS_PORT_NAMES[component], path: "/metrics" }],
-                    monitoring,
-                    { jobLabel: "pingcap.com/component" },
+                    {
+                        metadata: { name: `${name}-${component}`, namespace, labels },
+                        selector: { "pingcap.com/cluster": name, "pingcap.com/component": component },
+                        endpoints: [{ port: TIDB_METRICS_PORT_NAMES[component], path: "/metrics" }],
+                        monitoring,
+                        jobLabel: "pingcap.com/component",
+                    },
                     dependingOn(child, [pd, tikv, tidb]),
                 );
             }
         }
 
+        // Not the operator's labels: the groups must never count this pod; the NetworkPolicy admits it by this one.
+        const jobLabels = { [JOB_LABEL]: `${name}-pd-max-replicas` };
         // PD keeps the max-replicas it bootstrapped with in its own storage: apply the value through its API.
         // Named after the value, so that a change replaces the Job and runs it again.
         new k8s.batch.v1.Job(
@@ -445,7 +240,7 @@ export class TiDB extends pulumi.ComponentResource {
                     backoffLimit: 3,
                     activeDeadlineSeconds: 1200,
                     template: {
-                        metadata: { labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value } },
+                        metadata: { labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value, ...jobLabels } },
                         spec: {
                             restartPolicy: "OnFailure",
                             automountServiceAccountToken: false,
@@ -464,16 +259,12 @@ export class TiDB extends pulumi.ComponentResource {
                                         "sh",
                                         "-c",
                                         renderPdMaxReplicasScript(
-                                            `http://${name}-pd-pd.${namespace}.svc:${TIDB_METRICS_PORTS.pd}`,
+                                            `http://${name}-pd-pd.${namespace}.svc:${TIDB_PORTS.pdClient}`,
                                             regionReplicas,
                                         ),
                                     ],
-                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-                                    securityContext: {
-                                        allowPrivilegeEscalation: false,
-                                        readOnlyRootFilesystem: true,
-                                        capabilities: { drop: ["ALL"] },
-                                    },
+                                    resources: helperResources("10m", "16Mi", "64Mi"),
+                                    securityContext: containerSecurityContext(true),
                                 },
                             ],
                         },
@@ -483,6 +274,24 @@ export class TiDB extends pulumi.ComponentResource {
             // It holds no data: a protected (production) stack must still be able to replace it on a change.
             { ...dependingOn(child, [pd, tikv]), protect: false },
         );
+
+        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
+        if (np.enabled) {
+            createNetworkPolicy(
+                `${name}-netpol`,
+                { name, namespace, labels },
+                { "pingcap.com/cluster": name },
+                tidbNetworkPolicyIngress(
+                    name,
+                    args.operatorNamespace ?? d.operatorNamespace,
+                    jobLabels,
+                    np,
+                    monitoring.podMonitor,
+                    args.backup !== undefined || args.restore !== undefined,
+                ),
+                dependingOn(child, [cluster]),
+            );
+        }
 
         createAlertsAndDashboard(name, { name, namespace, labels }, "TiDB", tidbAlerts({ namespace, cluster: name }), monitoring, child);
 

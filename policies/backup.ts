@@ -3,6 +3,7 @@
  * protected volume survives `pulumi destroy`, not a deleted namespace, a lost disk or a bad migration.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { EXTERNAL_BACKUP_ANNOTATION } from "../components/lib/contract";
 import { BACKUP_ANNOTATION, BACKUP_OF_LABEL, describeObject, known, metadataOf, namespaceOf, nameOf, ofKind } from "./lib/k8s";
 import { holdsData } from "./peers";
 
@@ -77,7 +78,8 @@ export const backupSchedule: StackValidationPolicy = {
         const generic = (name: string) => `add a CronJob labelled ${BACKUP_OF_LABEL}: ${name} that backs it up`;
         for (const sts of ofKind(args.resources, "statefulSet")) {
             if (!holdsData(sts.props)) continue;
-            if (known(() => metadataOf(sts.props).annotations?.[BACKUP_ANNOTATION] === "external") !== false) continue;
+            if (known(() => metadataOf(sts.props).annotations?.[BACKUP_ANNOTATION] === EXTERNAL_BACKUP_ANNOTATION.value) !== false)
+                continue;
             const name = nameOf(sts.props, sts.name);
             const fix = `set the component's backup (stack config ${name}.backup; see docs/backup.md), or ${generic(name)}; if it is backed up outside the stack, annotate it ${BACKUP_ANNOTATION}: external.`;
             check(sts, "StatefulSet", keyOf(sts), () => false, fix);

@@ -1,6 +1,9 @@
 import * as assert from "assert";
 import { ArgProblem, ArgsError, checkImage, checkReplicas, checkStorageSize } from "../components/lib/validation";
-import { memberDnsNames, recommendedLabels, resolveResources, resolveStorage } from "../components/lib/workload";
+import { recommendedLabels } from "../components/lib/labels";
+import { memberDnsNames } from "../components/lib/naming";
+import { resolveResources } from "../components/lib/resources";
+import { resolveStorage } from "../components/lib/statefulset/args";
 
 const problemsOf = (fn: (p: ArgProblem[]) => void): ArgProblem[] => {
     const problems: ArgProblem[] = [];
@@ -40,6 +43,8 @@ describe("shared building blocks", () => {
             memoryRequest: "2Gi",
             cpuLimit: undefined,
             memoryLimit: "2Gi",
+            ephemeralStorageRequest: undefined,
+            ephemeralStorageLimit: undefined,
         });
     });
 

@@ -62,4 +62,18 @@ describe("component package schema", function () {
             "targetCPUUtilizationPercentage",
         ]);
     });
+
+    it("offers the closed sets as enums: claim retention and Redis persistence", () => {
+        const values = (name: string) => (schema.types[`stateful-k8s:index:${name}`].enum ?? []).map((e) => e.value);
+        assert.deepStrictEqual(values("ClaimRetention"), ["Retain", "Delete"]);
+        assert.deepStrictEqual(values("RedisPersistence"), ["aof", "rdb"]);
+        const ref = (p: unknown) => (p as { $ref?: string } | undefined)?.$ref;
+        const storage = schema.types["stateful-k8s:index:StorageArgs"].properties ?? {};
+        assert.strictEqual(ref(storage.whenDeleted), "#/types/stateful-k8s:index:ClaimRetention");
+        assert.strictEqual(ref(storage.whenScaled), "#/types/stateful-k8s:index:ClaimRetention");
+        assert.strictEqual(
+            ref(schema.resources["stateful-k8s:index:Redis"].inputProperties?.persistence),
+            "#/types/stateful-k8s:index:RedisPersistence",
+        );
+    });
 });

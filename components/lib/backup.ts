@@ -7,7 +7,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_OF_LABEL } from "./contract";
+import { PACKAGE_LABELS } from "./labels";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkPresent, checkText } from "./validation";
+import { helperResources } from "./resources";
 
 /** An S3-compatible bucket that backups are written to and restored from. */
 export interface BackupStorageArgs {
@@ -229,17 +232,13 @@ export interface BackupExportSpec {
     file: string;
 }
 
-/**
- * Label by which a backup CronJob (or mirror) names the data store it backs up; the policy pack's
- * backup-schedule policy looks for it (policies/lib/k8s.ts BACKUP_OF_LABEL).
- */
-export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+/** The label the policy pack's backup-schedule policy looks for (lib/contract.ts), for the backup modules. */
+export { BACKUP_OF_LABEL };
 
 /** Labels of backup objects and their pods: never a workload's selector labels, so no Service or budget selects them. */
 export function backupLabels(name: string): Record<string, string> {
     return {
-        "app.kubernetes.io/part-of": "stateful-k8s",
-        "app.kubernetes.io/managed-by": "pulumi",
+        ...PACKAGE_LABELS,
         "app.kubernetes.io/component": "backup",
         [BACKUP_OF_LABEL]: name,
     };
@@ -293,7 +292,8 @@ export function createBackupCronJob(
                                     runAsGroup: 65534,
                                     seccompProfile: { type: "RuntimeDefault" },
                                 },
-                                volumes: [{ name: "backup", emptyDir: {} }],
+                                // An export of definitions or configurations: megabytes, not gigabytes.
+                                volumes: [{ name: "backup", emptyDir: { sizeLimit: "256Mi" } }],
                                 initContainers: [
                                     {
                                         name: "export",
@@ -301,7 +301,7 @@ export function createBackupCronJob(
                                         command: ["sh", "-c", exporter.script],
                                         env: exporter.env,
                                         volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+                                        resources: helperResources("10m", "32Mi", "128Mi"),
                                         securityContext: restricted,
                                     },
                                 ],
@@ -313,7 +313,7 @@ export function createBackupCronJob(
                                         // The CLI writes its configuration under $HOME: the shared emptyDir.
                                         env: [...s3ClientEnv(backupSecretName(name), storage), { name: "HOME", value: BACKUP_WORKDIR }],
                                         volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                                        resources: helperResources("50m", "128Mi", "512Mi"),
                                         securityContext: restricted,
                                     },
                                 ],

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_OF_LABEL } from "./backup";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkText } from "./validation";
-import { PACKAGE_LABELS } from "./workload";
+import { PACKAGE_LABELS } from "./labels";
 
 /** A continuous mirror of this Kafka cluster to a second cluster. */
 export interface KafkaMirrorArgs {

@@ -23,7 +23,7 @@ import {
     validateBackupStorage,
 } from "./backup";
 import { ArgProblem, checkGroup } from "./validation";
-import { dependingOn } from "./workload";
+import { dependingOn } from "./options";
 
 /** Scheduled exports of the configurations of a Nacos cluster on embedded storage. */
 export interface NacosBackupArgs extends BackupScheduleArgs {

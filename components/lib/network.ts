@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicyArgs } from "./types";
 import { ArgProblem, checkBoolean, checkDnsLabel, checkStringMap } from "./validation";
-import { PortSpec } from "./workload";
+import { PortSpec } from "./statefulset/spec";
 
 /** Defaults of {@link NetworkPolicyArgs} (the client namespaces default to the component's own). */
 export const NETWORK_POLICY_DEFAULTS = { enabled: false, monitoringNamespace: "monitoring" } as const;

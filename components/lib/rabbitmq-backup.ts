@@ -22,7 +22,8 @@ import {
     validateBackupStorage,
 } from "./backup";
 import { ArgProblem, checkGroup } from "./validation";
-import { dependingOn } from "./workload";
+import { dependingOn } from "./options";
+import { helperResources } from "./resources";
 
 /** Scheduled exports of a RabbitMQ cluster's definitions. */
 export interface RabbitMQBackupArgs extends BackupScheduleArgs {
@@ -142,7 +143,7 @@ export function rabbitmqRestorePod(
             ],
             env: [...s3ClientEnv(backupSecretName(`${name}-restore`), storage), { name: "HOME", value: RABBITMQ_DEFINITIONS.dir }],
             volumeMounts: [{ name: "definitions", mountPath: RABBITMQ_DEFINITIONS.dir }],
-            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+            resources: helperResources("50m", "128Mi", "512Mi"),
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
         },
         volume: { name: "definitions", emptyDir: { sizeLimit: "64Mi" } },

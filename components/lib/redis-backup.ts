@@ -24,7 +24,8 @@ import {
 } from "./backup";
 import { REDIS_BACKUP_SCRIPT, REDIS_RESTORE_SCRIPT } from "./redis-backup-scripts";
 import { ArgProblem, checkGroup, checkImage, checkInteger } from "./validation";
-import { configurationOptions, dependingOn, recommendedLabels } from "./workload";
+import { recommendedLabels } from "./labels";
+import { configurationOptions, dependingOn } from "./options";
 
 /**
  * Scheduled RDB snapshots of a Redis: where they go (the shared {@link BackupStorageArgs}), when they are

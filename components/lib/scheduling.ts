@@ -1,10 +1,28 @@
-/** Checks of the `scheduling` argument (where members run and how many a disruption may take down). */
+/** The `scheduling` argument (where members run and how many a disruption may take down): defaults and checks. */
 import { tolerableDisruptions } from "./contract";
 import { SchedulingArgs } from "./types";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkOneOf, checkStringMap } from "./validation";
 
 /** The keys of {@link SchedulingArgs}. */
 export const SCHEDULING_KEYS = ["requireAntiAffinity", "maxUnavailable", "nodeSelector", "tolerations"] as const;
+
+/** Default scheduling settings shared by all components. */
+export const SCHEDULING_DEFAULTS: Required<SchedulingArgs> = {
+    requireAntiAffinity: false,
+    maxUnavailable: 1,
+    nodeSelector: {},
+    tolerations: [],
+};
+
+/** Merges scheduling args over the defaults. */
+export function resolveScheduling(args: SchedulingArgs | undefined): Required<SchedulingArgs> {
+    return {
+        requireAntiAffinity: args?.requireAntiAffinity ?? SCHEDULING_DEFAULTS.requireAntiAffinity,
+        maxUnavailable: args?.maxUnavailable ?? SCHEDULING_DEFAULTS.maxUnavailable,
+        nodeSelector: args?.nodeSelector ?? SCHEDULING_DEFAULTS.nodeSelector,
+        tolerations: args?.tolerations ?? SCHEDULING_DEFAULTS.tolerations,
+    };
+}
 
 const TOLERATION_KEYS = ["key", "operator", "value", "effect", "tolerationSeconds"];
 const TOLERATION_EFFECTS = ["", "NoSchedule", "PreferNoSchedule", "NoExecute"];

@@ -19,7 +19,9 @@ import {
     validateBackupSchedule,
     validateBackupStorage,
 } from "./backup";
+import { PART_OF_LABEL } from "./contract";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger } from "./validation";
+import { helperResources } from "./resources";
 
 /** Scheduled backups of a TiDB cluster. */
 export interface TiDBBackupArgs extends BackupScheduleArgs {
@@ -117,7 +119,7 @@ export function tidbFullBackupManifest(name: string, namespace: string, storage:
         metadata: {
             name: `${name}-full-__STAMP__`,
             namespace,
-            labels: { "app.kubernetes.io/part-of": "stateful-k8s", [TIDB_FULL_BACKUP_LABEL]: name },
+            labels: { [PART_OF_LABEL.key]: PART_OF_LABEL.value, [TIDB_FULL_BACKUP_LABEL]: name },
         },
         spec: {
             backupType: "full",
@@ -251,7 +253,7 @@ export function createTiDBBackup(
                                         name: "schedule-backup",
                                         image: `pingcap/pd:${version}`,
                                         command: ["sh", "-c", renderTiDBBackupScript(name, namespace, storage, schedule.retentionDays)],
-                                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+                                        resources: helperResources("10m", "16Mi", "64Mi"),
                                         securityContext: {
                                             allowPrivilegeEscalation: false,
                                             readOnlyRootFilesystem: true,

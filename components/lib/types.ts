@@ -3,6 +3,19 @@
  * infer a schema for other languages (no unions, intersections or functions).
  */
 
+/**
+ * What happens to a member's claim when its StatefulSet is deleted or scaled in (the StatefulSet's
+ * `persistentVolumeClaimRetentionPolicy`): kept, or deleted with the member.
+ */
+export const ClaimRetention = {
+    /** The claim and its data stay; a later member with the same ordinal adopts it. */
+    Retain: "Retain",
+    /** The claim, and with the default reclaim policy its volume, is deleted. */
+    Delete: "Delete",
+} as const;
+/** One of {@link ClaimRetention}'s values. */
+export type ClaimRetention = (typeof ClaimRetention)[keyof typeof ClaimRetention];
+
 /** Persistent storage for each member: one PersistentVolumeClaim per replica. */
 export interface StorageArgs {
     /**
@@ -19,15 +32,15 @@ export interface StorageArgs {
      * What happens to the claims when the StatefulSet is deleted: "Retain" or "Delete".
      * @default "Retain"
      */
-    whenDeleted?: string;
+    whenDeleted?: ClaimRetention;
     /**
      * What happens to the claims of members removed by a scale-in: "Retain" or "Delete".
      * @default "Retain"
      */
-    whenScaled?: string;
+    whenScaled?: ClaimRetention;
 }
 
-/** CPU and memory for the main container. */
+/** CPU, memory and local (ephemeral) storage for the main container. */
 export interface ResourcesArgs {
     /**
      * CPU request, for example "250m".
@@ -49,6 +62,19 @@ export interface ResourcesArgs {
      * @default - equal to the memory request
      */
     memoryLimit?: string;
+    /**
+     * Local storage request (`ephemeral-storage`): what the container may write outside its claims,
+     * its scratch `emptyDir`s and its log included. The scheduler places members where it fits, and
+     * a node short of disk evicts the pods above their request first.
+     * @default - 64Mi for the container's log plus the `sizeLimit` of every disk-backed `emptyDir` of the pod
+     */
+    ephemeralStorageRequest?: string;
+    /**
+     * Local storage limit (`ephemeral-storage`): the kubelet evicts the pod above it. Logs count, so a
+     * limit close to the request evicts a chatty member.
+     * @default - no limit (each `emptyDir` is capped by its own `sizeLimit`)
+     */
+    ephemeralStorageLimit?: string;
 }
 
 /**

@@ -258,22 +258,6 @@ export function checkGroup(
     return true;
 }
 
-/** Keys of a resources group. */
-export const RESOURCES_KEYS = ["cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"] as const;
-
-/** Checks a resources group (`cpuRequest`, `cpuLimit`, `memoryRequest`, `memoryLimit`) at `path`. */
-export function checkResources(
-    problems: ArgProblem[],
-    path: string,
-    resources: { cpuRequest?: string; cpuLimit?: string; memoryRequest?: string; memoryLimit?: string } | undefined,
-): void {
-    if (!checkGroup(problems, path, resources, RESOURCES_KEYS)) return;
-    checkCpu(problems, `${path}.cpuRequest`, resources?.cpuRequest);
-    checkCpu(problems, `${path}.cpuLimit`, resources?.cpuLimit);
-    checkMemory(problems, `${path}.memoryRequest`, resources?.memoryRequest);
-    checkMemory(problems, `${path}.memoryLimit`, resources?.memoryLimit);
-}
-
 /** Checks a size-and-class storage group (`size`, `storageClassName`) at `path`. */
 export function checkSizedStorage(
     problems: ArgProblem[],

@@ -4,7 +4,7 @@
  * label-selector matching, int-or-percent arithmetic and Pulumi property paths.
  */
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
-import { NO_DATA_ANNOTATION, QUORUM_LABEL } from "../../components/lib/contract";
+import { BACKUP_OF_LABEL, EXTERNAL_BACKUP_ANNOTATION, NO_DATA_ANNOTATION, QUORUM_LABEL } from "../../components/lib/contract";
 
 /** Resource types the policies look at, at the version our components and most programs use. */
 export const TYPES = {
@@ -67,10 +67,10 @@ export function groupOf(apiVersion: string | undefined): string | undefined {
 export const DEFAULT_QUORUM_LABEL = QUORUM_LABEL;
 
 /** Label by which a CronJob (or a KafkaMirrorMaker2) names the data store it backs up: the StatefulSet's, Kafka's or TiDB Cluster's name. */
-export const BACKUP_OF_LABEL = "stateful-k8s.io/backup-of";
+export { BACKUP_OF_LABEL };
 
 /** Annotation by which a data store declares that it is backed up outside the stack (value `external`), such as Nacos on MySQL. */
-export const BACKUP_ANNOTATION = "stateful-k8s.io/backup";
+export const BACKUP_ANNOTATION = EXTERNAL_BACKUP_ANNOTATION.key;
 
 /**
  * Runs `read` and returns its result, or `undefined` when it touched a value that is unknown during

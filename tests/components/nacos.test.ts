@@ -227,12 +227,37 @@ describe("Nacos", () => {
         );
     });
 
-    it("runs as root, as the image must, but with no capability, and bounds the log volume", async () => {
+    it("runs as root, as the image must, but with no capability and a read-only image; logs/, conf/ and /tmp are bounded emptyDirs", async () => {
         const run = await register(() => new Nacos("nacos", base));
         const pod = (run.named("nacos-sts").inputs as any).spec.template.spec;
+        const hardened = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
         assert.strictEqual(pod.securityContext.runAsUser, undefined);
-        assert.deepStrictEqual(pod.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
-        assert.deepStrictEqual(pod.volumes, [{ name: "logs", emptyDir: { sizeLimit: "2Gi" } }]);
+        assert.deepStrictEqual(pod.containers[0].securityContext, hardened);
+        assert.deepStrictEqual(pod.volumes, [
+            { name: "logs", emptyDir: { sizeLimit: "2Gi" } },
+            { name: "conf", emptyDir: { sizeLimit: "16Mi" } },
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+        ]);
+        assert.deepStrictEqual(pod.containers[0].volumeMounts, [
+            { name: "data", mountPath: "/home/nacos/data" },
+            { name: "logs", mountPath: "/home/nacos/logs" },
+            { name: "conf", mountPath: "/home/nacos/conf" },
+            { name: "tmp", mountPath: "/tmp" },
+        ]);
+        // conf/ starts as the image's own (application.properties, nacos-logback.xml); cluster.conf is written into it.
+        assert.deepStrictEqual(pod.initContainers, [
+            {
+                name: "conf",
+                image: "nacos/nacos-server:v3.0.1",
+                command: ["sh", "-c", "cp -R /home/nacos/conf/. /seed/"],
+                env: [],
+                ports: [],
+                volumeMounts: [{ name: "conf", mountPath: "/seed" }],
+                resources: { requests: { cpu: "50m", memory: "32Mi", "ephemeral-storage": "64Mi" }, limits: { memory: "64Mi" } },
+                securityContext: hardened,
+            },
+        ]);
+        assert.strictEqual(envOf(run.named("nacos-sts")).JAVA_TOOL_OPTIONS, "-Dderby.stream.error.file=/home/nacos/logs/derby.log");
     });
 
     it("admits the members, the clients, the admin Job and Prometheus with a NetworkPolicy, on request; the Job's pod is not a member", async () => {

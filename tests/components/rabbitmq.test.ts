@@ -116,13 +116,22 @@ describe("RabbitMQ", () => {
         assert.deepStrictEqual(clientPorts, [5672, 15672, 15692]);
     });
 
-    it("drops every capability and bounds the home emptyDir that holds the cookie", async () => {
+    it("drops every capability, keeps the image read-only and bounds the home (the cookie) and /tmp emptyDirs", async () => {
         const run = await register(() => new RabbitMQ("rabbitmq", base));
         const pod = podSpecOf(run.named("rabbitmq-sts"));
-        assert.deepStrictEqual(pod.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        const hardened = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+        assert.deepStrictEqual(pod.containers[0].securityContext, hardened);
+        assert.deepStrictEqual(pod.initContainers[0].securityContext, hardened);
         assert.deepStrictEqual(
-            pod.volumes.find((v: { name: string }) => v.name === "rabbitmq-home"),
-            { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
+            pod.volumes.filter((v: { emptyDir?: unknown }) => v.emptyDir !== undefined),
+            [
+                { name: "rabbitmq-home", emptyDir: { sizeLimit: "64Mi" } },
+                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            ],
+        );
+        assert.deepStrictEqual(
+            pod.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath),
+            ["/var/lib/rabbitmq/mnesia", "/var/lib/rabbitmq", "/tmp", "/etc/rabbitmq/conf.d", "/etc/rabbitmq/plugins"],
         );
     });
 

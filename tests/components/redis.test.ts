@@ -293,6 +293,12 @@ describe("Redis", () => {
         assert.deepStrictEqual(pod.containers[0].ports, [{ name: "redis", containerPort: 6379 }]);
         const exporterEnv = Object.fromEntries(pod.containers[1].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
         assert.strictEqual(exporterEnv.REDIS_ADDR, "redis://$(POD_IP):6379");
+        // A static binary in a scratch image (Dockerfile at v1.77.0) that writes no file.
+        assert.deepStrictEqual(pod.containers[1].securityContext, {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
         const annotations = (run.named("redis-sts").inputs as any).spec.template.metadata.annotations;
         assert.strictEqual(annotations["prometheus.io/port"], "9121");
         assert.deepStrictEqual((run.named("redis-servicemonitor").inputs as any).spec.endpoints, [
@@ -365,7 +371,7 @@ describe("Redis", () => {
             "sentinels: an odd whole number >= 3: a single sentinel is a single point of failure",
         ]);
         assert.deepStrictEqual(paths({ sentinels: 5, quorum: 2 }), ["quorum: a whole number from 3 to 5"]);
-        assert.deepStrictEqual(paths({ persistence: "none" }), ['persistence: one of "aof", "rdb"']);
+        assert.deepStrictEqual(paths({ persistence: "none" as RedisArgs["persistence"] }), ['persistence: one of "aof", "rdb"']);
         assert.deepStrictEqual(paths({ replicas: 3, minReplicasToWrite: 3 }), ["minReplicasToWrite: a whole number from 0 to 2"]);
         assert.match(
             paths({ autoscaling: { minReplicas: 2, maxReplicas: 5 } })[0],

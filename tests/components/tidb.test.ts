@@ -237,4 +237,68 @@ describe("TiDB", () => {
             ['a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 35 characters'],
         );
     });
+
+    it("offers no NetworkPolicy unless asked", async () => {
+        const run = await register(() => new TiDB("tidb", base));
+        assert.deepStrictEqual(run.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"), []);
+    });
+
+    it("admits the cluster's pods on every port, the operator and Prometheus on the APIs, the Job on PD and clients on SQL", async () => {
+        const run = await register(
+            () =>
+                new TiDB("tidb", {
+                    ...base,
+                    operatorNamespace: "tidb-ops",
+                    monitoring: { podMonitor: true },
+                    networkPolicy: { enabled: true, clientNamespaces: ["shop"], clientPodLabels: { app: "orders" } },
+                }),
+        );
+        const np = cr(run, "tidb-netpol");
+        const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+        const ns = (name: string) => ({
+            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [name] }] },
+        });
+        assert.strictEqual(np.metadata.name, "tidb");
+        assert.strictEqual(np.metadata.namespace, "sql");
+        assert.deepStrictEqual(np.spec.podSelector, { matchLabels: { "pingcap.com/cluster": "tidb" } });
+        assert.deepStrictEqual(np.spec.policyTypes, ["Ingress"]);
+        assert.deepStrictEqual(np.spec.ingress, [
+            {
+                from: [{ podSelector: { matchLabels: { "pingcap.com/cluster": "tidb" } } }],
+                ports: tcp(2379, 2380, 20160, 20180, 4000, 10080),
+            },
+            { from: [ns("tidb-ops")], ports: tcp(2379, 20180, 10080) },
+            { from: [{ podSelector: { matchLabels: { "stateful-k8s.io/job": "tidb-pd-max-replicas" } } }], ports: tcp(2379) },
+            { from: [{ ...ns("shop"), podSelector: { matchLabels: { app: "orders" } } }], ports: tcp(4000) },
+            { from: [ns("monitoring")], ports: tcp(2379, 20180, 10080) },
+        ]);
+        // The Job's pod carries the label the policy admits, and not the operator's.
+        const jobPod = cr(run, "tidb-pd-max-replicas").spec.template.metadata.labels;
+        assert.deepStrictEqual(jobPod, { "app.kubernetes.io/part-of": "stateful-k8s", "stateful-k8s.io/job": "tidb-pd-max-replicas" });
+    });
+
+    it("admits no monitoring namespace when nothing scrapes the cluster", async () => {
+        const run = await register(() => new TiDB("tidb", { ...base, networkPolicy: { enabled: true } }));
+        const from = cr(run, "tidb-netpol").spec.ingress.map((r: any) => r.from[0]);
+        assert.deepStrictEqual(from[1].namespaceSelector.matchExpressions[0].values, ["tidb-admin"]);
+        assert.deepStrictEqual(from[3].namespaceSelector.matchExpressions[0].values, ["sql"]);
+        assert.strictEqual(from.length, 4);
+    });
+
+    it("admits BR's backup and restore Jobs on PD and TiKV when the cluster is backed up", async () => {
+        const storage = { endpoint: "http://minio.backup:9000", bucket: "dr-backups", accessKeyId: "id", secretAccessKey: "key" };
+        const run = await register(() => new TiDB("tidb", { ...base, backup: { storage }, networkPolicy: { enabled: true } }));
+        const ingress = cr(run, "tidb-netpol").spec.ingress;
+        assert.deepStrictEqual(ingress[ingress.length - 1], {
+            from: [
+                {
+                    podSelector: {
+                        matchLabels: { "pingcap.com/managed-by": "tidb-operator" },
+                        matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["backup", "restore"] }],
+                    },
+                },
+            ],
+            ports: [2379, 20160, 20180, 10080].map((port) => ({ protocol: "TCP", port })),
+        });
+    });
 });

@@ -22,19 +22,25 @@ describe("policy pack over our stacks", () => {
             // Outside prod nothing is backed up: every data store is reported, with the fix; prod backs up all
             // but the two production.json exempts (Redis until its snapshots land, Kafka until its mirror's CRD does).
             assert.deepStrictEqual(
-                violations.filter((v) => v.policy === "backup-schedule").map((v) => v.message.split(" keeps data")[0]),
+                violations
+                    .filter((v) => v.policy === "backup-schedule")
+                    .map((v) => v.message.split(" keeps data")[0])
+                    .sort(),
                 stack === "prod"
                     ? []
                     : [
                           ...["nacos", "rabbitmq", "redis"].map((n) => `StatefulSet stateful-${stack}/${n}`),
                           `Kafka stateful-${stack}/kafka`,
                           `TiKVGroup stateful-${stack}/tidb-tikv`,
-                      ],
+                      ].sort(),
             );
             // Each StatefulSet that keeps data and has no NetworkPolicy is reported, and only those (Eureka keeps
             // none; Redis's sentinels declare stateful-k8s.io/data: none); prod turns every one on.
             assert.deepStrictEqual(
-                violations.filter((v) => v.policy === "data-network-policy").map((v) => v.message.split(" keeps data")[0]),
+                violations
+                    .filter((v) => v.policy === "data-network-policy")
+                    .map((v) => v.message.split(" keeps data")[0])
+                    .sort(),
                 (stack === "prod" ? [] : ["nacos", "rabbitmq", "redis"]).map((n) => `StatefulSet stateful-${stack}/${n}`),
             );
         });

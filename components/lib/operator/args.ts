@@ -1,0 +1,37 @@
+/** The monitoring and operator-install arguments of the operator-backed components: defaults and validation. */
+import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "../alerts";
+import { OperatorInstallArgs, OperatorMonitoringArgs } from "../types";
+import { ArgProblem, checkBoolean, checkDnsLabel, checkDuration, checkGroup, checkStringMap } from "../validation";
+
+/** Defaults of {@link OperatorMonitoringArgs}. */
+export const OPERATOR_MONITORING_DEFAULTS: Required<OperatorMonitoringArgs> = {
+    podMonitor: false,
+    podMonitorLabels: {},
+    interval: "30s",
+    ...ALERTING_DEFAULTS,
+};
+
+/** Merges monitoring args over the defaults. */
+export function resolveOperatorMonitoring(args: OperatorMonitoringArgs | undefined): Required<OperatorMonitoringArgs> {
+    return {
+        podMonitor: args?.podMonitor ?? OPERATOR_MONITORING_DEFAULTS.podMonitor,
+        podMonitorLabels: args?.podMonitorLabels ?? OPERATOR_MONITORING_DEFAULTS.podMonitorLabels,
+        interval: args?.interval ?? OPERATOR_MONITORING_DEFAULTS.interval,
+        ...resolveAlerting(args, args?.podMonitor ?? OPERATOR_MONITORING_DEFAULTS.podMonitor),
+    };
+}
+
+/** Validates the monitoring and operator-install args shared by the operator-backed components. */
+export function validateOperatorArgs(problems: ArgProblem[], args: { monitoring?: OperatorMonitoringArgs } & OperatorInstallArgs): void {
+    checkGroup(problems, "monitoring", args.monitoring, ["podMonitor", "podMonitorLabels", "interval", ...ALERTING_KEYS]);
+    checkAlertingArgs(problems, args.monitoring);
+    checkBoolean(problems, "monitoring.podMonitor", args.monitoring?.podMonitor);
+    checkStringMap(problems, "monitoring.podMonitorLabels", args.monitoring?.podMonitorLabels);
+    checkDuration(problems, "monitoring.interval", args.monitoring?.interval);
+    checkBoolean(problems, "installOperator", args.installOperator);
+    if (args.operatorNamespace !== undefined) checkDnsLabel(problems, "operatorNamespace", args.operatorNamespace);
+    const version = args.operatorVersion;
+    if (version !== undefined && (typeof version !== "string" || !/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(version))) {
+        problems.push({ path: "operatorVersion", value: args.operatorVersion, allowed: 'a pinned chart version such as "1.2.0"' });
+    }
+}
