@@ -12,7 +12,7 @@ import { createNacosBackup, nacosBackupPodLabels } from "./lib/nacos-backup";
 import { workloadNames } from "./lib/naming";
 import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
-import { containerSecurityContext } from "./lib/pod";
+import { containerSecurityContext, nobodyPodSecurityContext } from "./lib/pod";
 import { helperResources, resolveResources } from "./lib/resources";
 import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
@@ -209,13 +209,7 @@ export class Nacos extends pulumi.ComponentResource {
                             restartPolicy: "OnFailure",
                             automountServiceAccountToken: false,
                             // The image (Alpine) carries curl; the Job needs nothing of root's.
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: 65534,
-                                runAsGroup: 65534,
-                                fsGroup: 65534,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: nobodyPodSecurityContext(true),
                             containers: [
                                 {
                                     name: "admin-init",

@@ -17,7 +17,7 @@ import { resolveOperatorMonitoring } from "./lib/operator/args";
 import { installOperatorChart } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
 import { autoscaledOptions, childOptions, configurationOptions, dependingOn } from "./lib/options";
-import { containerSecurityContext } from "./lib/pod";
+import { containerSecurityContext, nobodyPodSecurityContext } from "./lib/pod";
 import { helperResources, resolveResources } from "./lib/resources";
 import { createTiDBBackup, createTiDBBackupAccount, createTiDBRestore, TIDB_BACKUP_DEFAULTS } from "./lib/tidb-backup";
 import { ResourcesArgs } from "./lib/types";
@@ -244,12 +244,7 @@ export class TiDB extends pulumi.ComponentResource {
                         spec: {
                             restartPolicy: "OnFailure",
                             automountServiceAccountToken: false,
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: 65534,
-                                runAsGroup: 65534,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: nobodyPodSecurityContext(),
                             containers: [
                                 {
                                     name: "pd-max-replicas",

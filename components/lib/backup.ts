@@ -11,6 +11,7 @@ import { BACKUP_OF_LABEL } from "./contract";
 import { PACKAGE_LABELS } from "./labels";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkPresent, checkText } from "./validation";
 import { helperResources } from "./resources";
+import { nobodyPodSecurityContext } from "./pod";
 
 /** An S3-compatible bucket that backups are written to and restored from. */
 export interface BackupStorageArgs {
@@ -244,6 +245,14 @@ export function backupLabels(name: string): Record<string, string> {
     };
 }
 
+/**
+ * The schedule of a backup CronJob around its Job: never two runs at once (`concurrencyPolicy: Forbid`),
+ * the last three successful and failed runs kept for `kubectl logs`.
+ */
+export function backupCronJobSpec(schedule: string, job: k8s.types.input.batch.v1.JobSpec): k8s.types.input.batch.v1.CronJobSpec {
+    return { schedule, concurrencyPolicy: "Forbid", successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: job } };
+}
+
 /** Folder both containers of a backup CronJob share (an emptyDir). */
 export const BACKUP_WORKDIR = "/backup";
 
@@ -272,56 +281,43 @@ export function createBackupCronJob(
         `${name}-backup`,
         {
             metadata: { name: `${name}-backup`, namespace, labels: backupLabels(name) },
-            spec: {
-                schedule: schedule.schedule,
-                concurrencyPolicy: "Forbid",
-                successfulJobsHistoryLimit: 3,
-                failedJobsHistoryLimit: 3,
-                jobTemplate: {
+            spec: backupCronJobSpec(schedule.schedule, {
+                backoffLimit: 2,
+                activeDeadlineSeconds: 3600,
+                template: {
+                    metadata: { labels },
                     spec: {
-                        backoffLimit: 2,
-                        activeDeadlineSeconds: 3600,
-                        template: {
-                            metadata: { labels },
-                            spec: {
-                                restartPolicy: "Never",
-                                automountServiceAccountToken: false,
-                                securityContext: {
-                                    runAsNonRoot: true,
-                                    runAsUser: 65534,
-                                    runAsGroup: 65534,
-                                    seccompProfile: { type: "RuntimeDefault" },
-                                },
-                                // An export of definitions or configurations: megabytes, not gigabytes.
-                                volumes: [{ name: "backup", emptyDir: { sizeLimit: "256Mi" } }],
-                                initContainers: [
-                                    {
-                                        name: "export",
-                                        image: exporter.image,
-                                        command: ["sh", "-c", exporter.script],
-                                        env: exporter.env,
-                                        volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                        resources: helperResources("10m", "32Mi", "128Mi"),
-                                        securityContext: restricted,
-                                    },
-                                ],
-                                containers: [
-                                    {
-                                        name: "upload",
-                                        image: BACKUP_IMAGES.s3,
-                                        command: ["sh", "-c", upload],
-                                        // The CLI writes its configuration under $HOME: the shared emptyDir.
-                                        env: [...s3ClientEnv(backupSecretName(name), storage), { name: "HOME", value: BACKUP_WORKDIR }],
-                                        volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                        resources: helperResources("50m", "128Mi", "512Mi"),
-                                        securityContext: restricted,
-                                    },
-                                ],
+                        restartPolicy: "Never",
+                        automountServiceAccountToken: false,
+                        securityContext: nobodyPodSecurityContext(),
+                        // An export of definitions or configurations: megabytes, not gigabytes.
+                        volumes: [{ name: "backup", emptyDir: { sizeLimit: "256Mi" } }],
+                        initContainers: [
+                            {
+                                name: "export",
+                                image: exporter.image,
+                                command: ["sh", "-c", exporter.script],
+                                env: exporter.env,
+                                volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
+                                resources: helperResources("10m", "32Mi", "128Mi"),
+                                securityContext: restricted,
                             },
-                        },
+                        ],
+                        containers: [
+                            {
+                                name: "upload",
+                                image: BACKUP_IMAGES.s3,
+                                command: ["sh", "-c", upload],
+                                // The CLI writes its configuration under $HOME: the shared emptyDir.
+                                env: [...s3ClientEnv(backupSecretName(name), storage), { name: "HOME", value: BACKUP_WORKDIR }],
+                                volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
+                                resources: helperResources("50m", "128Mi", "512Mi"),
+                                securityContext: restricted,
+                            },
+                        ],
                     },
                 },
-            },
+            }),
         },
         opts,
     );

@@ -44,3 +44,14 @@ export function containerSecurityContext(readOnlyRootFilesystem: boolean): k8s.t
         ...(readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
     };
 }
+
+/** The pod security context of the helper Jobs: the unprivileged user `nobody` (65534) and the runtime's seccomp profile. */
+export function nobodyPodSecurityContext(fsGroup = false): k8s.types.input.core.v1.PodSecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        ...(fsGroup ? { fsGroup: 65534 } : {}),
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}

@@ -15,6 +15,7 @@ import {
     BACKUP_SCHEDULE_KEYS,
     BackupScheduleArgs,
     BackupStorageArgs,
+    backupCronJobSpec,
     backupSecretName,
     createBackupCredentialsSecret,
     resolveBackupSchedule,
@@ -196,54 +197,46 @@ export function createRedisBackup(
                 namespace,
                 labels: { ...recommendedLabels("redis", name, image, "backup").all, [BACKUP_OF_LABEL]: name },
             },
-            spec: {
-                schedule: schedule.schedule,
-                concurrencyPolicy: "Forbid",
-                successfulJobsHistoryLimit: 3,
-                failedJobsHistoryLimit: 3,
-                jobTemplate: {
+            spec: backupCronJobSpec(schedule.schedule, {
+                backoffLimit: d.backoffLimit,
+                activeDeadlineSeconds: d.jobDeadlineSeconds,
+                template: {
+                    // Its own instance label: the nodes' selector must not count the Job's pod.
+                    metadata: { labels: { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": jobName } },
                     spec: {
-                        backoffLimit: d.backoffLimit,
-                        activeDeadlineSeconds: d.jobDeadlineSeconds,
-                        template: {
-                            // Its own instance label: the nodes' selector must not count the Job's pod.
-                            metadata: { labels: { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": jobName } },
-                            spec: {
-                                restartPolicy: "Never",
-                                automountServiceAccountToken: false,
-                                ...context.placement,
-                                securityContext: {
-                                    runAsNonRoot: true,
-                                    runAsUser: context.runAsUser,
-                                    runAsGroup: context.runAsUser,
-                                    seccompProfile: { type: "RuntimeDefault" },
-                                },
-                                containers: [
-                                    {
-                                        name: "backup",
-                                        image,
-                                        imagePullPolicy: "IfNotPresent",
-                                        command: ["sh", `${PATHS.scripts}/redis-backup.sh`],
-                                        env: envList(env),
-                                        volumeMounts: [
-                                            { name: "backup-scripts", mountPath: PATHS.scripts },
-                                            context.topologyMount,
-                                            { name: "scratch", mountPath: PATHS.scratch },
-                                        ],
-                                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-                                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                                    },
-                                ],
-                                volumes: [
-                                    { name: "backup-scripts", configMap: { name: `${name}-backup-scripts`, defaultMode: 0o555 } },
-                                    context.topologyVolume,
-                                    { name: "scratch", emptyDir: {} },
-                                ],
-                            },
+                        restartPolicy: "Never",
+                        automountServiceAccountToken: false,
+                        ...context.placement,
+                        securityContext: {
+                            runAsNonRoot: true,
+                            runAsUser: context.runAsUser,
+                            runAsGroup: context.runAsUser,
+                            seccompProfile: { type: "RuntimeDefault" },
                         },
+                        containers: [
+                            {
+                                name: "backup",
+                                image,
+                                imagePullPolicy: "IfNotPresent",
+                                command: ["sh", `${PATHS.scripts}/redis-backup.sh`],
+                                env: envList(env),
+                                volumeMounts: [
+                                    { name: "backup-scripts", mountPath: PATHS.scripts },
+                                    context.topologyMount,
+                                    { name: "scratch", mountPath: PATHS.scratch },
+                                ],
+                                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                            },
+                        ],
+                        volumes: [
+                            { name: "backup-scripts", configMap: { name: `${name}-backup-scripts`, defaultMode: 0o555 } },
+                            context.topologyVolume,
+                            { name: "scratch", emptyDir: {} },
+                        ],
                     },
                 },
-            },
+            }),
         },
         dependingOn(opts, [secret, scripts]),
     );

@@ -12,6 +12,7 @@ import {
     BACKUP_SCHEDULE_KEYS,
     BackupScheduleArgs,
     BackupStorageArgs,
+    backupCronJobSpec,
     backupLabels,
     backupSecretName,
     resolveBackupSchedule,
@@ -22,6 +23,7 @@ import {
 import { PART_OF_LABEL } from "./contract";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger } from "./validation";
 import { helperResources } from "./resources";
+import { nobodyPodSecurityContext } from "./pod";
 
 /** Scheduled backups of a TiDB cluster. */
 export interface TiDBBackupArgs extends BackupScheduleArgs {
@@ -228,44 +230,31 @@ export function createTiDBBackup(
         `${name}-backup`,
         {
             metadata: { name: `${name}-backup`, namespace, labels: backupLabels(name) },
-            spec: {
-                schedule: schedule.schedule,
-                concurrencyPolicy: "Forbid",
-                successfulJobsHistoryLimit: 3,
-                failedJobsHistoryLimit: 3,
-                jobTemplate: {
+            spec: backupCronJobSpec(schedule.schedule, {
+                backoffLimit: 2,
+                activeDeadlineSeconds: 600,
+                template: {
+                    metadata: { labels: backupLabels(name) },
                     spec: {
-                        backoffLimit: 2,
-                        activeDeadlineSeconds: 600,
-                        template: {
-                            metadata: { labels: backupLabels(name) },
-                            spec: {
-                                restartPolicy: "Never",
-                                serviceAccountName: tidbBackupServiceAccount(name),
+                        restartPolicy: "Never",
+                        serviceAccountName: tidbBackupServiceAccount(name),
+                        securityContext: nobodyPodSecurityContext(),
+                        containers: [
+                            {
+                                name: "schedule-backup",
+                                image: `pingcap/pd:${version}`,
+                                command: ["sh", "-c", renderTiDBBackupScript(name, namespace, storage, schedule.retentionDays)],
+                                resources: helperResources("10m", "16Mi", "64Mi"),
                                 securityContext: {
-                                    runAsNonRoot: true,
-                                    runAsUser: 65534,
-                                    runAsGroup: 65534,
-                                    seccompProfile: { type: "RuntimeDefault" },
+                                    allowPrivilegeEscalation: false,
+                                    readOnlyRootFilesystem: true,
+                                    capabilities: { drop: ["ALL"] },
                                 },
-                                containers: [
-                                    {
-                                        name: "schedule-backup",
-                                        image: `pingcap/pd:${version}`,
-                                        command: ["sh", "-c", renderTiDBBackupScript(name, namespace, storage, schedule.retentionDays)],
-                                        resources: helperResources("10m", "16Mi", "64Mi"),
-                                        securityContext: {
-                                            allowPrivilegeEscalation: false,
-                                            readOnlyRootFilesystem: true,
-                                            capabilities: { drop: ["ALL"] },
-                                        },
-                                    },
-                                ],
                             },
-                        },
+                        ],
                     },
                 },
-            },
+            }),
         },
         opts,
     );
