@@ -203,9 +203,10 @@ up() {
     start kwok "${stages[@]}" --kubeconfig="$KUBECONFIG_FILE" --manage-all-nodes=false \
         --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --node-lease-duration-seconds=40 \
         --server-address="127.0.0.1:$KWOK_PORT"
-    # Fake nodes (several, so that required pod anti-affinity can place every member on its own node).
+    # Fake nodes (several, so that required pod anti-affinity can place every member on its own node), with
+    # local (ephemeral) storage to offer, since every container the components render requests some.
     for i in $(seq 0 $((NODES - 1))); do
-        printf -- '---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kwok-node-%s\n  annotations: { kwok.x-k8s.io/node: fake, metrics.k8s.io/resource-metrics-path: /metrics/nodes/kwok-node-%s/metrics/resource }\n  labels: { kubernetes.io/hostname: kwok-node-%s, type: kwok }\nstatus:\n  allocatable: { cpu: "64", memory: 256Gi, pods: "500" }\n  capacity: { cpu: "64", memory: 256Gi, pods: "500" }\n' "$i" "$i" "$i"
+        printf -- '---\napiVersion: v1\nkind: Node\nmetadata:\n  name: kwok-node-%s\n  annotations: { kwok.x-k8s.io/node: fake, metrics.k8s.io/resource-metrics-path: /metrics/nodes/kwok-node-%s/metrics/resource }\n  labels: { kubernetes.io/hostname: kwok-node-%s, type: kwok }\nstatus:\n  allocatable: { cpu: "64", memory: 256Gi, ephemeral-storage: 1Ti, pods: "500" }\n  capacity: { cpu: "64", memory: 256Gi, ephemeral-storage: 1Ti, pods: "500" }\n' "$i" "$i" "$i"
     done | "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" apply --server-side -f - >/dev/null
     # Storage: no kubelet writes data here, but claims must bind for pods to schedule. A StorageClass
     # "standard" (the class our stacks name) without a provisioner, and pre-created volumes that the
