@@ -198,6 +198,8 @@ export class Redis extends pulumi.ComponentResource {
                 // a Service spreading connections over the nodes would send writes to replicas. Clients are
                 // sentinel-aware and ask `<name>-sentinel:26379` for the master.
                 clientServiceName: `${name}-metrics`,
+                // redis-server writes only to its data directory and /run/redis (the generated redis.conf).
+                readOnlyRootFilesystem: true,
                 replicas,
                 image,
                 podManagementPolicy: PodManagementPolicy.Parallel,
@@ -270,6 +272,8 @@ export class Redis extends pulumi.ComponentResource {
                 // The sentinels have no metrics endpoint of their own: the exporter on the nodes reports replication.
                 env: { ...member(sentinelNames.memberSuffix), ...topology, RESOLVE_TIMEOUT_SECONDS: String(d.resolveTimeoutSeconds) },
                 command: ["sh", `${REDIS_PATHS.scripts}/sentinel.sh`],
+                // The sentinel writes only sentinel.conf (its CONFIG REWRITE included), in /run/redis.
+                readOnlyRootFilesystem: true,
                 readinessProbe: { ...sentinelPing, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
                 livenessProbe: { ...sentinelPing, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
                 // Covers the wait for the master's name to resolve (RESOLVE_TIMEOUT_SECONDS) and more.

@@ -144,7 +144,10 @@ network() {
     if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
         ip link add "$BRIDGE" type bridge
     fi
-    ip addr show dev "$BRIDGE" | grep -q "inet $GATEWAY/" || ip addr add "$GATEWAY/24" dev "$BRIDGE"
+    # The address list is read whole before it is searched: under pipefail, grep -q leaving early can fail
+    # the pipeline with SIGPIPE, and the address would be added twice ("Address already assigned").
+    addresses=$(ip addr show dev "$BRIDGE")
+    case "$addresses" in *"inet $GATEWAY/"*) ;; *) ip addr add "$GATEWAY/24" dev "$BRIDGE" ;; esac
     ip link set "$BRIDGE" up
     # Routing between pods and Services (kube-proxy's DNAT), and bridged traffic through iptables.
     echo 1 >/proc/sys/net/ipv4/ip_forward

@@ -75,7 +75,7 @@ export function createSentinelResetJob(spec: SentinelResetJobSpec, opts: pulumi.
                                     { name: "topology", mountPath: REDIS_PATHS.topology },
                                 ],
                                 resources: helperResources("10m", "16Mi", "32Mi"),
-                                securityContext: containerSecurityContext(false),
+                                securityContext: containerSecurityContext(true),
                             },
                         ],
                         volumes: spec.volumes,

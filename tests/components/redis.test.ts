@@ -319,6 +319,21 @@ describe("Redis", () => {
         assert.strictEqual((run.named("redis-sentinel-sts").inputs as any).spec.volumeClaimTemplates, undefined);
     });
 
+    it("runs the nodes, the sentinels and the reset Job on read-only root file systems (they write only /data and /run/redis)", async () => {
+        const run = await register(() => new Redis("redis", { ...base, replicas: 2, currentReplicas: 3 }));
+        const readOnly = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+        for (const sts of ["redis-sts", "redis-sentinel-sts"]) {
+            const pod = (run.named(sts).inputs as any).spec.template.spec;
+            assert.deepStrictEqual(pod.containers[0].securityContext, readOnly, sts);
+            assert.ok(
+                pod.volumes.some((v: any) => v.name === "run" && v.emptyDir !== undefined),
+                `${sts} mounts /run/redis as an emptyDir`,
+            );
+        }
+        const job = run.ofType("kubernetes:batch/v1:Job")[0].inputs as any;
+        assert.deepStrictEqual(job.spec.template.spec.containers[0].securityContext, readOnly);
+    });
+
     it("registers the sentinel reset Job only after a scale-in of nodes or sentinels", async () => {
         const steady = await register(() => new Redis("redis", { ...base, replicas: 3, currentReplicas: 3, currentSentinels: 3 }));
         assert.strictEqual(steady.ofType("kubernetes:batch/v1:Job").length, 0);
