@@ -11,7 +11,8 @@ import { BACKUP_OF_LABEL } from "./contract";
 import { PACKAGE_LABELS } from "./labels";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkPresent, checkText } from "./validation";
 import { helperResources } from "./resources";
-import { nobodyPodSecurityContext } from "./pod";
+import { containerSecurityContext, nobodyPodSecurityContext } from "./pod";
+import { dependingOn } from "./options";
 
 /** An S3-compatible bucket that backups are written to and restored from. */
 export interface BackupStorageArgs {
@@ -257,20 +258,23 @@ export function backupCronJobSpec(schedule: string, job: k8s.types.input.batch.v
 export const BACKUP_WORKDIR = "/backup";
 
 /**
- * Creates the CronJob `<name>-backup`: the export container (an init container) writes one file to a
- * shared emptyDir, then the AWS CLI uploads it as `<prefix>/<UTC timestamp>-<file>` and prunes objects
+ * Creates the bucket's credentials Secret (with `secretOpts`) and the CronJob `<name>-backup`: the export
+ * container (an init container) writes one file to a shared emptyDir, then the AWS CLI uploads it as `<prefix>/<UTC timestamp>-<file>` and prunes objects
  * older than the retention. A run never overlaps the previous one (`concurrencyPolicy: Forbid`).
  */
 export function createBackupCronJob(
     name: string,
     namespace: string,
-    storage: Required<BackupStorageArgs>,
-    schedule: Required<BackupScheduleArgs>,
+    backup: BackupScheduleArgs & { storage: BackupStorageArgs },
     exporter: BackupExportSpec,
     opts: pulumi.CustomResourceOptions,
+    secretOpts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
+    const credentials = createBackupCredentialsSecret(name, namespace, backup.storage, secretOpts);
+    const storage = resolveBackupStorage(name, backup.storage);
+    const schedule = resolveBackupSchedule(backup);
     const labels = backupLabels(name);
-    const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+    const restricted = containerSecurityContext(false);
     const upload = s3UploadAndPruneScript(
         `${BACKUP_WORKDIR}/${exporter.file}`,
         `$(date -u +%Y%m%d-%H%M%S)-${exporter.file}`,
@@ -319,6 +323,6 @@ export function createBackupCronJob(
                 },
             }),
         },
-        opts,
+        dependingOn(opts, [credentials]),
     );
 }

@@ -15,15 +15,11 @@ import {
     BACKUP_WORKDIR,
     BackupScheduleArgs,
     BackupStorageArgs,
-    createBackupCredentialsSecret,
     createBackupCronJob,
-    resolveBackupSchedule,
-    resolveBackupStorage,
     validateBackupSchedule,
     validateBackupStorage,
 } from "./backup";
 import { ArgProblem, checkGroup } from "./validation";
-import { dependingOn } from "./options";
 
 /** Scheduled exports of the configurations of a Nacos cluster on embedded storage. */
 export interface NacosBackupArgs extends BackupScheduleArgs {
@@ -109,18 +105,17 @@ export function createNacosBackup(
     opts: pulumi.CustomResourceOptions,
     secretOpts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
-    const secret = createBackupCredentialsSecret(name, namespace, args.storage, secretOpts);
     return createBackupCronJob(
         name,
         namespace,
-        resolveBackupStorage(name, args.storage),
-        resolveBackupSchedule(args),
+        args,
         {
             image: BACKUP_IMAGES.http,
             script: renderNacosExportScript(baseUrl, args.namespaces ?? NACOS_BACKUP_DEFAULTS.namespaces),
             env: [{ name: "NACOS_PASSWORD", valueFrom: { secretKeyRef: { name: authSecret, key: "admin-password" } } }],
             file: NACOS_EXPORT_FILE,
         },
-        dependingOn(opts, [secret]),
+        opts,
+        secretOpts,
     );
 }

@@ -13,16 +13,13 @@ import {
     BackupScheduleArgs,
     BackupStorageArgs,
     backupSecretName,
-    createBackupCredentialsSecret,
     createBackupCronJob,
-    resolveBackupSchedule,
     resolveBackupStorage,
     s3ClientEnv,
     validateBackupSchedule,
     validateBackupStorage,
 } from "./backup";
 import { ArgProblem, checkGroup } from "./validation";
-import { dependingOn } from "./options";
 import { helperResources } from "./resources";
 
 /** Scheduled exports of a RabbitMQ cluster's definitions. */
@@ -92,13 +89,11 @@ export function createRabbitMQBackup(
     opts: pulumi.CustomResourceOptions,
     secretOpts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.CronJob {
-    const secret = createBackupCredentialsSecret(name, namespace, args.storage, secretOpts);
     const fromCredentials = (key: string) => ({ secretKeyRef: { name: credentialsSecret, key } });
     return createBackupCronJob(
         name,
         namespace,
-        resolveBackupStorage(name, args.storage),
-        resolveBackupSchedule(args),
+        args,
         {
             image: BACKUP_IMAGES.http,
             script: renderDefinitionsExportScript(managementUrl),
@@ -108,7 +103,8 @@ export function createRabbitMQBackup(
             ],
             file: RABBITMQ_DEFINITIONS.file,
         },
-        dependingOn(opts, [secret]),
+        opts,
+        secretOpts,
     );
 }
 
