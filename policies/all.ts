@@ -6,4 +6,4 @@ import { Policy } from "@pulumi/policy";
 import { POLICY_REGISTRY } from "./registry";
 
 /** The pack's policies. */
-export const ALL_POLICIES: Policy[] = POLICY_REGISTRY.map((entry) => entry.policy);
+export const ALL_POLICIES: Policy[] = [...POLICY_REGISTRY];

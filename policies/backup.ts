@@ -2,8 +2,9 @@
  * Backups: every system that keeps data has something in the stack that backs it up on a schedule. A
  * protected volume survives `pulumi destroy`, not a deleted namespace, a lost disk or a bad migration.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource } from "@pulumi/policy";
 import { EXTERNAL_BACKUP_ANNOTATION } from "../components/lib/contract";
+import { statefulPolicy } from "./lib/define";
 import { BACKUP_ANNOTATION, BACKUP_OF_LABEL, describeObject, known, metadataOf, namespaceOf, nameOf, ofKind } from "./lib/k8s";
 import { holdsData } from "./peers";
 
@@ -12,6 +13,9 @@ export interface BackupScheduleConfig {
     /** `<namespace>/<name>` of data stores this stack knowingly leaves without a backup in the stack. */
     exempt: string[];
 }
+
+/** Defaults of {@link BackupScheduleConfig}: no exemptions. */
+export const BACKUP_SCHEDULE_DEFAULTS: BackupScheduleConfig = { exempt: [] };
 
 /** Namespace and name of a resource, `<namespace>/<name>`; undefined while either is unknown. */
 function keyOf(r: PolicyResource): string | undefined {
@@ -55,13 +59,14 @@ function scheduled(resources: PolicyResource[], namespace: string, name: string)
 }
 
 /** Policy: production data is backed up on a schedule. */
-export const backupSchedule: StackValidationPolicy = {
+export const backupSchedule = statefulPolicy({
     name: "backup-schedule",
     description: `A system that keeps data has a backup in the stack: a StatefulSet with claims (not annotated ${BACKUP_ANNOTATION}: external) has a CronJob labelled ${BACKUP_OF_LABEL}: <its name> in its namespace; a Strimzi Kafka has such a CronJob or a KafkaMirrorMaker2 that mirrors it (labelled, or reading <name>-kafka-bootstrap); a tidb-operator TiKVGroup's cluster has such a CronJob or a BackupSchedule. Advisory by default; policies/production.json makes it mandatory. Fix: set the component's backup (stack config <system>.backup, or kafka.mirror; see docs/backup.md), or list the store in this policy's exempt config.`,
     enforcementLevel: "advisory",
-    configSchema: { properties: { exempt: { type: "array", items: { type: "string" }, default: [] } } },
-    validateStack: (args, report) => {
-        const cfg: BackupScheduleConfig = { exempt: [], ...args.getConfig<Partial<BackupScheduleConfig>>() };
+    protectsAgainst:
+        "a data store with nothing in the stack that backs it up: a StatefulSet with claims (unless annotated `stateful-k8s.io/backup: external`) without a CronJob labelled `stateful-k8s.io/backup-of: <name>`, a Kafka without one or a KafkaMirrorMaker2 reading it, a TiDB cluster without one or a BackupSchedule; mandatory in `production.json` (see [docs/backup.md](docs/backup.md))",
+    config: BACKUP_SCHEDULE_DEFAULTS,
+    validateStack: (args, report, cfg) => {
         const backed = labelledBackups(args.resources);
         const check = (
             r: PolicyResource,
@@ -100,4 +105,4 @@ export const backupSchedule: StackValidationPolicy = {
             check(tikv, "TiKVGroup", key, (ns, n) => scheduled(args.resources, ns, n), fix);
         }
     },
-};
+});

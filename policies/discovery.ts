@@ -2,9 +2,22 @@
  * Peer-discovery policies: a StatefulSet's governing Service exists, is headless and selects its pods;
  * the selector matches the template; the Service publishes not-ready pods; the names are stable.
  */
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { describeObject, isA, known, mapSelects, metadataOf, namespaceOf, ofKind, selectorIsEmpty, selectorMatches } from "./lib/k8s";
-import { replicaRange } from "./lib/scale";
+import { PolicyResource } from "@pulumi/policy";
+import { statefulPolicy } from "./lib/define";
+import {
+    describeObject,
+    isA,
+    known,
+    mapSelects,
+    metadataOf,
+    namespaceOf,
+    ofKind,
+    plainCopy,
+    podLabels,
+    selectorIsEmpty,
+    selectorMatches,
+} from "./lib/k8s";
+import { clusteredRange } from "./lib/scale";
 
 /** True when some Service of the stack has a name or namespace unknown during preview (it might be the governing one). */
 function someServiceUnknown(resources: PolicyResource[]): boolean {
@@ -19,12 +32,34 @@ export function governingService(sts: PolicyResource, resources: PolicyResource[
     return ofKind(resources, "service").find((r) => known(() => metadataOf(r.props).name === name && namespaceOf(r.props) === ns) === true);
 }
 
+/** What is wrong with the Service `svc` (named `serviceName`) that governs StatefulSet `sts` (`what` in messages). */
+function governingServiceProblems(what: string, serviceName: string, svc: PolicyResource, sts: PolicyResource): string[] {
+    const governed = `${what} is governed by Service "${serviceName}"`;
+    const problems: string[] = [];
+    const clusterIP = known(() => ({ value: svc.props.spec?.clusterIP as string | undefined }));
+    if (clusterIP !== undefined && clusterIP.value !== "None") {
+        problems.push(
+            `${governed}, which is not headless (clusterIP: ${JSON.stringify(clusterIP.value ?? "unset")}): set clusterIP: None.`,
+        );
+    }
+    const selector = known(() => plainCopy<Record<string, string>>(svc.props.spec?.selector ?? {}));
+    const labels = podLabels(sts.props);
+    if (selector !== undefined && Object.keys(selector).length === 0) {
+        problems.push(`${governed}, which has no selector: select the StatefulSet's pod labels.`);
+    } else if (selector !== undefined && labels !== undefined && !mapSelects(selector, labels)) {
+        problems.push(`${governed}, whose selector ${JSON.stringify(selector)} does not match the pod template labels.`);
+    }
+    return problems;
+}
+
 /** Policy 1: a StatefulSet's `serviceName` names a headless Service in the stack that selects its pods. */
-export const statefulSetHeadlessService: StackValidationPolicy = {
+export const statefulSetHeadlessService = statefulPolicy({
     name: "statefulset-headless-service",
     description:
         "A StatefulSet's spec.serviceName must name a Service in the same stack and namespace that is headless (clusterIP: None) and whose non-empty selector matches the pod template's labels; without it the pods get no stable DNS names and peer discovery breaks. Fix: create that Service (clusterIP: None, selector = the pod labels) and set serviceName to its name.",
     enforcementLevel: "mandatory",
+    protectsAgainst:
+        "a StatefulSet whose `serviceName` is missing, names no Service in the stack and namespace, a non-headless one, one without selector or one that does not select its pods (kube-score accepts a selector-less Service; we do not)",
     validateStack: (args, report) => {
         for (const sts of ofKind(args.resources, "statefulSet")) {
             const what = describeObject("StatefulSet", sts.props, sts.name);
@@ -43,42 +78,22 @@ export const statefulSetHeadlessService: StackValidationPolicy = {
                 );
                 continue;
             }
-            const clusterIP = known(() => ({ value: svc.props.spec?.clusterIP as string | undefined }));
-            if (clusterIP !== undefined && clusterIP.value !== "None") {
-                report(
-                    `${what} is governed by Service "${serviceName}", which is not headless (clusterIP: ${JSON.stringify(clusterIP.value ?? "unset")}): set clusterIP: None.`,
-                    sts.urn,
-                );
-            }
-            const selector = known(() => JSON.parse(JSON.stringify(svc.props.spec?.selector ?? {})) as Record<string, string>);
-            const labels = known(
-                () => JSON.parse(JSON.stringify(sts.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>,
-            );
-            if (selector !== undefined && Object.keys(selector).length === 0) {
-                report(
-                    `${what} is governed by Service "${serviceName}", which has no selector: select the StatefulSet's pod labels.`,
-                    sts.urn,
-                );
-            } else if (selector !== undefined && labels !== undefined && !mapSelects(selector, labels)) {
-                report(
-                    `${what} is governed by Service "${serviceName}", whose selector ${JSON.stringify(selector)} does not match the pod template labels.`,
-                    sts.urn,
-                );
-            }
+            for (const problem of governingServiceProblems(what, serviceName, svc, sts)) report(problem, sts.urn);
         }
     },
-};
+});
 
 /** Policy 2: a StatefulSet's selector matches its pod template's labels. */
-export const statefulSetSelectorMatchesTemplate: ResourceValidationPolicy = {
+export const statefulSetSelectorMatchesTemplate = statefulPolicy({
     name: "statefulset-selector-matches-template",
     description:
         "A StatefulSet's spec.selector must be non-empty and match spec.template.metadata.labels, or the API server rejects it or it adopts foreign pods. Fix: use the same (immutable) labels in both.",
     enforcementLevel: "mandatory",
+    protectsAgainst: "an empty selector or one that does not match the pod template labels",
     validateResource: (args, report) => {
         if (!isA(args.type, "statefulSet")) return;
-        const selector = known(() => JSON.parse(JSON.stringify(args.props.spec?.selector ?? {})) as Record<string, any>);
-        const labels = known(() => JSON.parse(JSON.stringify(args.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>);
+        const selector = known(() => plainCopy<Record<string, any>>(args.props.spec?.selector ?? {}));
+        const labels = podLabels(args.props);
         const what = describeObject("StatefulSet", args.props, args.name);
         if (selector !== undefined && selectorIsEmpty(selector))
             report(`${what} has an empty spec.selector: select the pod template's labels.`);
@@ -86,19 +101,19 @@ export const statefulSetSelectorMatchesTemplate: ResourceValidationPolicy = {
             report(`${what}: spec.selector ${JSON.stringify(selector)} does not match the pod template labels ${JSON.stringify(labels)}.`);
         }
     },
-};
+});
 
 /** Policy 6: peer-discovery Services publish not-ready addresses. */
-export const headlessServicePublishesNotReady: StackValidationPolicy = {
+export const headlessServicePublishesNotReady = statefulPolicy({
     name: "headless-service-publishes-not-ready",
     description:
         "The headless Service that governs a StatefulSet that may run more than one replica (its replicas, or an autoscaler's range) should set publishNotReadyAddresses: true, so that members resolve each other while they start (clustered systems need their peers before they are ready). Fix: set spec.publishNotReadyAddresses: true on the governing Service.",
     enforcementLevel: "advisory",
+    protectsAgainst:
+        "a governing Service without `publishNotReadyAddresses: true` (members cannot find starting peers), for StatefulSets that may run more than one replica",
     validateStack: (args, report) => {
         for (const sts of ofKind(args.resources, "statefulSet")) {
-            const range = known(() => replicaRange(sts, args.resources));
-            if (range === undefined || range.max < 2) continue;
-            const svc = governingService(sts, args.resources);
+            const svc = clusteredRange(sts, args.resources) === undefined ? undefined : governingService(sts, args.resources);
             if (svc !== undefined && known(() => svc.props.spec?.publishNotReadyAddresses === true) === false) {
                 report(
                     `${describeObject("Service", svc.props, svc.name)} governs ${describeObject("StatefulSet", sts.props, sts.name)} but does not publish not-ready addresses: set publishNotReadyAddresses: true.`,
@@ -107,7 +122,7 @@ export const headlessServicePublishesNotReady: StackValidationPolicy = {
             }
         }
     },
-};
+});
 
 /** True when Pulumi auto-named the object (the provider's annotation) or no name is set at all. */
 function autonamed(props: Record<string, any>): boolean | undefined {
@@ -118,11 +133,12 @@ function autonamed(props: Record<string, any>): boolean | undefined {
 }
 
 /** Policy 8: StatefulSets and their governing Services have explicit, stable names. */
-export const stableNames: StackValidationPolicy = {
+export const stableNames = statefulPolicy({
     name: "stable-names",
     description:
         "StatefulSets and their governing headless Services must have explicit metadata.name values, not Pulumi auto-names: an auto-named StatefulSet is recreated under a new name on replacement, its pods get new DNS names and its new claims a new name, orphaning the old volumes. Fix: set metadata.name.",
     enforcementLevel: "mandatory",
+    protectsAgainst: "an auto-named StatefulSet or governing Service (replacement renames pods and claims, orphaning volumes)",
     validateStack: (args, report) => {
         for (const sts of ofKind(args.resources, "statefulSet")) {
             if (autonamed(sts.props) === true) {
@@ -134,4 +150,4 @@ export const stableNames: StackValidationPolicy = {
             }
         }
     },
-};
+});

@@ -3,7 +3,8 @@
  * workloads: liveness probes that restart busy data stores, data stores open to every pod of the cluster,
  * and containers that keep every capability. All advisory: none of them loses data by itself.
  */
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource } from "@pulumi/policy";
+import { statefulPolicy } from "./lib/define";
 import { containersOf, declaresNoData, describeObject, isA, kindName, known, namespaceOf, ofKind, selectorMatches } from "./lib/k8s";
 
 /** True when a StatefulSet keeps data on claims (templates known and present, not declared data-free). */
@@ -25,11 +26,13 @@ function failureWindow(probe: Record<string, any>): number {
 }
 
 /** A data store's liveness probe is not its readiness probe. */
-export const dataStoreLivenessDistinct: ResourceValidationPolicy = {
+export const dataStoreLivenessDistinct = statefulPolicy({
     name: "data-store-liveness-distinct",
     description:
         "On a StatefulSet that keeps data, a container's liveness probe does not run the same check as its readiness probe with no longer to fail: a member that is only busy (compacting, resyncing from a peer, under load) then fails both and is restarted instead of merely taken out of service, which makes the resync start over and can cascade through the cluster. Same check with a longer failure window (the pattern the Kubernetes documentation recommends) passes. Fix: probe liveness with a cheaper check or give it a larger failureThreshold/periodSeconds.",
     enforcementLevel: "advisory",
+    protectsAgainst:
+        "a container of a StatefulSet that keeps data whose liveness probe runs the same check as its readiness probe with no longer failure window: a busy member is restarted instead of taken out of service (the same check with a larger `failureThreshold` passes)",
     validateResource: (args, report) => {
         if (!isA(args.type, "statefulSet") || !holdsData(args.props)) return;
         for (const { container: c, label } of containersOf(args.props)) {
@@ -51,7 +54,7 @@ export const dataStoreLivenessDistinct: ResourceValidationPolicy = {
             }
         }
     },
-};
+});
 
 /** True when a NetworkPolicy restricts ingress to the pods it selects (undefined when unknown during preview). */
 function restrictsIngress(np: PolicyResource): boolean | undefined {
@@ -62,11 +65,13 @@ function restrictsIngress(np: PolicyResource): boolean | undefined {
 }
 
 /** A data-bearing StatefulSet is covered by a NetworkPolicy. */
-export const dataNetworkPolicy: StackValidationPolicy = {
+export const dataNetworkPolicy = statefulPolicy({
     name: "data-network-policy",
     description:
         "A StatefulSet that keeps data has its pods selected by an ingress NetworkPolicy in its namespace (an empty podSelector counts), so that only its clients and peers reach the data; without one, any pod in the cluster can connect. Operator-managed data stores are out of reach (their pods are not in the stack). Fix: add a networking.k8s.io/v1 NetworkPolicy selecting the pods that admits the clients, the peers and the metrics scraper.",
     enforcementLevel: "advisory",
+    protectsAgainst:
+        "a StatefulSet that keeps data whose pods no ingress NetworkPolicy in its namespace selects (an empty `podSelector` counts). Our components create none, so our stacks draw this advisory for Nacos, RabbitMQ and Redis",
     validateStack: (args, report) => {
         const policies = ofKind(args.resources, "networkPolicy").filter((np) => restrictsIngress(np) !== false);
         for (const sts of ofKind(args.resources, "statefulSet")) {
@@ -89,14 +94,16 @@ export const dataNetworkPolicy: StackValidationPolicy = {
             }
         }
     },
-};
+});
 
 /** No container keeps every capability. */
-export const noAllCapabilities: ResourceValidationPolicy = {
+export const noAllCapabilities = statefulPolicy({
     name: "no-all-capabilities",
     description:
         "No container (init containers included) of a StatefulSet, Deployment or DaemonSet runs privileged or adds the capability \"ALL\": either keeps every Linux capability (and, privileged, the host's devices), so a compromised member can read other pods' volumes on its node. Containers that only keep the runtime's default set pass (dropping ALL is better still). Fix: remove privileged and add only the capabilities the process needs.",
     enforcementLevel: "advisory",
+    protectsAgainst:
+        "a container or init container of a StatefulSet, Deployment or DaemonSet that runs `privileged` or adds capability `ALL`",
     validateResource: (args, report) => {
         if (!isA(args.type, "statefulSet") && !isA(args.type, "deployment") && !isA(args.type, "daemonSet")) return;
         const what = describeObject(kindName(args.type), args.props, args.name);
@@ -113,4 +120,4 @@ export const noAllCapabilities: ResourceValidationPolicy = {
             }
         }
     },
-};
+});

@@ -2,7 +2,7 @@
  * Data policies: data lives on claims with a storage class, claims are retained, and operator-managed
  * systems (Strimzi, tidb-operator) declare persistent storage that outlives them.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { statefulPolicy } from "./lib/define";
 import { containersOf, declaresNoData, describeObject, isA, known, knownItems, nameOf } from "./lib/k8s";
 
 /** Config of {@link dataOnPersistentVolumes}. */
@@ -53,20 +53,15 @@ function claimProblems(where: string, spec: () => Record<string, any> | undefine
 }
 
 /** Policy 3: data lives on PVCs with a size, access modes and an allowed storage class. */
-export const dataOnPersistentVolumes: ResourceValidationPolicy = {
+export const dataOnPersistentVolumes = statefulPolicy({
     name: "stateful-data-on-pvcs",
     description:
         'A StatefulSet keeps its data on PersistentVolumeClaims: it has volumeClaimTemplates (or declares the annotation stateful-k8s.io/data: none when it keeps no data, which also allows scratch volumes at data paths), each with a storage request, access modes and a storage class from the allow-list (storageClassName "" binds to pre-created volumes and is allowed unless allowStaticBinding is false), each mounted by a container, and no emptyDir or hostPath volume at a data path unless a claim is mounted inside it. Standalone PVCs need a storage request, access modes and an allowed storage class. Fix: add claim templates with storageClassName and mount them where the data goes.',
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            allowedStorageClasses: { type: "array", items: { type: "string" }, default: DATA_ON_PVCS_DEFAULTS.allowedStorageClasses },
-            allowStaticBinding: { type: "boolean", default: DATA_ON_PVCS_DEFAULTS.allowStaticBinding },
-            dataPaths: { type: "array", items: { type: "string" }, default: DATA_ON_PVCS_DEFAULTS.dataPaths },
-        },
-    },
-    validateResource: (args, report) => {
-        const cfg: DataOnPvcsConfig = { ...DATA_ON_PVCS_DEFAULTS, ...args.getConfig<Partial<DataOnPvcsConfig>>() };
+    protectsAgainst:
+        'data off claims: no `volumeClaimTemplates` (unless annotated `stateful-k8s.io/data: none`, which also allows scratch volumes at data paths); a claim template no container mounts; templates or standalone PVCs without size, access modes or a storage class (allow-list `allowedStorageClasses`; `storageClassName: ""`, static binding to pre-created volumes, is allowed unless `allowStaticBinding: false`); `emptyDir`/`hostPath` mounted at a data path (`dataPaths`, default `/data`, `/var/lib/*`, `/bitnami/*`, `/home/*/data`, `/opt/*/data`) with no claim inside it',
+    config: DATA_ON_PVCS_DEFAULTS,
+    validateResource: (args, report, cfg) => {
         if (isA(args.type, "pvc")) {
             for (const p of claimProblems(describeObject("PersistentVolumeClaim", args.props, args.name), () => args.props.spec, cfg))
                 report(`${p}.`);
@@ -134,7 +129,7 @@ export const dataOnPersistentVolumes: ResourceValidationPolicy = {
             }
         }
     },
-};
+});
 
 /** Config of {@link pvcRetention}. */
 export interface PvcRetentionConfig {
@@ -142,15 +137,19 @@ export interface PvcRetentionConfig {
     allowDelete: boolean;
 }
 
+/** Defaults of {@link PvcRetentionConfig}: claims and volumes are retained. */
+export const PVC_RETENTION_DEFAULTS: PvcRetentionConfig = { allowDelete: false };
+
 /** Policy 4: claims (and statically bound volumes) are retained. */
-export const pvcRetention: ResourceValidationPolicy = {
+export const pvcRetention = statefulPolicy({
     name: "pvc-retention",
     description:
         "A StatefulSet's persistentVolumeClaimRetentionPolicy is unset or Retain for both whenDeleted and whenScaled, so that a deletion, a replacement or a scale-in never deletes data; a PersistentVolume declared in the stack (static binding) has persistentVolumeReclaimPolicy Retain (the default for volumes created by hand), so that deleting its claim does not delete the data. Fix: set Retain, or allow Delete for throw-away stacks with this policy's allowDelete config.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { allowDelete: { type: "boolean", default: false } } },
-    validateResource: (args, report) => {
-        const cfg: PvcRetentionConfig = { allowDelete: false, ...args.getConfig<Partial<PvcRetentionConfig>>() };
+    protectsAgainst:
+        "`persistentVolumeClaimRetentionPolicy` `Delete`; a PersistentVolume in the stack with `persistentVolumeReclaimPolicy` other than `Retain` (config `allowDelete: true` for throw-away stacks)",
+    config: PVC_RETENTION_DEFAULTS,
+    validateResource: (args, report, cfg) => {
         if (cfg.allowDelete) return;
         if (isA(args.type, "pv")) {
             const policy = known(() => args.props.spec?.persistentVolumeReclaimPolicy as string | undefined);
@@ -171,7 +170,7 @@ export const pvcRetention: ResourceValidationPolicy = {
             }
         }
     },
-};
+});
 
 /** Problems with a Strimzi storage block (`spec.storage` of a node pool, `spec.kafka.storage`/`spec.zookeeper.storage` of a v1beta2 Kafka). */
 function strimziStorageProblems(what: string, storage: () => Record<string, any> | undefined): string[] {
@@ -193,11 +192,13 @@ function strimziStorageProblems(what: string, storage: () => Record<string, any>
 }
 
 /** Policy 11: operator-managed systems declare persistent storage that outlives them. */
-export const operatorStoragePersistent: ResourceValidationPolicy = {
+export const operatorStoragePersistent = statefulPolicy({
     name: "operator-storage-persistent",
     description:
         "Operators create the pods and claims of Kafka and TiDB, so policies cannot see them: their custom resources must ask for persistent storage. Strimzi KafkaNodePools (v1 and v1beta2), and the kafka and zookeeper storage of v1beta2 Kafka resources without node pools, use persistent-claim volumes (directly or in jbod), never ephemeral, with deleteClaim false; tidb-operator PDGroups and TiKVGroups declare a data volume with a storage size. Fix: set storage.type persistent-claim (or jbod of them) with deleteClaim: false; add template.spec.volumes with a mount of type data.",
     enforcementLevel: "mandatory",
+    protectsAgainst:
+        "Strimzi node pools (and the `kafka`/`zookeeper` storage of `v1beta2` Kafka resources without node pools) on `ephemeral` storage, with an empty `jbod` or with `deleteClaim: true`; tidb-operator PD/TiKV groups without a sized data volume (operators' own StatefulSets and claims are invisible to policies)",
     validateResource: (args, report) => {
         if (isA(args.type, "kafkaNodePool")) {
             const what = describeObject("KafkaNodePool", args.props, args.name);
@@ -229,4 +230,4 @@ export const operatorStoragePersistent: ResourceValidationPolicy = {
             }
         }
     },
-};
+});

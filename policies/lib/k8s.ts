@@ -96,6 +96,16 @@ export function isKnown(read: () => unknown): boolean {
     }
 }
 
+/** A plain copy of a value read from props (throws UnknownValueError when any part of it is unknown during preview). */
+export function plainCopy<T>(value: unknown): T {
+    return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The labels of a workload's pod template (empty when unset); undefined while any of them is unknown during preview. */
+export function podLabels(props: Record<string, any>): Record<string, string> | undefined {
+    return known(() => plainCopy<Record<string, string>>(props.spec?.template?.metadata?.labels ?? {}));
+}
+
 /** The items of an array read by `read`, each kept only when `check` touches no unknown value (empty when the array is unknown). */
 export function knownItems<T>(read: () => T[] | undefined): T[] {
     const items = known(read);

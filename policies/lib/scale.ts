@@ -87,6 +87,15 @@ export function replicaRange(object: PolicyResource, resources: PolicyResource[]
     };
 }
 
+/**
+ * The replica counts of a workload that may run more than one replica (a clustered one, whose members need
+ * peers, budgets and spreading); undefined when it never runs more than one, or while that is unknown.
+ */
+export function clusteredRange(object: PolicyResource, resources: PolicyResource[]): ReplicaRange | undefined {
+    const range = known(() => replicaRange(object, resources));
+    return range === undefined || range.max < 2 ? undefined : range;
+}
+
 /** `3 replicas`, or `up to 5 replicas (scaled by HorizontalPodAutoscaler ns/x)` for messages. */
 export function describeRange(range: ReplicaRange): string {
     if (range.scaler === undefined || range.min === range.max) return `${range.max} replicas`;

@@ -7,7 +7,7 @@ import { parseStackConfig } from "../../stacks/config";
 import { optionsRecorder, register } from "../helpers/component";
 import { programResources, runPolicy } from "../helpers/policy";
 import { schemaErrors } from "../helpers/schemas";
-import { autoscalerOwnsReplicas } from "../../policies/availability";
+import { autoscalerOwnsReplicas } from "../../policies/autoscaling";
 
 const base: KafkaArgs = { namespace: "streaming" };
 const lag: ConsumerLagAutoscalingArgs = {

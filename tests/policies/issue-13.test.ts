@@ -4,11 +4,13 @@
  */
 import * as assert from "assert";
 import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
-import { autoscalerOwnsReplicas, quorumOddVoters, replicasSpread, statefulSetDisruptionBudget } from "../../policies/availability";
+import { autoscalerOwnsReplicas } from "../../policies/autoscaling";
+import { replicasSpread, statefulSetDisruptionBudget } from "../../policies/availability";
 import { headlessServicePublishesNotReady, statefulSetHeadlessService } from "../../policies/discovery";
 import { productionDataProtected, workloadHygiene } from "../../policies/hygiene";
 import { ignoresPath, propertyPath, TYPES } from "../../policies/lib/k8s";
 import { dataNetworkPolicy, dataStoreLivenessDistinct, noAllCapabilities } from "../../policies/peers";
+import { quorumOddVoters } from "../../policies/quorum";
 import { dataOnPersistentVolumes, operatorStoragePersistent, pvcRetention } from "../../policies/storage";
 import { resource, runPolicy } from "../helpers/policy";
 

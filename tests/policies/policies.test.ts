@@ -4,7 +4,8 @@
  */
 import * as assert from "assert";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { autoscalerOwnsReplicas, quorumOddVoters, replicasSpread, statefulSetDisruptionBudget } from "../../policies/availability";
+import { autoscalerOwnsReplicas } from "../../policies/autoscaling";
+import { replicasSpread, statefulSetDisruptionBudget } from "../../policies/availability";
 import {
     headlessServicePublishesNotReady,
     stableNames,
@@ -14,6 +15,7 @@ import {
 import { imageIsPinned } from "../../components/lib/contract";
 import { productionDataProtected, workloadHygiene } from "../../policies/hygiene";
 import { TYPES } from "../../policies/lib/k8s";
+import { quorumOddVoters } from "../../policies/quorum";
 import { dataOnPersistentVolumes, operatorStoragePersistent, pvcRetention } from "../../policies/storage";
 import { resource, runPolicy } from "../helpers/policy";
 
