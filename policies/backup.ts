@@ -5,8 +5,18 @@
 import { PolicyResource } from "@pulumi/policy";
 import { EXTERNAL_BACKUP_ANNOTATION } from "../components/lib/contract";
 import { statefulPolicy } from "./lib/define";
-import { BACKUP_ANNOTATION, BACKUP_OF_LABEL, describeObject, known, metadataOf, namespaceOf, nameOf, ofKind } from "./lib/k8s";
-import { holdsData } from "./peers";
+import {
+    BACKUP_ANNOTATION,
+    BACKUP_OF_LABEL,
+    describeObject,
+    holdsData,
+    known,
+    plainCopy,
+    metadataOf,
+    namespaceOf,
+    nameOf,
+    ofKind,
+} from "./lib/k8s";
 
 /** Config of {@link backupSchedule}. */
 export interface BackupScheduleConfig {
@@ -40,7 +50,7 @@ function mirrored(resources: PolicyResource[], name: string): boolean {
     return ofKind(resources, "kafkaMirrorMaker2").some(
         (mm2) =>
             known(() =>
-                (JSON.parse(JSON.stringify(mm2.props.spec?.mirrors ?? [])) as { source?: { bootstrapServers?: string } }[]).some((m) =>
+                plainCopy<{ source?: { bootstrapServers?: string } }[]>(mm2.props.spec?.mirrors ?? []).some((m) =>
                     (m.source?.bootstrapServers ?? "").split(",").some((s) => s.trim().startsWith(`${name}-kafka-bootstrap`)),
                 ),
             ) === true,

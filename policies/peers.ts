@@ -5,12 +5,7 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 import { statefulPolicy } from "./lib/define";
-import { containersOf, declaresNoData, describeObject, isA, kindName, known, namespaceOf, ofKind, selectorMatches } from "./lib/k8s";
-
-/** True when a StatefulSet keeps data on claims (templates known and present, not declared data-free). */
-export function holdsData(props: Record<string, any>): boolean {
-    return !declaresNoData(props) && known(() => (props.spec?.volumeClaimTemplates ?? []).length > 0) === true;
-}
+import { containersOf, describeObject, holdsData, isA, kindName, known, namespaceOf, ofKind, plainCopy, selectorMatches } from "./lib/k8s";
 
 const HANDLERS = ["exec", "httpGet", "tcpSocket", "grpc"] as const;
 
@@ -38,8 +33,8 @@ export const dataStoreLivenessDistinct = statefulPolicy({
         for (const { container: c, label } of containersOf(args.props)) {
             const probes = known(() => {
                 if (c.livenessProbe === undefined || c.readinessProbe === undefined) return undefined;
-                const live = JSON.parse(JSON.stringify(c.livenessProbe)) as Record<string, any>;
-                const ready = JSON.parse(JSON.stringify(c.readinessProbe)) as Record<string, any>;
+                const live = plainCopy<Record<string, any>>(c.livenessProbe);
+                const ready = plainCopy<Record<string, any>>(c.readinessProbe);
                 return { live, ready };
             });
             if (probes === undefined) continue;
@@ -78,7 +73,7 @@ export const dataNetworkPolicy = statefulPolicy({
             if (!holdsData(sts.props)) continue;
             const covered = known(() => {
                 const ns = namespaceOf(sts.props);
-                const labels = JSON.parse(JSON.stringify(sts.props.spec?.template?.metadata?.labels ?? {})) as Record<string, string>;
+                const labels = plainCopy<Record<string, string>>(sts.props.spec?.template?.metadata?.labels ?? {});
                 const selects = policies.map((np) => {
                     const matches = known(() => namespaceOf(np.props) === ns && selectorMatches(np.props.spec?.podSelector, labels, true));
                     return matches === true && restrictsIngress(np) === undefined ? undefined : matches;

@@ -3,7 +3,7 @@
  * systems (Strimzi, tidb-operator) declare persistent storage that outlives them.
  */
 import { statefulPolicy } from "./lib/define";
-import { containersOf, declaresNoData, describeObject, isA, known, knownItems, nameOf } from "./lib/k8s";
+import { containersOf, declaresNoData, describeObject, isA, known, knownItems, nameOf, plainCopy } from "./lib/k8s";
 
 /** Config of {@link dataOnPersistentVolumes}. */
 export interface DataOnPvcsConfig {
@@ -214,12 +214,8 @@ export const operatorStoragePersistent = statefulPolicy({
         }
         if (isA(args.type, "pdGroup") || isA(args.type, "tikvGroup")) {
             const kind = isA(args.type, "pdGroup") ? "PDGroup" : "TiKVGroup";
-            const volumes = known(
-                () =>
-                    JSON.parse(JSON.stringify(args.props.spec?.template?.spec?.volumes ?? [])) as {
-                        storage?: string;
-                        mounts?: { type?: string }[];
-                    }[],
+            const volumes = known(() =>
+                plainCopy<{ storage?: string; mounts?: { type?: string }[] }[]>(args.props.spec?.template?.spec?.volumes ?? []),
             );
             if (volumes === undefined) return;
             const data = volumes.find((v) => (v.mounts ?? []).some((m) => m.type === "data"));

@@ -241,6 +241,11 @@ export function declaresNoData(props: Record<string, any>): boolean {
     return known(() => metadataOf(props).annotations?.[NO_DATA_ANNOTATION.key] === NO_DATA_ANNOTATION.value) === true;
 }
 
+/** True when a StatefulSet keeps data on claims (templates known and present, not declared data-free). */
+export function holdsData(props: Record<string, any>): boolean {
+    return !declaresNoData(props) && known(() => (props.spec?.volumeClaimTemplates ?? []).length > 0) === true;
+}
+
 /** Splits a Pulumi property path (`spec.replicas`, `spec["replicas"]`, `["spec"].replicas`, `spec.*`) into segments. */
 export function propertyPath(path: string): string[] {
     const out: string[] = [];
