@@ -37,7 +37,7 @@ export class Nacos extends pulumi.ComponentResource {
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member. */
+    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** The entries of every member's `cluster.conf`. */
     public readonly clusterMembers: pulumi.Output<string[]>;

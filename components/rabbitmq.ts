@@ -36,7 +36,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every node. */
+    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** Erlang node name of every node. */
     public readonly nodeNames: pulumi.Output<string[]>;

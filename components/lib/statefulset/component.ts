@@ -62,19 +62,16 @@ export function createWorkloadExtras(
 }
 
 /**
- * The outputs every StatefulSet component declares. Each class declares them itself (the schema analyzer
- * reads only a class's own members); tests/package-schema.test.ts checks that the declarations agree.
+ * The outputs every StatefulSet component declares: the StatefulSet, its name, the names of its headless
+ * and client Services, and the members' DNS names. Each class declares and documents them itself (the
+ * schema analyzer reads only a class's own members); tests/package-schema.test.ts keeps those
+ * declarations identical.
  */
 export interface StatefulSetOutputs {
-    /** Name of the StatefulSet. */
     statefulSetName: pulumi.Output<string>;
-    /** Name of the headless (peer-discovery) Service. */
     headlessServiceName: pulumi.Output<string>;
-    /** Name of the client Service. */
     clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member. */
     memberDnsNames: pulumi.Output<string[]>;
-    /** The StatefulSet. */
     statefulSet: k8s.apps.v1.StatefulSet;
 }
 
