@@ -10,7 +10,7 @@ import { createAutoscaler } from "./lib/autoscaling";
 import { workloadNames } from "./lib/naming";
 import { networkPolicyIngress } from "./lib/network";
 import { childOptions, dependingOn } from "./lib/options";
-import { createWorkloadExtras, sharedWorkloadSpec, statefulSetOutputs } from "./lib/statefulset/component";
+import { createWorkloadExtras, sharedWorkloadSpec, StatefulSetOutputs, statefulSetOutputs } from "./lib/statefulset/component";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
 import { createWorkload } from "./lib/statefulset/workload";
 
@@ -20,7 +20,7 @@ export * from "./eureka/args";
  * A peer-aware Eureka server cluster: StatefulSet + headless Service, with
  * `eureka.client.serviceUrl.defaultZone` derived from `replicas`.
  */
-export class Eureka extends pulumi.ComponentResource {
+export class Eureka extends pulumi.ComponentResource implements StatefulSetOutputs {
     /** Number of Eureka servers the update deploys (with an autoscaler: at creation). */
     public readonly replicas: number;
     /** Name of the StatefulSet. */

@@ -13,7 +13,7 @@ import { networkPolicyIngress } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { containerSecurityContext, nobodyPodSecurityContext } from "./lib/pod";
 import { helperResources } from "./lib/resources";
-import { createWorkloadExtras, sharedWorkloadSpec, statefulSetOutputs } from "./lib/statefulset/component";
+import { createWorkloadExtras, sharedWorkloadSpec, StatefulSetOutputs, statefulSetOutputs } from "./lib/statefulset/component";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
 import { createWorkload } from "./lib/statefulset/workload";
 import { renderNacosAdminInitScript } from "./nacos/admin-init";
@@ -28,7 +28,7 @@ export * from "./nacos/config";
  * A Nacos cluster (or standalone server) with its member list derived from `replicas`, data on PVCs,
  * and auth secrets in a Kubernetes Secret.
  */
-export class Nacos extends pulumi.ComponentResource {
+export class Nacos extends pulumi.ComponentResource implements StatefulSetOutputs {
     /** Number of Nacos servers the update deploys. */
     public readonly replicas: number;
     /** Name of the StatefulSet. */

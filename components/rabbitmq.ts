@@ -14,7 +14,7 @@ import { createRabbitMQBackup, rabbitmqRestorePod } from "./lib/rabbitmq-backup"
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { checksum, containerSecurityContext } from "./lib/pod";
 import { helperResources } from "./lib/resources";
-import { createWorkloadExtras, sharedWorkloadSpec, statefulSetOutputs } from "./lib/statefulset/component";
+import { createWorkloadExtras, sharedWorkloadSpec, StatefulSetOutputs, statefulSetOutputs } from "./lib/statefulset/component";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
 import { createWorkload } from "./lib/statefulset/workload";
 import { RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, resolveRabbitMQArgs } from "./rabbitmq/args";
@@ -27,7 +27,7 @@ export * from "./rabbitmq/config";
  * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through
  * `rabbitmq_prometheus`, keeps data on PVCs and refuses unsafe scale-in.
  */
-export class RabbitMQ extends pulumi.ComponentResource {
+export class RabbitMQ extends pulumi.ComponentResource implements StatefulSetOutputs {
     /** Number of RabbitMQ nodes the update deploys. */
     public readonly replicas: number;
     /** Name of the StatefulSet. */
