@@ -5,16 +5,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eurekaAlerts } from "./alerts/eureka";
-import { EUREKA_DEFAULTS, EUREKA_SERVER_DEFAULTS, EurekaArgs, eurekaPeerUrls, resolveEurekaArgs } from "./eureka/args";
+import { EUREKA_SERVER_DEFAULTS, EurekaArgs, eurekaPeerUrls, resolveEurekaArgs } from "./eureka/args";
 import { createAutoscaler } from "./lib/autoscaling";
-import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
-import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
+import { networkPolicyIngress } from "./lib/network";
 import { childOptions, dependingOn } from "./lib/options";
-import { resolveResources } from "./lib/resources";
-import { resolveMonitoring } from "./lib/statefulset/args";
+import { createWorkloadExtras, sharedWorkloadSpec, StatefulSetOutputs, statefulSetOutputs } from "./lib/statefulset/component";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
-import { resolveScheduling } from "./lib/scheduling";
 import { createWorkload } from "./lib/statefulset/workload";
 
 export * from "./eureka/args";
@@ -23,7 +20,7 @@ export * from "./eureka/args";
  * A peer-aware Eureka server cluster: StatefulSet + headless Service, with
  * `eureka.client.serviceUrl.defaultZone` derived from `replicas`.
  */
-export class Eureka extends pulumi.ComponentResource {
+export class Eureka extends pulumi.ComponentResource implements StatefulSetOutputs {
     /** Number of Eureka servers the update deploys (with an autoscaler: at creation). */
     public readonly replicas: number;
     /** Name of the StatefulSet. */
@@ -32,7 +29,7 @@ export class Eureka extends pulumi.ComponentResource {
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member (of every possible member, up to `maxReplicas`, when autoscaled). */
+    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** The peer URL list every member is configured with (`defaultZone`): one URL per member, or per possible member when autoscaled. */
     public readonly peerUrls: pulumi.Output<string[]>;
@@ -51,30 +48,23 @@ export class Eureka extends pulumi.ComponentResource {
         super("stateful-k8s:index:Eureka", name, {}, opts);
         this.replicas = resolved.replicas;
 
-        const replicas = args.replicas ?? EUREKA_DEFAULTS.replicas;
-        const port = args.port ?? EUREKA_DEFAULTS.port;
+        const { port, prometheusMetrics: prometheus, monitoring } = resolved;
         // With an autoscaler, every possible member is a peer: the list must not depend on the live count.
-        const peers = args.autoscaling?.maxReplicas ?? replicas;
-        const clusterDomain = args.clusterDomain ?? EUREKA_DEFAULTS.clusterDomain;
-        const names = workloadNames(name, args.namespace ?? EUREKA_DEFAULTS.namespace, peers, clusterDomain);
+        const peers = resolved.autoscaling?.maxReplicas ?? resolved.replicas;
+        const names = workloadNames(name, resolved.namespace, peers, resolved.clusterDomain);
         const peerUrls = eurekaPeerUrls(names.members, port);
         // SPRING_APPLICATION_JSON keeps the camel-case map key `defaultZone` that Eureka looks up
         // (an environment variable would be lower-cased by Spring's relaxed binding).
         const springJson = JSON.stringify({ eureka: { client: { serviceUrl: { defaultZone: peerUrls.join(",") } } } });
-        const prometheus = args.prometheusMetrics ?? EUREKA_DEFAULTS.prometheusMetrics;
-        const monitoring = resolveMonitoring(args.monitoring);
         const s = EUREKA_SERVER_DEFAULTS;
         const ports = [{ name: "http", port, peer: true, client: true }];
+        const child = childOptions(this, opts);
 
         const workload = createWorkload(
             this,
             name,
             {
-                system: "eureka",
-                namespace: names.namespace,
-                clusterDomain,
-                replicas,
-                image: args.image ?? EUREKA_DEFAULTS.image,
+                ...sharedWorkloadSpec("eureka", resolved),
                 podManagementPolicy: PodManagementPolicy.Parallel,
                 ports,
                 // Scrape only what the image serves.
@@ -86,10 +76,8 @@ export class Eureka extends pulumi.ComponentResource {
                     EUREKA_INSTANCE_PREFER_IP_ADDRESS: "false",
                     EUREKA_CLIENT_REGISTER_WITH_EUREKA: "true",
                     EUREKA_CLIENT_FETCH_REGISTRY: "true",
-                    EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS: String(
-                        args.peerNodesUpdateIntervalMs ?? EUREKA_DEFAULTS.peerNodesUpdateIntervalMs,
-                    ),
-                    EUREKA_SERVER_ENABLE_SELF_PRESERVATION: String(args.selfPreservation ?? EUREKA_DEFAULTS.selfPreservation),
+                    EUREKA_SERVER_PEER_EUREKA_NODES_UPDATE_INTERVAL_MS: String(resolved.peerNodesUpdateIntervalMs),
+                    EUREKA_SERVER_ENABLE_SELF_PRESERVATION: String(resolved.selfPreservation),
                     // The image's application.properties is for local development (1 s eviction and cache
                     // intervals, no wait when the first sync is empty, TRACE logging); environment
                     // variables outrank it, so these restore Spring Cloud Netflix's defaults. A lone
@@ -110,67 +98,49 @@ export class Eureka extends pulumi.ComponentResource {
                 volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
                 volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                 readOnlyRootFilesystem: true,
-                runAsUser: args.runAsUser ?? EUREKA_DEFAULTS.runAsUser,
+                runAsUser: resolved.runAsUser,
                 terminationGracePeriodSeconds: 30,
-                resources: resolveResources(args.resources, EUREKA_DEFAULTS.resources),
-                scheduling: resolveScheduling(args.scheduling),
-                autoscaled: args.autoscaling !== undefined,
+                autoscaled: resolved.autoscaling !== undefined,
             },
             opts,
         );
-        if (args.autoscaling !== undefined) {
+        if (resolved.autoscaling !== undefined) {
             createAutoscaler(
                 `${name}-hpa`,
                 { name, namespace: names.namespace, labels: { "app.kubernetes.io/name": "eureka", "app.kubernetes.io/instance": name } },
                 { apiVersion: "apps/v1", kind: "StatefulSet", name: workload.statefulSet.metadata.name },
-                args.autoscaling,
-                dependingOn(childOptions(this, opts), [workload.statefulSet]),
-            );
-        }
-
-        const np = resolveNetworkPolicy(args.networkPolicy, names.namespace);
-        if (np.enabled) {
-            // The metrics port is the client port: the monitoring namespace is admitted on it only when it is scraped.
-            const ingress = networkPolicyIngress(workload.selectorLabels, ports, undefined, np);
-            if (prometheus && (monitoring.scrapeAnnotations || monitoring.serviceMonitor)) {
-                ingress.push(...networkPolicyIngress(workload.selectorLabels, [], port, np));
-            }
-            createNetworkPolicy(
-                `${name}-netpol`,
-                { name, namespace: names.namespace },
-                workload.selectorLabels,
-                ingress,
-                childOptions(this, opts),
+                resolved.autoscaling,
+                dependingOn(child, [workload.statefulSet]),
             );
         }
 
         const scraped = prometheus && monitoring.serviceMonitor;
-        const alerts = eurekaAlerts({ namespace: names.namespace, statefulSet: name, scraped });
-        createAlertsAndDashboard(
+        createWorkloadExtras(
             name,
-            { name, namespace: names.namespace, labels: workload.selectorLabels },
-            "Eureka",
-            alerts,
-            monitoring,
-            childOptions(this, opts),
+            workload,
+            resolved,
+            {
+                title: "Eureka",
+                alerts: eurekaAlerts({ namespace: names.namespace, statefulSet: name, scraped }),
+                // The metrics port is the client port: the monitoring namespace is admitted on it only when it is scraped.
+                ingress: (np) => [
+                    ...networkPolicyIngress(workload.selectorLabels, ports, undefined, np),
+                    ...(prometheus && (monitoring.scrapeAnnotations || monitoring.serviceMonitor)
+                        ? networkPolicyIngress(workload.selectorLabels, [], port, np)
+                        : []),
+                ],
+            },
+            child,
         );
 
-        this.statefulSet = workload.statefulSet;
-        this.statefulSetName = workload.statefulSet.metadata.name;
-        this.headlessServiceName = workload.headlessService.metadata.name;
-        this.clientServiceName = workload.clientService.metadata.name;
-        this.memberDnsNames = pulumi.output(names.members);
+        const outputs = statefulSetOutputs(workload, names.members);
+        this.statefulSet = outputs.statefulSet;
+        this.statefulSetName = outputs.statefulSetName;
+        this.headlessServiceName = outputs.headlessServiceName;
+        this.clientServiceName = outputs.clientServiceName;
+        this.memberDnsNames = outputs.memberDnsNames;
         this.peerUrls = pulumi.output(peerUrls);
         this.clientEndpoint = pulumi.output(`http://${names.clientHost}:${port}/eureka/`);
-        this.registerOutputs({
-            replicas: this.replicas,
-            statefulSetName: this.statefulSetName,
-            headlessServiceName: this.headlessServiceName,
-            clientServiceName: this.clientServiceName,
-            memberDnsNames: this.memberDnsNames,
-            peerUrls: this.peerUrls,
-            clientEndpoint: this.clientEndpoint,
-            statefulSet: this.statefulSet,
-        });
+        this.registerOutputs({ replicas: this.replicas, ...outputs, peerUrls: this.peerUrls, clientEndpoint: this.clientEndpoint });
     }
 }

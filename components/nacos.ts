@@ -5,21 +5,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nacosAlerts } from "./alerts/nacos";
-import { createAlertsAndDashboard } from "./lib/dashboards";
 import { EXTERNAL_BACKUP_ANNOTATION, JOB_LABEL } from "./lib/contract";
 import { recommendedLabels } from "./lib/labels";
 import { createNacosBackup, nacosBackupPodLabels } from "./lib/nacos-backup";
 import { workloadNames } from "./lib/naming";
-import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
+import { networkPolicyIngress } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { containerSecurityContext, nobodyPodSecurityContext } from "./lib/pod";
-import { helperResources, resolveResources } from "./lib/resources";
-import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
+import { helperResources } from "./lib/resources";
+import { createWorkloadExtras, sharedWorkloadSpec, StatefulSetOutputs, statefulSetOutputs } from "./lib/statefulset/component";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
-import { resolveScheduling } from "./lib/scheduling";
 import { createWorkload } from "./lib/statefulset/workload";
 import { renderNacosAdminInitScript } from "./nacos/admin-init";
-import { NACOS_DEFAULTS, NACOS_HOME, NACOS_PORTS, NacosArgs, resolveNacosArgs } from "./nacos/args";
+import { NACOS_HOME, NACOS_PORTS, NacosArgs, resolveNacosArgs } from "./nacos/args";
 import { nacosClusterMembers, nacosJvmSizes } from "./nacos/config";
 
 export * from "./nacos/admin-init";
@@ -30,7 +28,7 @@ export * from "./nacos/config";
  * A Nacos cluster (or standalone server) with its member list derived from `replicas`, data on PVCs,
  * and auth secrets in a Kubernetes Secret.
  */
-export class Nacos extends pulumi.ComponentResource {
+export class Nacos extends pulumi.ComponentResource implements StatefulSetOutputs {
     /** Number of Nacos servers the update deploys. */
     public readonly replicas: number;
     /** Name of the StatefulSet. */
@@ -39,7 +37,7 @@ export class Nacos extends pulumi.ComponentResource {
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member. */
+    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** The entries of every member's `cluster.conf`. */
     public readonly clusterMembers: pulumi.Output<string[]>;
@@ -60,14 +58,11 @@ export class Nacos extends pulumi.ComponentResource {
         super("stateful-k8s:index:Nacos", name, {}, opts);
         this.replicas = resolved.replicas;
 
-        const namespace = args.namespace ?? NACOS_DEFAULTS.namespace;
-        const replicas = args.replicas ?? NACOS_DEFAULTS.replicas;
-        const clusterDomain = args.clusterDomain ?? NACOS_DEFAULTS.clusterDomain;
-        const names = workloadNames(name, namespace, replicas, clusterDomain);
+        const { namespace, replicas, image, mysql, monitoring } = resolved;
+        const names = workloadNames(name, namespace, replicas, resolved.clusterDomain);
         const members = nacosClusterMembers(names.members);
         const secretName = `${name}-auth`;
-        const resources = resolveResources(args.resources, NACOS_DEFAULTS.resources);
-        const image = args.image ?? NACOS_DEFAULTS.image;
+        const child = childOptions(this, opts);
         const ports = [
             { name: "http", port: NACOS_PORTS.http, peer: true, client: true },
             { name: "client-rpc", port: NACOS_PORTS.clientRpc, peer: true, client: true },
@@ -75,7 +70,6 @@ export class Nacos extends pulumi.ComponentResource {
             { name: "raft", port: NACOS_PORTS.raft, peer: true, client: false },
             { name: "console", port: NACOS_PORTS.console, peer: false, client: true },
         ];
-        const monitoring = resolveMonitoring(args.monitoring);
         const adminJobLabels = { [JOB_LABEL]: `${name}-admin-init` };
 
         const secretData: Record<string, pulumi.Input<string>> = {
@@ -83,42 +77,38 @@ export class Nacos extends pulumi.ComponentResource {
             "identity-value": pulumi.secret(args.identityValue),
             "admin-password": pulumi.secret(args.adminPassword),
         };
-        if (args.mysql !== undefined) {
-            secretData["mysql-password"] = pulumi.secret(args.mysql.password);
+        if (mysql !== undefined) {
+            secretData["mysql-password"] = pulumi.secret(mysql.password);
         }
         const secret = new k8s.core.v1.Secret(
             `${name}-auth`,
             { metadata: { name: secretName, namespace }, type: "Opaque", stringData: secretData },
-            configurationOptions(childOptions(this, opts)),
+            configurationOptions(child),
         );
         // Referenced by name, ordered by dependsOn (see configurationOptions): replacing it replaces no pod owner.
         const fromSecret = (key: string) => ({ secretKeyRef: { name: secretName, key } });
 
         const storageEnv: Record<string, string | ReturnType<typeof fromSecret>> =
-            args.mysql === undefined
+            mysql === undefined
                 ? { EMBEDDED_STORAGE: "embedded" }
                 : {
                       SPRING_DATASOURCE_PLATFORM: "mysql",
-                      MYSQL_SERVICE_HOST: args.mysql.host,
-                      MYSQL_SERVICE_PORT: String(args.mysql.port ?? NACOS_DEFAULTS.mysqlPort),
-                      MYSQL_SERVICE_DB_NAME: args.mysql.database ?? NACOS_DEFAULTS.mysqlDatabase,
-                      MYSQL_SERVICE_USER: args.mysql.user,
+                      MYSQL_SERVICE_HOST: mysql.host,
+                      MYSQL_SERVICE_PORT: String(mysql.port),
+                      MYSQL_SERVICE_DB_NAME: mysql.database,
+                      MYSQL_SERVICE_USER: mysql.user,
                       MYSQL_SERVICE_PASSWORD: fromSecret("mysql-password"),
-                      MYSQL_SERVICE_DB_PARAM: args.mysql.params ?? NACOS_DEFAULTS.mysqlParams,
+                      MYSQL_SERVICE_DB_PARAM: mysql.params,
                   };
 
         const workload = createWorkload(
             this,
             name,
             {
-                system: "nacos",
-                namespace,
-                clusterDomain,
-                replicas,
-                image,
+                ...sharedWorkloadSpec("nacos", resolved),
                 podManagementPolicy: PodManagementPolicy.Parallel,
                 // With MySQL the data is the database's, backed up with its own tooling (the backup-schedule policy reads this).
-                annotations: args.mysql === undefined ? undefined : { [EXTERNAL_BACKUP_ANNOTATION.key]: EXTERNAL_BACKUP_ANNOTATION.value },
+                annotations: mysql === undefined ? undefined : { [EXTERNAL_BACKUP_ANNOTATION.key]: EXTERNAL_BACKUP_ANNOTATION.value },
                 ports,
                 metrics: { portName: "http", port: NACOS_PORTS.http, path: "/nacos/actuator/prometheus", monitoring },
                 env: {
@@ -129,11 +119,11 @@ export class Nacos extends pulumi.ComponentResource {
                     // application.properties: nacos.server.main.port=${NACOS_APPLICATION_PORT:8848}.
                     NACOS_APPLICATION_PORT: String(NACOS_PORTS.http),
                     // docker-startup.sh passes these as -Xms/-Xmx/-Xmn; the image's own are a fixed 1g/1g/512m.
-                    ...nacosJvmSizes(resources.memoryRequest ?? NACOS_DEFAULTS.resources.memoryRequest),
+                    ...nacosJvmSizes(resolved.resources.memoryRequest),
                     ...storageEnv,
                     NACOS_AUTH_ENABLE: "true",
                     NACOS_AUTH_TOKEN: fromSecret("auth-token"),
-                    NACOS_AUTH_IDENTITY_KEY: args.identityKey ?? NACOS_DEFAULTS.identityKey,
+                    NACOS_AUTH_IDENTITY_KEY: resolved.identityKey,
                     NACOS_AUTH_IDENTITY_VALUE: fromSecret("identity-value"),
                     MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE: "prometheus,health",
                     // Embedded Derby writes derby.log to the working directory (the read-only image) unless told otherwise.
@@ -157,7 +147,7 @@ export class Nacos extends pulumi.ComponentResource {
                 dataVolume: {
                     name: "data",
                     mountPath: `${NACOS_HOME}/data`,
-                    storage: resolveStorage(args.storage, NACOS_DEFAULTS.storageSize),
+                    storage: resolved.storage,
                 },
                 volumes: [
                     { name: "logs", emptyDir: { sizeLimit: "2Gi" } },
@@ -187,8 +177,6 @@ export class Nacos extends pulumi.ComponentResource {
                 // The official image runs as root (its files are root's).
                 runAsUser: undefined,
                 terminationGracePeriodSeconds: 60,
-                resources,
-                scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
             dependingOn(opts ?? {}, [secret]),
@@ -235,63 +223,62 @@ export class Nacos extends pulumi.ComponentResource {
                 },
             },
             // It holds no data: a protected (production) stack must still be able to replace it on an upgrade.
-            { ...dependingOn(childOptions(this, opts), [workload.statefulSet, secret]), protect: false },
+            { ...dependingOn(child, [workload.statefulSet, secret]), protect: false },
         );
 
-        if (args.backup !== undefined) {
-            const child = childOptions(this, opts);
+        if (resolved.backup !== undefined) {
             const baseUrl = `http://${names.clientHost}:${NACOS_PORTS.http}`;
-            createNacosBackup(name, namespace, baseUrl, secretName, args.backup, dependingOn(child, [secret]), configurationOptions(child));
+            createNacosBackup(
+                name,
+                namespace,
+                baseUrl,
+                secretName,
+                resolved.backup,
+                dependingOn(child, [secret]),
+                configurationOptions(child),
+            );
         }
 
-        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
-        if (np.enabled) {
-            // The metrics port is the HTTP port, a client port too; the admin Job reaches it from this namespace.
-            const ingress = networkPolicyIngress(workload.selectorLabels, ports, undefined, np, [
-                { from: [{ podSelector: { matchLabels: adminJobLabels } }], ports: [{ protocol: "TCP", port: NACOS_PORTS.http }] },
-                ...(args.backup === undefined
-                    ? []
-                    : [
-                          {
-                              from: [{ podSelector: { matchLabels: nacosBackupPodLabels(name) } }],
-                              ports: [{ protocol: "TCP", port: NACOS_PORTS.http }],
-                          },
-                      ]),
-            ]);
-            if (monitoring.scrapeAnnotations || monitoring.serviceMonitor) {
-                ingress.push(...networkPolicyIngress(workload.selectorLabels, [], NACOS_PORTS.http, np));
-            }
-            createNetworkPolicy(`${name}-netpol`, { name, namespace }, workload.selectorLabels, ingress, childOptions(this, opts));
-        }
-
-        const alerts = nacosAlerts({ namespace, statefulSet: name });
-        createAlertsAndDashboard(
+        const toHttp = (labels: Record<string, string>) => ({
+            from: [{ podSelector: { matchLabels: labels } }],
+            ports: [{ protocol: "TCP", port: NACOS_PORTS.http }],
+        });
+        createWorkloadExtras(
             name,
-            { name, namespace, labels: workload.selectorLabels },
-            "Nacos",
-            alerts,
-            monitoring,
-            childOptions(this, opts),
+            workload,
+            resolved,
+            {
+                title: "Nacos",
+                alerts: nacosAlerts({ namespace, statefulSet: name }),
+                // The metrics port is the HTTP port, a client port too; the admin Job (and the backup) reach it from this namespace.
+                ingress: (np) => [
+                    ...networkPolicyIngress(workload.selectorLabels, ports, undefined, np, [
+                        toHttp(adminJobLabels),
+                        ...(resolved.backup === undefined ? [] : [toHttp(nacosBackupPodLabels(name))]),
+                    ]),
+                    ...(monitoring.scrapeAnnotations || monitoring.serviceMonitor
+                        ? networkPolicyIngress(workload.selectorLabels, [], NACOS_PORTS.http, np)
+                        : []),
+                ],
+            },
+            child,
         );
 
-        this.statefulSet = workload.statefulSet;
-        this.statefulSetName = workload.statefulSet.metadata.name;
-        this.headlessServiceName = workload.headlessService.metadata.name;
-        this.clientServiceName = workload.clientService.metadata.name;
-        this.memberDnsNames = pulumi.output(names.members);
+        const outputs = statefulSetOutputs(workload);
+        this.statefulSet = outputs.statefulSet;
+        this.statefulSetName = outputs.statefulSetName;
+        this.headlessServiceName = outputs.headlessServiceName;
+        this.clientServiceName = outputs.clientServiceName;
+        this.memberDnsNames = outputs.memberDnsNames;
         this.clusterMembers = pulumi.output(members);
         this.clientEndpoint = pulumi.output(`http://${names.clientHost}:${NACOS_PORTS.http}/nacos`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
             replicas: this.replicas,
-            statefulSetName: this.statefulSetName,
-            headlessServiceName: this.headlessServiceName,
-            clientServiceName: this.clientServiceName,
-            memberDnsNames: this.memberDnsNames,
+            ...outputs,
             clusterMembers: this.clusterMembers,
             clientEndpoint: this.clientEndpoint,
             secretName: this.secretName,
-            statefulSet: this.statefulSet,
         });
     }
 }

@@ -8,18 +8,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { rabbitmqAlerts } from "./alerts/rabbitmq";
 import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
-import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
-import { createNetworkPolicy, networkPolicyIngress, resolveNetworkPolicy } from "./lib/network";
+import { networkPolicyIngress } from "./lib/network";
 import { createRabbitMQBackup, rabbitmqRestorePod } from "./lib/rabbitmq-backup";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { checksum, containerSecurityContext } from "./lib/pod";
-import { helperResources, resolveResources } from "./lib/resources";
-import { resolveMonitoring, resolveStorage } from "./lib/statefulset/args";
+import { helperResources } from "./lib/resources";
+import { createWorkloadExtras, sharedWorkloadSpec, StatefulSetOutputs, statefulSetOutputs } from "./lib/statefulset/component";
 import { PodManagementPolicy } from "./lib/statefulset/spec";
-import { resolveScheduling } from "./lib/scheduling";
 import { createWorkload } from "./lib/statefulset/workload";
-import { RABBITMQ_DEFAULTS, RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, resolveRabbitMQArgs } from "./rabbitmq/args";
+import { RABBITMQ_PLUGINS, RABBITMQ_PORTS, RabbitMQArgs, resolveRabbitMQArgs } from "./rabbitmq/args";
 import { rabbitmqNodeNames, renderRabbitmqConf } from "./rabbitmq/config";
 
 export * from "./rabbitmq/args";
@@ -29,7 +27,7 @@ export * from "./rabbitmq/config";
  * A RabbitMQ cluster that forms itself through `rabbitmq_peer_discovery_k8s`, exports metrics through
  * `rabbitmq_prometheus`, keeps data on PVCs and refuses unsafe scale-in.
  */
-export class RabbitMQ extends pulumi.ComponentResource {
+export class RabbitMQ extends pulumi.ComponentResource implements StatefulSetOutputs {
     /** Number of RabbitMQ nodes the update deploys. */
     public readonly replicas: number;
     /** Name of the StatefulSet. */
@@ -38,7 +36,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every node. */
+    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** Erlang node name of every node. */
     public readonly nodeNames: pulumi.Output<string[]>;
@@ -61,13 +59,10 @@ export class RabbitMQ extends pulumi.ComponentResource {
         super("stateful-k8s:index:RabbitMQ", name, {}, opts);
         this.replicas = resolved.replicas;
 
-        const namespace = args.namespace ?? RABBITMQ_DEFAULTS.namespace;
-        const replicas = args.replicas ?? RABBITMQ_DEFAULTS.replicas;
-        const clusterDomain = args.clusterDomain ?? RABBITMQ_DEFAULTS.clusterDomain;
-        const names = workloadNames(name, namespace, replicas, clusterDomain);
+        const { namespace, image, restore: restoreArgs } = resolved;
+        const names = workloadNames(name, namespace, resolved.replicas, resolved.clusterDomain);
         const child = childOptions(this, opts);
-        const monitoring = resolveMonitoring(args.monitoring);
-        const grace = args.terminationGracePeriodSeconds ?? RABBITMQ_DEFAULTS.terminationGracePeriodSeconds;
+        const grace = resolved.terminationGracePeriodSeconds;
 
         const secret = new k8s.core.v1.Secret(
             `${name}-credentials`,
@@ -76,19 +71,19 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 type: "Opaque",
                 stringData: {
                     ".erlang.cookie": pulumi.secret(args.erlangCookie),
-                    username: args.defaultUser ?? RABBITMQ_DEFAULTS.defaultUser,
+                    username: resolved.defaultUser,
                     password: pulumi.secret(args.defaultPassword),
                 },
             },
             configurationOptions(child),
         );
 
-        const conf = renderRabbitmqConf(name, args.restore !== undefined);
-        const restore = args.restore === undefined ? undefined : rabbitmqRestorePod(name, args.restore);
+        const conf = renderRabbitmqConf(name, restoreArgs !== undefined);
+        const restore = restoreArgs === undefined ? undefined : rabbitmqRestorePod(name, restoreArgs);
         const restoreSecrets =
-            args.restore === undefined
+            restoreArgs === undefined
                 ? []
-                : [createBackupCredentialsSecret(`${name}-restore`, namespace, args.restore.storage, configurationOptions(child))];
+                : [createBackupCredentialsSecret(`${name}-restore`, namespace, restoreArgs.storage, configurationOptions(child))];
         const plugins = `[${RABBITMQ_PLUGINS.join(",")}].\n`;
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
@@ -96,7 +91,6 @@ export class RabbitMQ extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        const image = args.image ?? RABBITMQ_DEFAULTS.image;
         const ports = [
             { name: "amqp", port: RABBITMQ_PORTS.amqp, peer: true, client: true },
             { name: "management", port: RABBITMQ_PORTS.management, peer: false, client: true },
@@ -108,11 +102,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
             this,
             name,
             {
-                system: "rabbitmq",
-                namespace,
-                clusterDomain,
-                replicas,
-                image,
+                ...sharedWorkloadSpec("rabbitmq", resolved),
                 // Every node joins the seed (ordinal 0) on first boot, so they may start together.
                 podManagementPolicy: PodManagementPolicy.Parallel,
                 ports,
@@ -120,7 +110,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     portName: "prometheus",
                     port: RABBITMQ_PORTS.prometheus,
                     path: "/metrics",
-                    monitoring: resolveMonitoring(args.monitoring),
+                    monitoring: resolved.monitoring,
                 },
                 env: {
                     MY_POD_NAME: { fieldRef: { fieldPath: "metadata.name" } },
@@ -128,7 +118,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     RABBITMQ_NODENAME: `rabbit@$(MY_POD_NAME)${names.memberSuffix}`,
                     RABBITMQ_CONFIG_FILES: "/etc/rabbitmq/conf.d",
                     RABBITMQ_ENABLED_PLUGINS_FILE: "/etc/rabbitmq/plugins/enabled_plugins",
-                    RABBITMQ_QQ_TARGET_GROUP_SIZE: String(args.quorumQueueTargetGroupSize ?? replicas),
+                    RABBITMQ_QQ_TARGET_GROUP_SIZE: String(resolved.quorumQueueTargetGroupSize),
                     // Read verbatim by rabbit_env.erl (any byte string; never parsed as configuration).
                     RABBITMQ_DEFAULT_USER: { secretKeyRef: { name: `${name}-credentials`, key: "username" } },
                     RABBITMQ_DEFAULT_PASS: { secretKeyRef: { name: `${name}-credentials`, key: "password" } },
@@ -150,7 +140,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
                 dataVolume: {
                     name: "data",
                     mountPath: "/var/lib/rabbitmq/mnesia",
-                    storage: resolveStorage(args.storage, RABBITMQ_DEFAULTS.storageSize),
+                    storage: resolved.storage,
                 },
                 volumes: [
                     // Holds only the Erlang cookie (the data is on the claim mounted below it).
@@ -199,77 +189,71 @@ export class RabbitMQ extends pulumi.ComponentResource {
                     },
                     ...(restore === undefined ? [] : [restore.initContainer]),
                 ],
-                runAsUser: RABBITMQ_DEFAULTS.runAsUser,
+                runAsUser: resolved.runAsUser,
                 terminationGracePeriodSeconds: grace,
                 podAnnotations: { "stateful-k8s.io/config-checksum": checksum(conf + plugins) },
-                resources: resolveResources(args.resources, RABBITMQ_DEFAULTS.resources),
-                scheduling: resolveScheduling(args.scheduling),
                 quorum: true,
             },
             // The Secret and ConfigMap are referenced by name and ordered by dependsOn (see configurationOptions).
             dependingOn(opts ?? {}, [secret, config, ...restoreSecrets]),
         );
-        if (args.backup !== undefined) {
+        if (resolved.backup !== undefined) {
             const managementUrl = `http://${names.clientHost}:${RABBITMQ_PORTS.management}`;
             createRabbitMQBackup(
                 name,
                 namespace,
                 managementUrl,
                 `${name}-credentials`,
-                args.backup,
+                resolved.backup,
                 dependingOn(child, [secret]),
                 configurationOptions(child),
             );
         }
 
-        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
-        if (np.enabled) {
-            createNetworkPolicy(
-                `${name}-netpol`,
-                { name, namespace },
-                workload.selectorLabels,
-                networkPolicyIngress(
-                    workload.selectorLabels,
-                    ports,
-                    RABBITMQ_PORTS.prometheus,
-                    np,
-                    // The definitions export reaches the management API from this namespace.
-                    args.backup === undefined
-                        ? []
-                        : [
-                              {
-                                  from: [{ podSelector: { matchLabels: backupLabels(name) } }],
-                                  ports: [{ protocol: "TCP", port: RABBITMQ_PORTS.management }],
-                              },
-                          ],
-                ),
-                child,
-            );
-        }
+        createWorkloadExtras(
+            name,
+            workload,
+            resolved,
+            {
+                title: "RabbitMQ",
+                alerts: rabbitmqAlerts({ namespace, statefulSet: name }),
+                ingress: (np) =>
+                    networkPolicyIngress(
+                        workload.selectorLabels,
+                        ports,
+                        RABBITMQ_PORTS.prometheus,
+                        np,
+                        // The definitions export reaches the management API from this namespace.
+                        resolved.backup === undefined
+                            ? []
+                            : [
+                                  {
+                                      from: [{ podSelector: { matchLabels: backupLabels(name) } }],
+                                      ports: [{ protocol: "TCP", port: RABBITMQ_PORTS.management }],
+                                  },
+                              ],
+                    ),
+            },
+            child,
+        );
 
-        const alerts = rabbitmqAlerts({ namespace, statefulSet: name });
-        createAlertsAndDashboard(name, { name, namespace, labels: workload.selectorLabels }, "RabbitMQ", alerts, monitoring, child);
-
-        this.statefulSet = workload.statefulSet;
-        this.statefulSetName = workload.statefulSet.metadata.name;
-        this.headlessServiceName = workload.headlessService.metadata.name;
-        this.clientServiceName = workload.clientService.metadata.name;
-        this.memberDnsNames = pulumi.output(names.members);
+        const outputs = statefulSetOutputs(workload);
+        this.statefulSet = outputs.statefulSet;
+        this.statefulSetName = outputs.statefulSetName;
+        this.headlessServiceName = outputs.headlessServiceName;
+        this.clientServiceName = outputs.clientServiceName;
+        this.memberDnsNames = outputs.memberDnsNames;
         this.nodeNames = pulumi.output(rabbitmqNodeNames(names.members));
         this.amqpEndpoint = pulumi.output(`amqp://${names.clientHost}:${RABBITMQ_PORTS.amqp}`);
         this.managementEndpoint = pulumi.output(`http://${names.clientHost}:${RABBITMQ_PORTS.management}`);
         this.secretName = secret.metadata.name;
         this.registerOutputs({
             replicas: this.replicas,
-            statefulSetName: this.statefulSetName,
-            headlessServiceName: this.headlessServiceName,
-            clientServiceName: this.clientServiceName,
-            memberDnsNames: this.memberDnsNames,
+            ...outputs,
             nodeNames: this.nodeNames,
             amqpEndpoint: this.amqpEndpoint,
             managementEndpoint: this.managementEndpoint,
             secretName: this.secretName,
-            statefulSet: this.statefulSet,
         });
     }
 }

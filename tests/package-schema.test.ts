@@ -63,6 +63,29 @@ describe("component package schema", function () {
         ]);
     });
 
+    it("declares the StatefulSet components' shared outputs alike: same names, types and descriptions in Eureka, Nacos and RabbitMQ", () => {
+        // Each class declares them itself (the analyzer reads only a class's own members): this keeps the copies equal.
+        const outputs = (c: string) => schema.resources[`stateful-k8s:index:${c}`].properties ?? {};
+        const shared = ["statefulSetName", "headlessServiceName", "clientServiceName", "memberDnsNames", "statefulSet"];
+        for (const o of shared) {
+            assert.ok(outputs("Eureka")[o]?.description, `Eureka declares ${o}`);
+            for (const c of ["Nacos", "RabbitMQ"]) assert.deepStrictEqual(outputs(c)[o], outputs("Eureka")[o], `${c}.${o}`);
+        }
+        assert.strictEqual(
+            (outputs("Eureka").statefulSet as { $ref?: string }).$ref,
+            "/kubernetes/v4.25.0/schema.json#/resources/kubernetes:apps%2Fv1:StatefulSet",
+        );
+        // Redis has two StatefulSets (nodes and sentinels) and no client Service: the nodes' outputs share the types only.
+        for (const o of shared.filter((o) => o !== "clientServiceName")) {
+            const { description: _, ...type } = outputs("Redis")[o];
+            const { description: __, ...eurekaType } = outputs("Eureka")[o];
+            assert.deepStrictEqual(type, eurekaType, `Redis.${o}`);
+        }
+        assert.strictEqual(outputs("Redis").clientServiceName, undefined);
+        for (const c of ["Eureka", "Nacos", "RabbitMQ", "Redis"])
+            assert.strictEqual((outputs(c).replicas as { type?: string }).type, "number", `${c}.replicas`);
+    });
+
     it("offers the closed sets as enums: claim retention and Redis persistence", () => {
         const values = (name: string) => (schema.types[`stateful-k8s:index:${name}`].enum ?? []).map((e) => e.value);
         assert.deepStrictEqual(values("ClaimRetention"), ["Retain", "Delete"]);

@@ -2,8 +2,7 @@
 import { validateAutoscaling } from "../lib/autoscaling";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
-import { validateSharedArgs } from "../lib/statefulset/args";
-import { Resolved, resolveArgs } from "../lib/resolve";
+import { ResolvedStatefulSetArgs, resolveStatefulSetArgs, validateSharedArgs } from "../lib/statefulset/args";
 import { StatefulSetSystemArgs } from "../lib/types";
 import { ArgProblem, checkInteger, checkReplicaCeiling, checkReplicas, checkBoolean, isObject } from "../lib/validation";
 
@@ -99,8 +98,8 @@ export function validateEurekaArgs(name: string, args: EurekaArgs): ArgProblem[]
 }
 
 /** {@link EurekaArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveEurekaArgs(name: string, args: EurekaArgs): Resolved<typeof EUREKA_DEFAULTS, EurekaArgs> {
-    return resolveArgs(`Eureka "${name}" arguments`, validateEurekaArgs(name, args), EUREKA_DEFAULTS, args);
+export function resolveEurekaArgs(name: string, args: EurekaArgs): ResolvedStatefulSetArgs<typeof EUREKA_DEFAULTS, EurekaArgs> {
+    return resolveStatefulSetArgs(`Eureka "${name}" arguments`, validateEurekaArgs(name, args), EUREKA_DEFAULTS, args);
 }
 
 /** Eureka peer URLs (`http://<member>:<port>/eureka/`), one per replica, in ordinal order. */

@@ -1,18 +1,15 @@
 /**
  * Backups shared by every component that has data to keep: where they go (an S3-compatible bucket,
  * with credentials from Pulumi secrets in a Kubernetes Secret), when they run (a cron schedule) and
- * how long they are kept. Components that back up through a CronJob (RabbitMQ definitions, Nacos
- * configurations, Redis snapshots) share the client image, environment and pruning script below;
- * TiDB hands the same location to tidb-operator's BR.
+ * how long they are kept: the arguments, their defaults and checks, the credentials Secret, the S3
+ * client's environment, and the labels and schedule of every backup CronJob. TiDB hands the same location
+ * to tidb-operator's BR; the export-then-upload CronJob of RabbitMQ and Nacos is lib/backup-cronjob.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_OF_LABEL } from "./contract";
 import { PACKAGE_LABELS } from "./labels";
 import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkPresent, checkText } from "./validation";
-import { helperResources } from "./resources";
-import { containerSecurityContext, nobodyPodSecurityContext } from "./pod";
-import { dependingOn } from "./options";
 
 /** An S3-compatible bucket that backups are written to and restored from. */
 export interface BackupStorageArgs {
@@ -62,15 +59,6 @@ export const BACKUP_DEFAULTS = {
     forcePathStyle: true,
     schedule: "0 2 * * *",
     retentionDays: 7,
-} as const;
-
-/**
- * Images of the backup CronJobs, pinned: a curl image fetches from a system's HTTP API, the AWS CLI
- * uploads to and prunes the bucket (it reads `AWS_ENDPOINT_URL` since 2.13).
- */
-export const BACKUP_IMAGES = {
-    http: "curlimages/curl:8.11.1",
-    s3: "amazon/aws-cli:2.22.0",
 } as const;
 
 /**
@@ -139,25 +127,6 @@ export function s3ClientEnv(secretName: string, storage: Required<BackupStorageA
     ];
 }
 
-/**
- * Shell (for the AWS CLI image) that uploads `file` as `s3://$BACKUP_BUCKET/$BACKUP_PREFIX/<key>`, then
- * deletes the objects under the prefix older than `retentionDays`. It stops at the first failure, so a
- * failed upload never prunes.
- */
-export function s3UploadAndPruneScript(file: string, key: string, storage: Required<BackupStorageArgs>, retentionDays: number): string {
-    const style = storage.forcePathStyle ? "path" : "virtual";
-    return [
-        "set -eu",
-        `aws configure set default.s3.addressing_style ${style}`,
-        `aws s3 cp "${file}" "s3://$BACKUP_BUCKET/$BACKUP_PREFIX/${key}"`,
-        `cutoff=$(date -u -d "-${retentionDays} days" +%Y-%m-%dT%H:%M:%S)`,
-        'aws s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$BACKUP_PREFIX/" \\',
-        '  --query "Contents[?LastModified<\'$cutoff\'].Key" --output text | tr "\\t" "\\n" | while read -r old; do',
-        '  if [ -n "$old" ] && [ "$old" != "None" ]; then aws s3 rm "s3://$BACKUP_BUCKET/$old"; fi',
-        "done",
-    ].join("\n");
-}
-
 /** Keys of {@link BackupStorageArgs}. */
 export const BACKUP_STORAGE_KEYS = ["endpoint", "bucket", "prefix", "region", "forcePathStyle", "accessKeyId", "secretAccessKey"] as const;
 /** Keys of {@link BackupScheduleArgs}. */
@@ -222,18 +191,6 @@ export function validateBackupSchedule(problems: ArgProblem[], path: string, val
     if (value.retentionDays !== undefined) checkInteger(problems, `${path}.retentionDays`, value.retentionDays, 1, 3650);
 }
 
-/** What a backup CronJob exports before uploading: a container that writes `/backup/<file>`. */
-export interface BackupExportSpec {
-    /** Image of the export container. */
-    image: string;
-    /** Shell script (run by `sh -c`) that writes the export to `/backup/<file>`. */
-    script: string;
-    /** Extra environment of the export container (for example credentials by reference). */
-    env: k8s.types.input.core.v1.EnvVar[];
-    /** File name of the export inside `/backup`, also the object's name suffix (for example `definitions.json`). */
-    file: string;
-}
-
 /** The label the policy pack's backup-schedule policy looks for (lib/contract.ts), for the backup modules. */
 export { BACKUP_OF_LABEL };
 
@@ -252,77 +209,4 @@ export function backupLabels(name: string): Record<string, string> {
  */
 export function backupCronJobSpec(schedule: string, job: k8s.types.input.batch.v1.JobSpec): k8s.types.input.batch.v1.CronJobSpec {
     return { schedule, concurrencyPolicy: "Forbid", successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: job } };
-}
-
-/** Folder both containers of a backup CronJob share (an emptyDir). */
-export const BACKUP_WORKDIR = "/backup";
-
-/**
- * Creates the bucket's credentials Secret (with `secretOpts`) and the CronJob `<name>-backup`: the export
- * container (an init container) writes one file to a shared emptyDir, then the AWS CLI uploads it as `<prefix>/<UTC timestamp>-<file>` and prunes objects
- * older than the retention. A run never overlaps the previous one (`concurrencyPolicy: Forbid`).
- */
-export function createBackupCronJob(
-    name: string,
-    namespace: string,
-    backup: BackupScheduleArgs & { storage: BackupStorageArgs },
-    exporter: BackupExportSpec,
-    opts: pulumi.CustomResourceOptions,
-    secretOpts: pulumi.CustomResourceOptions,
-): k8s.batch.v1.CronJob {
-    const credentials = createBackupCredentialsSecret(name, namespace, backup.storage, secretOpts);
-    const storage = resolveBackupStorage(name, backup.storage);
-    const schedule = resolveBackupSchedule(backup);
-    const labels = backupLabels(name);
-    const restricted = containerSecurityContext(false);
-    const upload = s3UploadAndPruneScript(
-        `${BACKUP_WORKDIR}/${exporter.file}`,
-        `$(date -u +%Y%m%d-%H%M%S)-${exporter.file}`,
-        storage,
-        schedule.retentionDays,
-    );
-    return new k8s.batch.v1.CronJob(
-        `${name}-backup`,
-        {
-            metadata: { name: `${name}-backup`, namespace, labels: backupLabels(name) },
-            spec: backupCronJobSpec(schedule.schedule, {
-                backoffLimit: 2,
-                activeDeadlineSeconds: 3600,
-                template: {
-                    metadata: { labels },
-                    spec: {
-                        restartPolicy: "Never",
-                        automountServiceAccountToken: false,
-                        securityContext: nobodyPodSecurityContext(),
-                        // An export of definitions or configurations: megabytes, not gigabytes.
-                        volumes: [{ name: "backup", emptyDir: { sizeLimit: "256Mi" } }],
-                        initContainers: [
-                            {
-                                name: "export",
-                                image: exporter.image,
-                                command: ["sh", "-c", exporter.script],
-                                env: exporter.env,
-                                volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                resources: helperResources("10m", "32Mi", "128Mi"),
-                                securityContext: restricted,
-                            },
-                        ],
-                        containers: [
-                            {
-                                name: "upload",
-                                image: BACKUP_IMAGES.s3,
-                                command: ["sh", "-c", upload],
-                                // The CLI writes its configuration under $HOME: the shared emptyDir.
-                                env: [...s3ClientEnv(backupSecretName(name), storage), { name: "HOME", value: BACKUP_WORKDIR }],
-                                volumeMounts: [{ name: "backup", mountPath: BACKUP_WORKDIR }],
-                                resources: helperResources("50m", "128Mi", "512Mi"),
-                                securityContext: restricted,
-                            },
-                        ],
-                    },
-                },
-            }),
-        },
-        dependingOn(opts, [credentials]),
-    );
 }

@@ -9,16 +9,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    BACKUP_IMAGES,
     BACKUP_OF_LABEL,
     BACKUP_SCHEDULE_KEYS,
-    BACKUP_WORKDIR,
     BackupScheduleArgs,
     BackupStorageArgs,
-    createBackupCronJob,
     validateBackupSchedule,
     validateBackupStorage,
 } from "./backup";
+import { BACKUP_IMAGES, BACKUP_WORKDIR, createBackupCronJob } from "./backup-cronjob";
 import { ArgProblem, checkGroup } from "./validation";
 
 /** Scheduled exports of the configurations of a Nacos cluster on embedded storage. */

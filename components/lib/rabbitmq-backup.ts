@@ -7,18 +7,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    BACKUP_IMAGES,
     BACKUP_SCHEDULE_KEYS,
-    BACKUP_WORKDIR,
     BackupScheduleArgs,
     BackupStorageArgs,
     backupSecretName,
-    createBackupCronJob,
     resolveBackupStorage,
     s3ClientEnv,
     validateBackupSchedule,
     validateBackupStorage,
 } from "./backup";
+import { BACKUP_IMAGES, BACKUP_WORKDIR, createBackupCronJob } from "./backup-cronjob";
 import { ArgProblem, checkGroup } from "./validation";
 import { helperResources } from "./resources";
 

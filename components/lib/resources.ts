@@ -7,7 +7,15 @@ import { memoryMiB } from "./quantity";
 import { ResourcesArgs } from "./types";
 import { ArgProblem, checkCpu, checkGroup, checkMemory, checkStorageSize } from "./validation";
 
+/** A component's own resource defaults: at least its CPU and memory requests. */
+export type ResourcesDefaults = ResourcesArgs & { cpuRequest: string; memoryRequest: string };
+
+/** Resources over defaults that set both requests: the requests and the memory limit are always there. */
+export type ResolvedResources = ResourcesArgs & { cpuRequest: string; memoryRequest: string; memoryLimit: string };
+
 /** Merges resource args over a component's defaults (memory limit defaults to the memory request). */
+export function resolveResources(args: ResourcesArgs | undefined, defaults: ResourcesDefaults): ResolvedResources;
+export function resolveResources(args: ResourcesArgs | undefined, defaults: ResourcesArgs): ResourcesArgs;
 export function resolveResources(args: ResourcesArgs | undefined, defaults: ResourcesArgs): ResourcesArgs {
     const memoryRequest = args?.memoryRequest ?? defaults.memoryRequest;
     return {

@@ -5,8 +5,7 @@ import { NacosBackupArgs, validateNacosBackupArgs } from "../lib/nacos-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { memoryMiB } from "../lib/quantity";
-import { validateSharedArgs } from "../lib/statefulset/args";
-import { Resolved, resolveArgs } from "../lib/resolve";
+import { ResolvedPersistentArgs, resolvePersistentArgs, validateSharedArgs } from "../lib/statefulset/args";
 import { PersistentSystemArgs } from "../lib/types";
 import { ArgProblem, checkGroup, checkInteger, checkPresent, checkReplicas, checkText } from "../lib/validation";
 
@@ -167,6 +166,22 @@ export function validateNacosArgs(name: string, args: NacosArgs): ArgProblem[] {
 }
 
 /** {@link NacosArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveNacosArgs(name: string, args: NacosArgs): Resolved<typeof NACOS_DEFAULTS, NacosArgs> {
-    return resolveArgs(`Nacos "${name}" arguments`, validateNacosArgs(name, args), NACOS_DEFAULTS, args);
+export function resolveNacosArgs(
+    name: string,
+    args: NacosArgs,
+): ResolvedPersistentArgs<typeof NACOS_DEFAULTS, NacosArgs> & { mysql?: Required<NacosMysqlArgs> } {
+    const resolved = resolvePersistentArgs(`Nacos "${name}" arguments`, validateNacosArgs(name, args), NACOS_DEFAULTS, args);
+    const mysql = resolved.mysql;
+    return {
+        ...resolved,
+        mysql:
+            mysql === undefined
+                ? undefined
+                : {
+                      ...mysql,
+                      port: mysql.port ?? NACOS_DEFAULTS.mysqlPort,
+                      database: mysql.database ?? NACOS_DEFAULTS.mysqlDatabase,
+                      params: mysql.params ?? NACOS_DEFAULTS.mysqlParams,
+                  },
+    };
 }

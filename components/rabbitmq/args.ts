@@ -4,8 +4,7 @@ import { refuseAutoscaling } from "../lib/autoscaling";
 import { RabbitMQBackupArgs, RabbitMQRestoreArgs, validateRabbitMQBackupArgs } from "../lib/rabbitmq-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
-import { validateSharedArgs } from "../lib/statefulset/args";
-import { Resolved, resolveArgs } from "../lib/resolve";
+import { ResolvedPersistentArgs, resolvePersistentArgs, validateSharedArgs } from "../lib/statefulset/args";
 import { PersistentSystemArgs } from "../lib/types";
 import { ArgProblem, checkBoolean, checkInteger, checkPresent, checkReplicas } from "../lib/validation";
 
@@ -124,6 +123,10 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
 }
 
 /** {@link RabbitMQArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveRabbitMQArgs(name: string, args: RabbitMQArgs): Resolved<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> {
-    return resolveArgs(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args), RABBITMQ_DEFAULTS, args);
+export function resolveRabbitMQArgs(
+    name: string,
+    args: RabbitMQArgs,
+): ResolvedPersistentArgs<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> & { quorumQueueTargetGroupSize: number } {
+    const resolved = resolvePersistentArgs(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args), RABBITMQ_DEFAULTS, args);
+    return { ...resolved, quorumQueueTargetGroupSize: resolved.quorumQueueTargetGroupSize ?? resolved.replicas };
 }

@@ -1,10 +1,22 @@
 /**
- * The arguments every StatefulSet-based component shares (storage, resources, monitoring, scheduling):
- * their defaults, how they are merged over a component's own, and their validation. Scheduling's own
- * defaults and checks are in lib/scheduling.ts, which Kafka shares.
+ * The arguments every StatefulSet-based component shares (storage, resources, monitoring, scheduling,
+ * network policy): their defaults, how they are merged over a component's own, and their validation.
+ * Scheduling's own defaults and checks are in lib/scheduling.ts, which Kafka shares.
  */
 import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "../alerts";
-import { ClaimRetention, MonitoringArgs, ResourcesArgs, SchedulingArgs, StorageArgs } from "../types";
+import { ResolvedNetworkPolicy, resolveNetworkPolicy } from "../network";
+import { Resolved, resolveArgs } from "../resolve";
+import { ResolvedResources, ResourcesDefaults, resolveResources } from "../resources";
+import { resolveScheduling } from "../scheduling";
+import {
+    ClaimRetention,
+    MonitoringArgs,
+    PersistentSystemArgs,
+    ResourcesArgs,
+    SchedulingArgs,
+    StatefulSetSystemArgs,
+    StorageArgs,
+} from "../types";
 import {
     ArgProblem,
     checkBoolean,
@@ -54,6 +66,66 @@ export function resolveStorage(args: StorageArgs | undefined, defaultSize: strin
         whenDeleted: args?.whenDeleted ?? RETENTION_DEFAULTS.whenDeleted,
         whenScaled: args?.whenScaled ?? RETENTION_DEFAULTS.whenScaled,
     };
+}
+
+/** The defaults every StatefulSet system declares (in its `*_DEFAULTS`) for the arguments they all share. */
+export interface StatefulSetDefaults {
+    namespace: string;
+    clusterDomain: string;
+    replicas: number;
+    image: string;
+    resources: ResourcesDefaults;
+}
+
+/** The groups of {@link StatefulSetSystemArgs} with every default applied (their own and the system's). */
+export interface ResolvedStatefulSetGroups {
+    resources: ResolvedResources;
+    monitoring: Required<MonitoringArgs>;
+    scheduling: Required<SchedulingArgs>;
+    networkPolicy: ResolvedNetworkPolicy;
+}
+
+/** Args `A` of a StatefulSet system over its defaults `D`: every top-level default and every shared group resolved. */
+export type ResolvedStatefulSetArgs<D extends StatefulSetDefaults, A extends StatefulSetSystemArgs> = Omit<
+    Resolved<D, A>,
+    keyof ResolvedStatefulSetGroups
+> &
+    ResolvedStatefulSetGroups & { namespace: string; clusterDomain: string; replicas: number; image: string };
+
+/** {@link ResolvedStatefulSetArgs} of a system that keeps data: its `storage` resolved too. */
+export type ResolvedPersistentArgs<D extends StatefulSetDefaults & { storageSize: string }, A extends PersistentSystemArgs> = Omit<
+    ResolvedStatefulSetArgs<D, A>,
+    "storage"
+> & { storage: ResolvedStorage };
+
+/**
+ * Throws an ArgsError labelled `label` when `problems` is not empty; otherwise returns `args` over the
+ * system's `defaults`, with the shared groups (resources, monitoring, scheduling, network policy) resolved.
+ */
+export function resolveStatefulSetArgs<D extends StatefulSetDefaults, A extends StatefulSetSystemArgs>(
+    label: string,
+    problems: ArgProblem[],
+    defaults: D,
+    args: A,
+): ResolvedStatefulSetArgs<D, A> {
+    const resolved = resolveArgs(label, problems, defaults, args) as Resolved<D, A> & StatefulSetDefaults;
+    return {
+        ...resolved,
+        resources: resolveResources(args.resources, defaults.resources),
+        monitoring: resolveMonitoring(args.monitoring),
+        scheduling: resolveScheduling(args.scheduling),
+        networkPolicy: resolveNetworkPolicy(args.networkPolicy, resolved.namespace),
+    };
+}
+
+/** {@link resolveStatefulSetArgs} for a system that keeps data: `storage` over the system's `storageSize`. */
+export function resolvePersistentArgs<D extends StatefulSetDefaults & { storageSize: string }, A extends PersistentSystemArgs>(
+    label: string,
+    problems: ArgProblem[],
+    defaults: D,
+    args: A,
+): ResolvedPersistentArgs<D, A> {
+    return { ...resolveStatefulSetArgs(label, problems, defaults, args), storage: resolveStorage(args.storage, defaults.storageSize) };
 }
 
 /** Validates the component name and the args every component shares; problem paths are relative to the component's args. */
