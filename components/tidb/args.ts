@@ -1,11 +1,19 @@
-/** The arguments of the TiDB component (tidb-operator v2): their documentation, defaults, the operator's ports and names, and validation. */
+/** The arguments of the TiDB component (tidb-operator v2): their documentation, defaults, validation and resolved form. */
 import { validateAutoscaling } from "../lib/autoscaling";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
-import { TiDBBackupArgs, TiDBRestoreArgs, validateTiDBBackupArgs } from "../lib/tidb-backup";
-import { validateNetworkPolicyArgs } from "../lib/network";
-import { validateOperatorArgs } from "../lib/operator/args";
+import {
+    ResolvedTiDBBackup,
+    ResolvedTiDBRestore,
+    resolveTiDBBackup,
+    resolveTiDBRestore,
+    TiDBBackupArgs,
+    TiDBRestoreArgs,
+    validateTiDBBackupArgs,
+} from "../lib/tidb-backup";
+import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "../lib/network";
+import { ResolvedVolume, resolveOperatorMonitoring, resolveVolume, validateOperatorArgs } from "../lib/operator/args";
 import { Resolved, resolveArgs } from "../lib/resolve";
-import { NetworkPolicyArgs, OperatorSystemArgs, ResourcesArgs } from "../lib/types";
+import { NetworkPolicyArgs, OperatorMonitoringArgs, OperatorSystemArgs, ResourcesArgs } from "../lib/types";
 import {
     ArgProblem,
     checkBoolean,
@@ -16,7 +24,8 @@ import {
     checkReplicas,
     checkSizedStorage,
 } from "../lib/validation";
-import { checkResources } from "../lib/resources";
+import { checkResources, resolveResources } from "../lib/resources";
+import { TIDB_MAX_NAME_LENGTH } from "./operator";
 
 /** The data volume of each PD or TiKV instance. */
 export interface TiDBStorageArgs {
@@ -119,8 +128,8 @@ export const TIDB_DEFAULTS = {
     pdReplicas: 3,
     tikvReplicas: 3,
     regionReplicas: 3,
-    pdStorageSize: "10Gi",
-    tikvStorageSize: "100Gi",
+    pdStorage: { size: "10Gi" },
+    tikvStorage: { size: "100Gi" },
     resources: { cpuRequest: "1", memoryRequest: "2Gi" },
     pdResources: { cpuRequest: "500m", memoryRequest: "1Gi" },
     tikvResources: { cpuRequest: "1", memoryRequest: "4Gi" },
@@ -129,47 +138,6 @@ export const TIDB_DEFAULTS = {
     operatorVersion: "v2.0.1",
     clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
 } as const;
-
-/** tidb-operator v2's chart (OCI) and the release asset with its CRDs, which the chart does not install. */
-export const TIDB_OPERATOR_CHART = {
-    chart: "oci://ghcr.io/pingcap/charts/tidb-operator",
-    crds: (version: string) => `https://github.com/pingcap/tidb-operator/releases/download/${version}/tidb-operator.crds.yaml`,
-} as const;
-
-/**
- * The ports tidb-operator v2 gives the pods when a group does not set its own (`api/core/v1alpha1`:
- * `DefaultPDPortClient`/`Peer`, `DefaultTiKVPortClient`/`Status`, `DefaultTiDBPortClient`/`Status`);
- * the component never sets them.
- */
-export const TIDB_PORTS = {
-    pdClient: 2379,
-    pdPeer: 2380,
-    tikvClient: 20160,
-    tikvStatus: 20180,
-    tidbClient: 4000,
-    tidbStatus: 10080,
-} as const;
-
-/**
- * The SQL (MySQL protocol) port of the TiDB group's Service `<group>-tidb`, which tidb-operator v2 creates
- * (`pkg/controllers/tidbgroup/tasks/util.go` `InternalServiceName`).
- */
-export const TIDB_SQL_PORT = TIDB_PORTS.tidbClient;
-
-/** Metrics ports of the three components. */
-export const TIDB_METRICS_PORTS = { pd: TIDB_PORTS.pdClient, tikv: TIDB_PORTS.tikvStatus, tidb: TIDB_PORTS.tidbStatus } as const;
-
-/**
- * Names tidb-operator v2 gives those ports in its pods (`api/core/v1alpha1`: `PDPortNameClient`,
- * `TiKVPortNameStatus`, `TiDBPortNameStatus`); PodMonitors select them by name.
- */
-export const TIDB_METRICS_PORT_NAMES = { pd: "client", tikv: "status", tidb: "status" } as const;
-
-/**
- * Longest component name: the operator's CEL rules (v2.0.1 CRDs) cap a Cluster's name at 37 characters
- * and a group's at 40, and the groups are `<name>-pd`, `<name>-tikv` and `<name>-tidb`.
- */
-export const TIDB_MAX_NAME_LENGTH = 35;
 
 /** Returns every problem with the arguments of a TiDB component named `name`. */
 export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
@@ -230,7 +198,45 @@ export function validateTiDBArgs(name: string, args: TiDBArgs): ArgProblem[] {
     return problems;
 }
 
+/** {@link TiDBArgs} validated, with every default applied, in groups too. */
+export interface ResolvedTiDBArgs extends Omit<
+    Resolved<typeof TIDB_DEFAULTS, TiDBArgs>,
+    "pdStorage" | "tikvStorage" | "resources" | "pdResources" | "tikvResources" | "monitoring" | "networkPolicy" | "backup" | "restore"
+> {
+    /** PD data volumes. */
+    pdStorage: ResolvedVolume;
+    /** TiKV data volumes. */
+    tikvStorage: ResolvedVolume;
+    /** CPU and memory of each TiDB server. */
+    resources: ResourcesArgs;
+    /** CPU and memory of each PD member. */
+    pdResources: ResourcesArgs;
+    /** CPU and memory of each TiKV store. */
+    tikvResources: ResourcesArgs;
+    /** PodMonitors, alert rules and dashboard. */
+    monitoring: Required<OperatorMonitoringArgs>;
+    /** The NetworkPolicy, its client namespaces defaulting to the cluster's. */
+    networkPolicy: ResolvedNetworkPolicy;
+    /** Scheduled and log backups. */
+    backup?: ResolvedTiDBBackup;
+    /** The restore of a new cluster. */
+    restore?: ResolvedTiDBRestore;
+}
+
 /** {@link TiDBArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveTiDBArgs(name: string, args: TiDBArgs): Resolved<typeof TIDB_DEFAULTS, TiDBArgs> {
-    return resolveArgs(`TiDB "${name}" arguments`, validateTiDBArgs(name, args), TIDB_DEFAULTS, args);
+export function resolveTiDBArgs(name: string, args: TiDBArgs): ResolvedTiDBArgs {
+    const d = TIDB_DEFAULTS;
+    const resolved = resolveArgs(`TiDB "${name}" arguments`, validateTiDBArgs(name, args), d, args);
+    return {
+        ...resolved,
+        pdStorage: resolveVolume(args.pdStorage, d.pdStorage.size),
+        tikvStorage: resolveVolume(args.tikvStorage, d.tikvStorage.size),
+        resources: resolveResources(args.resources, d.resources),
+        pdResources: resolveResources(args.pdResources, d.pdResources),
+        tikvResources: resolveResources(args.tikvResources, d.tikvResources),
+        monitoring: resolveOperatorMonitoring(args.monitoring),
+        networkPolicy: resolveNetworkPolicy(args.networkPolicy, resolved.namespace),
+        backup: resolveTiDBBackup(name, args.backup),
+        restore: resolveTiDBRestore(name, args.restore),
+    };
 }

@@ -35,3 +35,22 @@ export function validateOperatorArgs(problems: ArgProblem[], args: { monitoring?
         problems.push({ path: "operatorVersion", value: args.operatorVersion, allowed: 'a pinned chart version such as "1.2.0"' });
     }
 }
+
+/** The size and StorageClass of the volumes an operator gives a group of nodes. */
+export interface VolumeArgs {
+    /** Size of each node's volume. */
+    size?: string;
+    /** StorageClass of the volumes; the cluster's default when unset. */
+    storageClassName?: string;
+}
+
+/** {@link VolumeArgs} with the size defaulted. */
+export interface ResolvedVolume extends VolumeArgs {
+    /** Size of each node's volume. */
+    size: string;
+}
+
+/** The volume args with `defaultSize` when no size is set. */
+export function resolveVolume(args: VolumeArgs | undefined, defaultSize: string): ResolvedVolume {
+    return { size: args?.size ?? defaultSize, storageClassName: args?.storageClassName };
+}
