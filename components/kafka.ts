@@ -15,7 +15,8 @@ import { namespacesPeer } from "./lib/network";
 import { installOperator } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
-import { KAFKA_DEFAULTS, KafkaArgs, resolveKafkaArgs } from "./kafka/args";
+import { KAFKA_DEFAULTS, KafkaArgs } from "./kafka/args";
+import { resolveKafkaArgs } from "./kafka/resolve";
 import { renderKafkaMetricsConfig } from "./kafka/metrics-config";
 import { createKafkaNodePool } from "./kafka/pools";
 import { KAFKA_PORTS, STRIMZI_CHART } from "./kafka/strimzi";
@@ -24,6 +25,7 @@ export * from "./kafka/args";
 export * from "./kafka/metrics-config";
 export * from "./kafka/pools";
 export * from "./kafka/replication";
+export * from "./kafka/resolve";
 export * from "./kafka/strimzi";
 export * from "./kafka/validate";
 

@@ -16,7 +16,8 @@ import { installOperator } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { createTiDBBackup, createTiDBBackupAccount, createTiDBRestore } from "./lib/tidb-backup-resources";
-import { resolveTiDBArgs, TiDBArgs } from "./tidb/args";
+import { TiDBArgs } from "./tidb/args";
+import { resolveTiDBArgs } from "./tidb/resolve";
 import { createTiDBGroup } from "./tidb/groups";
 import { createPdMaxReplicasJob, pdMaxReplicasJobLabels } from "./tidb/max-replicas-job";
 import { tidbNetworkPolicyIngress } from "./tidb/network";
@@ -28,6 +29,8 @@ export * from "./tidb/max-replicas-job";
 export * from "./tidb/max-replicas-script";
 export * from "./tidb/network";
 export * from "./tidb/operator";
+export * from "./tidb/resolve";
+export * from "./tidb/validate";
 
 /**
  * A TiDB cluster managed by tidb-operator v2: Cluster, PDGroup, TiKVGroup and TiDBGroup, with an

@@ -1,23 +1,8 @@
-/** The arguments of the Kafka component (Strimzi): their documentation, defaults, validation and resolved form. */
-import { KafkaMirrorArgs, ResolvedKafkaMirror, resolveKafkaMirror } from "../lib/kafka-mirror";
-import { ConsumerLagAutoscalingArgs, ResolvedConsumerLagAutoscaling, resolveConsumerLagAutoscaling } from "../lib/keda";
+/** The arguments of the Kafka component (Strimzi): their documentation and defaults (validated in `validate.ts`, resolved in `resolve.ts`). */
+import { KafkaMirrorArgs } from "../lib/kafka-mirror";
+import { ConsumerLagAutoscalingArgs } from "../lib/keda";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
-import { ResolvedNetworkPolicy, resolveNetworkPolicy } from "../lib/network";
-import { ResolvedVolume, resolveOperatorMonitoring, resolveVolume } from "../lib/operator/args";
-import { Resolved, resolveArgs } from "../lib/resolve";
-import { resolveResources } from "../lib/resources";
-import { resolveScheduling } from "../lib/scheduling";
-import {
-    NetworkPolicyArgs,
-    OperatorMonitoringArgs,
-    OperatorSystemArgs,
-    PlacedSystemArgs,
-    ResourcesArgs,
-    SchedulingArgs,
-} from "../lib/types";
-import { fewestBrokers, kafkaReplication } from "./replication";
-import { kafkaRunsCruiseControl } from "./strimzi";
-import { validateKafkaArgs } from "./validate";
+import { NetworkPolicyArgs, OperatorSystemArgs, PlacedSystemArgs, ResourcesArgs } from "../lib/types";
 
 /** The volume of each node in a pool (always a persistent claim that outlives the cluster). */
 export interface KafkaStorageArgs {
@@ -134,64 +119,3 @@ export const KAFKA_DEFAULTS = {
     operatorNamespace: "strimzi",
     operatorVersion: "1.2.0",
 } as const;
-
-/** {@link KafkaArgs} validated, with every default applied, in groups too, and what the broker count decides. */
-export interface ResolvedKafkaArgs extends Omit<
-    Resolved<typeof KAFKA_DEFAULTS, KafkaArgs>,
-    | "brokerStorage"
-    | "controllerStorage"
-    | "brokerResources"
-    | "controllerResources"
-    | "replicationFactor"
-    | "scheduling"
-    | "monitoring"
-    | "networkPolicy"
-    | "lagAutoscaling"
-    | "mirror"
-> {
-    /** Brokers storage. */
-    brokerStorage: ResolvedVolume;
-    /** Controllers storage. */
-    controllerStorage: ResolvedVolume;
-    /** CPU and memory of each broker. */
-    brokerResources: ResourcesArgs;
-    /** CPU and memory of each controller. */
-    controllerResources: ResourcesArgs;
-    /** Replication factor of new and internal topics: the arg, or min(3, the fewest brokers). */
-    replicationFactor: number;
-    /** Minimum in-sync replicas: one less than the replication factor, at least 1. */
-    minInSync: number;
-    /** Whether the cluster runs Cruise Control (from two brokers on, the fewest it may have). */
-    cruiseControl: boolean;
-    /** Scheduling, the deprecated flat `requireAntiAffinity` under `scheduling.requireAntiAffinity`. */
-    scheduling: Required<SchedulingArgs>;
-    /** PodMonitors, alert rules and dashboard. */
-    monitoring: Required<OperatorMonitoringArgs>;
-    /** The listeners' network policy, its client namespaces defaulting to the cluster's. */
-    networkPolicy: ResolvedNetworkPolicy;
-    /** Scaling on consumer lag. */
-    lagAutoscaling?: ResolvedConsumerLagAutoscaling;
-    /** The disaster-recovery mirror. */
-    mirror?: ResolvedKafkaMirror;
-}
-
-/** {@link KafkaArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveKafkaArgs(name: string, args: KafkaArgs): ResolvedKafkaArgs {
-    const d = KAFKA_DEFAULTS;
-    const resolved = resolveArgs(`Kafka "${name}" arguments`, validateKafkaArgs(name, args), d, args);
-    const fewest = fewestBrokers(args, resolved.replicas);
-    return {
-        ...resolved,
-        brokerStorage: resolveVolume(args.brokerStorage, d.brokerStorage.size),
-        controllerStorage: resolveVolume(args.controllerStorage, d.controllerStorage.size),
-        brokerResources: resolveResources(args.brokerResources, d.brokerResources),
-        controllerResources: resolveResources(args.controllerResources, d.controllerResources),
-        ...kafkaReplication(fewest, args.replicationFactor),
-        cruiseControl: kafkaRunsCruiseControl(fewest),
-        scheduling: resolveScheduling({ requireAntiAffinity: args.requireAntiAffinity, ...args.scheduling }),
-        monitoring: resolveOperatorMonitoring(args.monitoring),
-        networkPolicy: resolveNetworkPolicy(args.networkPolicy, resolved.namespace),
-        lagAutoscaling: args.lagAutoscaling === undefined ? undefined : resolveConsumerLagAutoscaling(args.lagAutoscaling),
-        mirror: resolveKafkaMirror(name, args.mirror),
-    };
-}

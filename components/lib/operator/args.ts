@@ -1,6 +1,7 @@
 /** The monitoring and operator-install arguments of the operator-backed components: defaults and validation. */
 import { ALERTING_DEFAULTS, ALERTING_KEYS, checkAlertingArgs, resolveAlerting } from "../alerts";
-import { OperatorInstallArgs, OperatorMonitoringArgs } from "../types";
+import { ResolvedNetworkPolicy, resolveNetworkPolicy } from "../network";
+import { NetworkPolicyArgs, OperatorInstallArgs, OperatorMonitoringArgs } from "../types";
 import { ArgProblem, checkBoolean, checkDnsLabel, checkDuration, checkGroup, checkStringMap } from "../validation";
 
 /** Defaults of {@link OperatorMonitoringArgs}. */
@@ -53,4 +54,20 @@ export interface ResolvedVolume extends VolumeArgs {
 /** The volume args with `defaultSize` when no size is set. */
 export function resolveVolume(args: VolumeArgs | undefined, defaultSize: string): ResolvedVolume {
     return { size: args?.size ?? defaultSize, storageClassName: args?.storageClassName };
+}
+
+/** The groups every operator-run system resolves alike. */
+export interface ResolvedOperatorGroups {
+    /** PodMonitors, alert rules and dashboard. */
+    monitoring: Required<OperatorMonitoringArgs>;
+    /** The network policy, its client namespaces defaulting to the system's namespace. */
+    networkPolicy: ResolvedNetworkPolicy;
+}
+
+/** Resolves the monitoring and network policy of an operator-run system in `namespace`. */
+export function resolveOperatorGroups(
+    args: { monitoring?: OperatorMonitoringArgs; networkPolicy?: NetworkPolicyArgs },
+    namespace: string,
+): ResolvedOperatorGroups {
+    return { monitoring: resolveOperatorMonitoring(args.monitoring), networkPolicy: resolveNetworkPolicy(args.networkPolicy, namespace) };
 }
