@@ -11,30 +11,23 @@ import { createAlertsAndDashboard } from "./lib/dashboards";
 import { createKafkaMirror } from "./lib/kafka-mirror";
 import { createConsumerLagScaler } from "./lib/keda";
 import { PACKAGE_LABELS } from "./lib/labels";
-import { namespacesPeer, resolveNetworkPolicy } from "./lib/network";
-import { resolveOperatorMonitoring } from "./lib/operator/args";
-import { installOperatorChart } from "./lib/operator/install";
+import { namespacesPeer } from "./lib/network";
+import { installOperator } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
-import { autoscaledOptions, childOptions, configurationOptions, dependingOn } from "./lib/options";
-import { podAntiAffinity, podPlacement } from "./lib/pod";
-import { resolveScheduling } from "./lib/scheduling";
-import { resolveResources } from "./lib/resources";
-import { ResourcesArgs } from "./lib/types";
-import {
-    fewestBrokers,
-    KAFKA_DEFAULTS,
-    KAFKA_PORTS,
-    KafkaArgs,
-    KafkaStorageArgs,
-    kafkaReplication,
-    kafkaRunsCruiseControl,
-    STRIMZI_CHART,
-    resolveKafkaArgs,
-} from "./kafka/args";
+import { childOptions, configurationOptions, dependingOn } from "./lib/options";
+import { KAFKA_DEFAULTS, KafkaArgs } from "./kafka/args";
+import { resolveKafkaArgs } from "./kafka/resolve";
 import { renderKafkaMetricsConfig } from "./kafka/metrics-config";
+import { createKafkaNodePool } from "./kafka/pools";
+import { KAFKA_PORTS, STRIMZI_CHART } from "./kafka/strimzi";
 
 export * from "./kafka/args";
 export * from "./kafka/metrics-config";
+export * from "./kafka/pools";
+export * from "./kafka/replication";
+export * from "./kafka/resolve";
+export * from "./kafka/strimzi";
+export * from "./kafka/validate";
 
 /**
  * A Strimzi-managed Kafka cluster in KRaft mode: controller and broker node pools with retained
@@ -64,46 +57,32 @@ export class Kafka extends pulumi.ComponentResource {
      * @param opts Resource options; `dependsOn` also orders the children.
      */
     constructor(name: string, args: KafkaArgs, opts?: pulumi.ComponentResourceOptions) {
-        const resolved = resolveKafkaArgs(name, args);
+        const r = resolveKafkaArgs(name, args);
         super("stateful-k8s:index:Kafka", name, {}, opts);
-        this.replicas = resolved.replicas;
-        this.controllers = resolved.controllers;
+        this.replicas = r.replicas;
+        this.controllers = r.controllers;
 
-        const d = KAFKA_DEFAULTS;
-        const namespace = args.namespace ?? d.namespace;
-        const brokers = args.replicas ?? d.replicas;
-        const { replicationFactor, minInSync } = kafkaReplication(fewestBrokers(args, brokers), args.replicationFactor);
-        const monitoring = resolveOperatorMonitoring(args.monitoring);
+        const { namespace, clusterDomain, monitoring, scheduling } = r;
         const cluster = { "strimzi.io/cluster": name };
-        const np = resolveNetworkPolicy(args.networkPolicy, namespace);
         // Strimzi adds these peers to the NetworkPolicy it generates for the cluster (listener ports only).
+        const np = r.networkPolicy;
         const listenerPeers = np.enabled ? { networkPolicyPeers: [namespacesPeer(np.clientNamespaces, np.clientPodLabels)] } : {};
         const labels = { ...PACKAGE_LABELS, ...cluster };
-        const clusterDomain = args.clusterDomain ?? d.clusterDomain;
         if (args.requireAntiAffinity !== undefined) {
             pulumi.log.warn(`Kafka "${name}": requireAntiAffinity is deprecated; set scheduling.requireAntiAffinity instead`, this);
         }
-        const scheduling = resolveScheduling({ requireAntiAffinity: args.requireAntiAffinity, ...args.scheduling });
         let child = childOptions(this, opts);
-
-        if (args.installOperator ?? d.installOperator) {
-            const operator = installOperatorChart(
-                `${name}-strimzi`,
-                "strimzi-cluster-operator",
-                {
-                    ...STRIMZI_CHART,
-                    version: args.operatorVersion ?? d.operatorVersion,
-                    namespace: args.operatorNamespace ?? d.operatorNamespace,
-                    // The operator reconciles the cluster's namespace (the chart's CRDs come with the release).
-                    values: {
-                        watchNamespaces: [namespace],
-                        // The operator's KUBERNETES_SERVICE_DNS_DOMAIN (chart 1.2.0; set only when not the chart's default).
-                        ...(clusterDomain === d.clusterDomain ? {} : { kubernetesServiceDnsDomain: clusterDomain }),
-                    },
-                },
-                child,
-            );
-            child = dependingOn(child, [operator]);
+        if (r.installOperator) {
+            // The operator reconciles the cluster's namespace (the chart's CRDs come with the release), and
+            // gets the cluster domain as KUBERNETES_SERVICE_DNS_DOMAIN (chart 1.2.0) when not the chart's default.
+            const domain = clusterDomain === KAFKA_DEFAULTS.clusterDomain ? {} : { kubernetesServiceDnsDomain: clusterDomain };
+            const chart = {
+                ...STRIMZI_CHART,
+                version: r.operatorVersion,
+                namespace: r.operatorNamespace,
+                values: { watchNamespaces: [namespace], ...domain },
+            };
+            child = installOperator(`${name}-strimzi`, "strimzi-cluster-operator", chart, undefined, child);
         }
 
         const metrics = new k8s.core.v1.ConfigMap(
@@ -115,108 +94,29 @@ export class Kafka extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        // Strimzi's pod template has tolerations but no nodeSelector: the selector becomes a required node affinity.
-        const { nodeSelector, tolerations } = podPlacement(scheduling);
-        const nodeAffinity =
-            nodeSelector === undefined
-                ? {}
-                : {
-                      nodeAffinity: {
-                          requiredDuringSchedulingIgnoredDuringExecution: {
-                              nodeSelectorTerms: [
-                                  {
-                                      matchExpressions: Object.entries(nodeSelector).map(([key, value]) => ({
-                                          key,
-                                          operator: "In",
-                                          values: [value],
-                                      })),
-                                  },
-                              ],
-                          },
-                      },
-                  };
-        const pool = (p: {
-            role: "broker" | "controller";
-            replicas: number;
-            storage: KafkaStorageArgs | undefined;
-            defaultSize: string;
-            resources: ResourcesArgs;
-            autoscaled: boolean;
-        }) => {
-            const poolName = `${name}-${p.role}`;
-            const r = p.resources;
-            return new k8s.apiextensions.CustomResource(
-                `${name}-${p.role}-pool`,
-                {
-                    apiVersion: "kafka.strimzi.io/v1",
-                    kind: "KafkaNodePool",
-                    metadata: { name: poolName, namespace, labels },
-                    spec: {
-                        replicas: p.replicas,
-                        roles: [p.role],
-                        storage: {
-                            type: "jbod",
-                            volumes: [
-                                {
-                                    id: 0,
-                                    type: "persistent-claim",
-                                    size: p.storage?.size ?? p.defaultSize,
-                                    class: p.storage?.storageClassName,
-                                    // The claims outlive the pool and the cluster: data is never deleted with them.
-                                    deleteClaim: false,
-                                    kraftMetadata: "shared",
-                                },
-                            ],
-                        },
-                        resources: {
-                            requests: {
-                                cpu: r.cpuRequest,
-                                memory: r.memoryRequest,
-                                ...(r.ephemeralStorageRequest === undefined ? {} : { "ephemeral-storage": r.ephemeralStorageRequest }),
-                            },
-                            limits: {
-                                ...(r.cpuLimit === undefined ? {} : { cpu: r.cpuLimit }),
-                                memory: r.memoryLimit,
-                                ...(r.ephemeralStorageLimit === undefined ? {} : { "ephemeral-storage": r.ephemeralStorageLimit }),
-                            },
-                        },
-                        // The pool label is the operator's: it spreads each pool's pods over nodes.
-                        template: {
-                            pod: {
-                                affinity: {
-                                    ...podAntiAffinity({ ...cluster, "strimzi.io/pool-name": poolName }, scheduling.requireAntiAffinity),
-                                    ...nodeAffinity,
-                                },
-                                ...(tolerations === undefined ? {} : { tolerations }),
-                            },
-                        },
-                    },
-                },
-                autoscaledOptions(child, p.autoscaled),
-            );
-        };
-        const controllerPool = pool({
-            role: "controller",
-            replicas: args.controllers ?? d.controllers,
-            storage: args.controllerStorage,
-            defaultSize: d.controllerStorageSize,
-            resources: resolveResources(args.controllerResources, d.controllerResources),
-            autoscaled: false,
-        });
-        const brokerPool = pool({
-            role: "broker",
-            replicas: brokers,
-            storage: args.brokerStorage,
-            defaultSize: d.brokerStorageSize,
-            resources: resolveResources(args.brokerResources, d.brokerResources),
-            autoscaled: args.autoscaling !== undefined || args.lagAutoscaling !== undefined,
-        });
+        const ref = { name, namespace, labels, scheduling };
+        const controllerPool = createKafkaNodePool(
+            ref,
+            {
+                role: "controller",
+                replicas: r.controllers,
+                storage: r.controllerStorage,
+                resources: r.controllerResources,
+                autoscaled: false,
+            },
+            child,
+        );
+        const autoscaled = r.autoscaling !== undefined || r.lagAutoscaling !== undefined;
+        const brokerPool = createKafkaNodePool(
+            ref,
+            { role: "broker", replicas: r.replicas, storage: r.brokerStorage, resources: r.brokerResources, autoscaled },
+            child,
+        );
 
         // Strimzi refuses a Kafka with Cruise Control and a single broker (it never becomes Ready), so a
         // one-broker cluster runs without it. Templates for the rebalances Strimzi runs itself when the
         // broker pool grows or shrinks exist only with Cruise Control.
-        const cruiseControl = kafkaRunsCruiseControl(fewestBrokers(args, brokers));
-        const rebalanceTemplates = (cruiseControl ? (["add-brokers", "remove-brokers"] as const) : []).map(
+        const rebalanceTemplates = (r.cruiseControl ? (["add-brokers", "remove-brokers"] as const) : []).map(
             (mode) =>
                 new k8s.apiextensions.CustomResource(
                     `${name}-rebalance-${mode}`,
@@ -238,7 +138,7 @@ export class Kafka extends pulumi.ComponentResource {
                 metadata: { name, namespace, labels },
                 spec: {
                     kafka: {
-                        version: args.version ?? d.version,
+                        version: r.version,
                         // Strimzi's own budget allows one disruption; it is written only when another is asked for.
                         ...(scheduling.maxUnavailable === 1
                             ? {}
@@ -248,11 +148,11 @@ export class Kafka extends pulumi.ComponentResource {
                             { name: "tls", port: KAFKA_PORTS.tls, type: "internal", tls: true, ...listenerPeers },
                         ],
                         config: {
-                            "default.replication.factor": replicationFactor,
-                            "min.insync.replicas": minInSync,
-                            "offsets.topic.replication.factor": replicationFactor,
-                            "transaction.state.log.replication.factor": replicationFactor,
-                            "transaction.state.log.min.isr": minInSync,
+                            "default.replication.factor": r.replicationFactor,
+                            "min.insync.replicas": r.minInSync,
+                            "offsets.topic.replication.factor": r.replicationFactor,
+                            "transaction.state.log.replication.factor": r.replicationFactor,
+                            "transaction.state.log.min.isr": r.minInSync,
                         },
                         metricsConfig: {
                             type: "jmxPrometheusExporter",
@@ -261,7 +161,7 @@ export class Kafka extends pulumi.ComponentResource {
                         },
                     },
                     entityOperator: { topicOperator: {}, userOperator: {} },
-                    cruiseControl: cruiseControl
+                    cruiseControl: r.cruiseControl
                         ? {
                               autoRebalance: rebalanceTemplates.map((t, i) => ({
                                   mode: i === 0 ? "add-brokers" : "remove-brokers",
@@ -269,34 +169,24 @@ export class Kafka extends pulumi.ComponentResource {
                               })),
                           }
                         : undefined,
-                    kafkaExporter: (args.kafkaExporter ?? d.kafkaExporter) ? { topicRegex: ".*", groupRegex: ".*" } : undefined,
+                    kafkaExporter: r.kafkaExporter ? { topicRegex: ".*", groupRegex: ".*" } : undefined,
                 },
             },
             dependingOn(child, [controllerPool, brokerPool, metrics]),
         );
 
-        if (args.autoscaling !== undefined) {
-            createAutoscaler(
-                `${name}-broker-hpa`,
-                { name: `${name}-broker`, namespace, labels },
-                { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", name: brokerPool.metadata.name },
-                args.autoscaling,
-                dependingOn(child, [brokerPool]),
-            );
+        const brokers = { name: `${name}-broker`, namespace, labels };
+        const brokerTarget = { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", name: brokerPool.metadata.name };
+        if (r.autoscaling !== undefined) {
+            createAutoscaler(`${name}-broker-hpa`, brokers, brokerTarget, r.autoscaling, dependingOn(child, [brokerPool]));
         }
         const plainBootstrap = `${name}-kafka-bootstrap.${namespace}.svc:${KAFKA_PORTS.plain}`;
-        if (args.lagAutoscaling !== undefined) {
-            createConsumerLagScaler(
-                `${name}-broker-lag-scaler`,
-                { name: `${name}-broker`, namespace, labels },
-                { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaNodePool", name: brokerPool.metadata.name },
-                plainBootstrap,
-                args.lagAutoscaling,
-                dependingOn(child, [brokerPool]),
-            );
+        if (r.lagAutoscaling !== undefined) {
+            const lagOpts = dependingOn(child, [brokerPool]);
+            createConsumerLagScaler(`${name}-broker-lag-scaler`, brokers, brokerTarget, plainBootstrap, r.lagAutoscaling, lagOpts);
         }
-        if (args.mirror !== undefined) {
-            createKafkaMirror(name, namespace, args.version ?? d.version, plainBootstrap, args.mirror, dependingOn(child, [kafka]));
+        if (r.mirror !== undefined) {
+            createKafkaMirror(name, namespace, r.version, plainBootstrap, r.mirror, dependingOn(child, [kafka]));
         }
         if (monitoring.podMonitor) {
             createPodMonitor(
@@ -321,7 +211,7 @@ export class Kafka extends pulumi.ComponentResource {
         const bootstrapHost = `${name}-kafka-bootstrap.${namespace}.svc.${clusterDomain}`;
         this.bootstrapServers = pulumi.output(`${bootstrapHost}:${KAFKA_PORTS.plain}`);
         this.tlsBootstrapServers = pulumi.output(`${bootstrapHost}:${KAFKA_PORTS.tls}`);
-        this.replicationFactor = pulumi.output(replicationFactor);
+        this.replicationFactor = pulumi.output(r.replicationFactor);
         this.registerOutputs({
             replicas: this.replicas,
             controllers: this.controllers,

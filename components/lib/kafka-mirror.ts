@@ -110,16 +110,39 @@ export function validateKafkaMirrorArgs(problems: ArgProblem[], mirror: unknown)
     if (mirror.tasksMax !== undefined) checkInteger(problems, "mirror.tasksMax", mirror.tasksMax, 1, 1000);
 }
 
-/** The `KafkaMirrorMaker2` spec mirroring Kafka `name` (bootstrap `sourceBootstrap`) to the target. */
-export function kafkaMirrorSpec(name: string, version: string, sourceBootstrap: string, args: KafkaMirrorArgs): Record<string, unknown> {
+/** {@link KafkaMirrorArgs} with every default applied. */
+export type ResolvedKafkaMirror = Required<KafkaMirrorArgs>;
+
+/** The (validated) `mirror` of Kafka `name` with its defaults (the source alias is `name`), or undefined when not set. */
+export function resolveKafkaMirror(name: string, mirror: KafkaMirrorArgs | undefined): ResolvedKafkaMirror | undefined {
+    if (mirror === undefined) return undefined;
     const d = KAFKA_MIRROR_DEFAULTS;
-    const sync = args.syncGroupOffsets ?? d.syncGroupOffsets;
+    return {
+        targetBootstrapServers: mirror.targetBootstrapServers,
+        targetAlias: mirror.targetAlias ?? d.targetAlias,
+        sourceAlias: mirror.sourceAlias ?? name,
+        topicsPattern: mirror.topicsPattern ?? d.topicsPattern,
+        groupsPattern: mirror.groupsPattern ?? d.groupsPattern,
+        syncGroupOffsets: mirror.syncGroupOffsets ?? d.syncGroupOffsets,
+        replicas: mirror.replicas ?? d.replicas,
+        tasksMax: mirror.tasksMax ?? d.tasksMax,
+    };
+}
+
+/** The `KafkaMirrorMaker2` spec mirroring Kafka `name` (bootstrap `sourceBootstrap`) to the target. */
+export function kafkaMirrorSpec(
+    name: string,
+    version: string,
+    sourceBootstrap: string,
+    mirror: ResolvedKafkaMirror,
+): Record<string, unknown> {
+    const sync = mirror.syncGroupOffsets;
     return {
         version,
-        replicas: args.replicas ?? d.replicas,
+        replicas: mirror.replicas,
         target: {
-            alias: args.targetAlias ?? d.targetAlias,
-            bootstrapServers: args.targetBootstrapServers,
+            alias: mirror.targetAlias,
+            bootstrapServers: mirror.targetBootstrapServers,
             groupId: `${name}-mirror`,
             // Internal topics start with "__", which the default topic filter never mirrors.
             configStorageTopic: `__${name}-mirror-config`,
@@ -133,9 +156,9 @@ export function kafkaMirrorSpec(name: string, version: string, sourceBootstrap: 
         },
         mirrors: [
             {
-                source: { alias: args.sourceAlias ?? name, bootstrapServers: sourceBootstrap },
+                source: { alias: mirror.sourceAlias, bootstrapServers: sourceBootstrap },
                 sourceConnector: {
-                    tasksMax: args.tasksMax ?? d.tasksMax,
+                    tasksMax: mirror.tasksMax,
                     config: {
                         "replication.factor": -1,
                         "offset-syncs.topic.replication.factor": -1,
@@ -153,8 +176,8 @@ export function kafkaMirrorSpec(name: string, version: string, sourceBootstrap: 
                         "refresh.groups.interval.seconds": 600,
                     },
                 },
-                topicsPattern: args.topicsPattern ?? d.topicsPattern,
-                groupsPattern: args.groupsPattern ?? d.groupsPattern,
+                topicsPattern: mirror.topicsPattern,
+                groupsPattern: mirror.groupsPattern,
             },
         ],
     };
@@ -166,7 +189,7 @@ export function createKafkaMirror(
     namespace: string,
     version: string,
     sourceBootstrap: string,
-    args: KafkaMirrorArgs,
+    mirror: ResolvedKafkaMirror,
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(
@@ -175,7 +198,7 @@ export function createKafkaMirror(
             apiVersion: "kafka.strimzi.io/v1",
             kind: "KafkaMirrorMaker2",
             metadata: { name: `${name}-mirror`, namespace, labels: { ...PACKAGE_LABELS, [BACKUP_OF_LABEL]: name } },
-            spec: kafkaMirrorSpec(name, version, sourceBootstrap, args),
+            spec: kafkaMirrorSpec(name, version, sourceBootstrap, mirror),
         },
         opts,
     );

@@ -68,6 +68,23 @@ export const CONSUMER_LAG_AUTOSCALING_KEYS = [
 /** Defaults of {@link ConsumerLagAutoscalingArgs} (KEDA's own `pollingInterval` default is 30 s too). */
 export const CONSUMER_LAG_DEFAULTS = { pollingIntervalSeconds: 30, kedaNamespace: "keda" } as const;
 
+/** {@link ConsumerLagAutoscalingArgs} with KEDA's polling interval and namespace defaulted. */
+export interface ResolvedConsumerLagAutoscaling extends ConsumerLagAutoscalingArgs {
+    /** Seconds between two reads of the lag. */
+    pollingIntervalSeconds: number;
+    /** Namespace KEDA's operator runs in. */
+    kedaNamespace: string;
+}
+
+/** The lag autoscaling args with {@link CONSUMER_LAG_DEFAULTS} applied. */
+export function resolveConsumerLagAutoscaling(lag: ConsumerLagAutoscalingArgs): ResolvedConsumerLagAutoscaling {
+    return {
+        ...lag,
+        pollingIntervalSeconds: lag.pollingIntervalSeconds ?? CONSUMER_LAG_DEFAULTS.pollingIntervalSeconds,
+        kedaNamespace: lag.kedaNamespace ?? CONSUMER_LAG_DEFAULTS.kedaNamespace,
+    };
+}
+
 /** What a Kafka topic name may be (Apache Kafka `Topic.validate`: 1-249 of these characters). */
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -112,7 +129,7 @@ export function validateConsumerLagAutoscaling(
     checkInteger(problems, `${path}.lagThreshold`, lag.lagThreshold, 1);
     if (lag.pollingIntervalSeconds !== undefined)
         checkInteger(problems, `${path}.pollingIntervalSeconds`, lag.pollingIntervalSeconds, 1, 3600);
-    const keda = lag.kedaNamespace ?? CONSUMER_LAG_DEFAULTS.kedaNamespace;
+    const keda = resolveConsumerLagAutoscaling(lag).kedaNamespace;
     if (lag.kedaNamespace !== undefined)
         checkText(problems, `${path}.kedaNamespace`, lag.kedaNamespace, "the namespace KEDA's operator runs in");
     if (clientNamespaces !== undefined && typeof keda === "string" && !clientNamespaces.includes(keda)) {
@@ -133,7 +150,7 @@ export function createConsumerLagScaler(
     metadata: { name: string; namespace: string; labels: Record<string, string> },
     target: ScaleTarget,
     bootstrapServers: pulumi.Input<string>,
-    lag: ConsumerLagAutoscalingArgs,
+    lag: ResolvedConsumerLagAutoscaling,
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(
@@ -146,7 +163,7 @@ export function createConsumerLagScaler(
                 scaleTargetRef: target,
                 minReplicaCount: lag.minReplicas,
                 maxReplicaCount: lag.maxReplicas,
-                pollingInterval: lag.pollingIntervalSeconds ?? CONSUMER_LAG_DEFAULTS.pollingIntervalSeconds,
+                pollingInterval: lag.pollingIntervalSeconds,
                 advanced: {
                     horizontalPodAutoscalerConfig: {
                         behavior: autoscalerBehavior(lag.scaleDownStabilizationSeconds ?? defaultScaleDownStabilization(target)),

@@ -6,7 +6,7 @@ export type Resolved<D, A> = Omit<A, keyof D> & { [K in keyof D]: K extends keyo
 
 /**
  * Throws an ArgsError labelled `label` when `problems` is not empty; otherwise returns `args` over
- * `defaults` (an arg set to undefined counts as unset).
+ * `defaults` (an arg set to undefined or null counts as unset, as with `??`).
  */
 export function resolveArgs<D extends object, A extends object>(
     label: string,
@@ -15,6 +15,6 @@ export function resolveArgs<D extends object, A extends object>(
     args: A,
 ): Resolved<D, A> {
     throwIfProblems(label, problems);
-    const set = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+    const set = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null));
     return { ...defaults, ...set } as Resolved<D, A>;
 }

@@ -1,7 +1,7 @@
 /** The NetworkPolicy rules of a TiDB cluster's pods, from tidb-operator v2's labels and ports. */
 import * as k8s from "@pulumi/kubernetes";
 import { namespacesPeer, ResolvedNetworkPolicy } from "../lib/network";
-import { TIDB_PORTS } from "./args";
+import { TIDB_PORTS } from "./operator";
 
 /**
  * The pods of the BR Jobs tidb-operator v2 runs for `Backup` and `Restore` resources

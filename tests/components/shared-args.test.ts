@@ -1,5 +1,5 @@
 /**
- * The arguments every system shares (`StatefulSystemArgs` and its families in components/lib/types.ts):
+ * The arguments every system shares (`StatefulSystemArgs` and its families in components/lib/types/):
  * the same names and meaning in all six components, the count each component reports, and the
  * arguments Kafka and TiDB gained to match the others (scheduling, clusterDomain, a SQL endpoint).
  */

@@ -1,6 +1,7 @@
 /** Installing the operator a component's custom resources need, from its official Helm chart. */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dependingOn } from "../options";
 
 /** A Helm chart that installs an operator. */
 export interface OperatorChart {
@@ -38,4 +39,21 @@ export function installOperatorChart(
         },
         opts,
     );
+}
+
+/**
+ * Installs an operator for a component's custom resources: the CRDs published at `crdsUrl` first, when
+ * its chart leaves them out (Pulumi names `<resourceName>-crds`), then the chart as release
+ * `releaseName`. Returns `opts` depending on the installation, for every custom resource the operator runs.
+ */
+export function installOperator(
+    resourceName: string,
+    releaseName: string,
+    chart: OperatorChart,
+    crdsUrl: string | undefined,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResourceOptions {
+    const crds = crdsUrl === undefined ? [] : [new k8s.yaml.v2.ConfigFile(`${resourceName}-crds`, { file: crdsUrl }, opts)];
+    const operator = installOperatorChart(resourceName, releaseName, chart, crds.length === 0 ? opts : dependingOn(opts, crds));
+    return dependingOn(opts, [...crds, operator]);
 }
