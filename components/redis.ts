@@ -25,7 +25,10 @@ import { defaultQuorum, REDIS_DEFAULTS, REDIS_PORTS, RedisArgs, resolveRedisArgs
 import { REDIS_PATHS, renderRedisConf, renderSentinelGlobalConf, renderSentinelMasterConf, renderTopology } from "./redis/config";
 import { createRedisNetworkPolicies } from "./redis/network";
 import { createSentinelResetJob } from "./redis/reset-job";
-import { REDIS_HANDOVER_SCRIPT, REDIS_NODE_SCRIPT, REDIS_PROBE_SCRIPT, SENTINEL_RESET_SCRIPT, SENTINEL_SCRIPT } from "./redis/scripts";
+import { REDIS_HANDOVER_SCRIPT } from "./redis/scripts/handover";
+import { REDIS_NODE_SCRIPT, REDIS_PROBE_SCRIPT } from "./redis/scripts/node";
+import { SENTINEL_RESET_SCRIPT } from "./redis/scripts/reset";
+import { SENTINEL_SCRIPT } from "./redis/scripts/sentinel";
 
 export * from "./redis/args";
 export * from "./redis/config";
@@ -121,7 +124,7 @@ export class Redis extends pulumi.ComponentResource {
             configurationOptions(child),
         );
 
-        // The environment contract of the scripts (see redis/scripts.ts).
+        // The environment contract of the scripts (see redis/scripts/common.ts).
         // Referenced by name, ordered by dependsOn (see configurationOptions): replacing one replaces no pod owner.
         const configured = dependingOn(opts ?? {}, [secret, config, topologyMap]);
         const password = { secretKeyRef: { name: `${name}-auth`, key: "password" } };

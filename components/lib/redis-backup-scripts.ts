@@ -10,7 +10,7 @@
  * - `S3_BUCKET` and `S3_PREFIX` (no leading or trailing `/`, may be empty): where snapshots live. A snapshot
  *   is the object `<prefix>/<name>-<UTC yyyymmddTHHMMSSZ>.rdb`, so names sort by age.
  * The backup script also reads `REDIS_PASSWORD`, `MASTER_NAME`, `REDIS_PORT`, `SENTINEL_PORT`,
- * `TOPOLOGY_DIR` (as redis/scripts.ts), `BACKUP_NAME`, `BACKUP_DIR` (writable scratch),
+ * `TOPOLOGY_DIR` (as redis/scripts/common.ts), `BACKUP_NAME`, `BACKUP_DIR` (writable scratch),
  * `KEEP_LAST`, `KEEP_DAYS` (0: no age limit) and `RDB_TIMEOUT_SECONDS`. The restore script reads
  * `DATA_DIR`, `RESTORE_DIR` (writable scratch outside the data directory), `RESTORE_SNAPSHOT` (an object
  * name under the prefix, or empty for the newest) and `PERSISTENCE` ("aof" or "rdb").

@@ -23,7 +23,7 @@ export interface SentinelResetJobSpec {
     replicas: number;
     /** The sentinel count they must end up seeing. */
     sentinels: number;
-    /** The scripts' topology environment (see `scripts.ts`): values or Secret references. */
+    /** The scripts' topology environment (see `scripts/common.ts`): values or Secret references. */
     topology: Record<string, string | { secretKeyRef: { name: string; key: string } }>;
     /** Where the Job's pod may run (the nodes' placement). */
     scheduling: Required<SchedulingArgs>;
