@@ -73,8 +73,9 @@ export class Redis extends pulumi.ComponentResource {
 
         // Referenced by name, ordered by dependsOn (see configurationOptions): replacing one replaces no pod owner.
         const cfg = createRedisConfiguration(name, r, { nodes: nodes.members, sentinels: sentinelNames.members }, child);
-        const workload = createRedisNodes(this, name, r, cfg, nodes.memberSuffix, opts);
-        const sentinel = createRedisSentinels(this, name, r, cfg, sentinelNames.memberSuffix, opts);
+        const pods = { parent: this, name, args: r, cfg, opts };
+        const workload = createRedisNodes(pods, nodes.memberSuffix);
+        const sentinel = createRedisSentinels(pods, sentinelNames.memberSuffix);
 
         const scaledIn =
             (r.currentReplicas !== undefined && r.currentReplicas > r.replicas) ||
@@ -94,7 +95,7 @@ export class Redis extends pulumi.ComponentResource {
                     scheduling: r.scheduling,
                     volumes: [cfg.volumes.scripts, cfg.volumes.topology],
                 },
-                dependingOn(child, [workload.statefulSet, sentinel.statefulSet, cfg.secret, cfg.config, cfg.topology]),
+                dependingOn(child, [workload.statefulSet, sentinel.statefulSet, ...cfg.objects]),
             );
         }
 

@@ -25,10 +25,12 @@ type ConfigVolume = "scripts" | "template" | "topology" | "run";
 
 /** The Secret and ConfigMaps of a Redis, and how its pods reference them. */
 export interface RedisConfiguration {
-    /** The password Secret, the config ConfigMap and the topology ConfigMap, in that order. */
+    /** The password Secret, the config ConfigMap and the topology ConfigMap. */
     secret: k8s.core.v1.Secret;
     config: k8s.core.v1.ConfigMap;
     topology: k8s.core.v1.ConfigMap;
+    /** The three, in that order: what the pods' owners are ordered after (`dependsOn`). */
+    objects: pulumi.Resource[];
     /** Checksum of the config ConfigMap's files and scripts (not of the topology), for the pod templates. */
     checksum: string;
     /** The password, by reference to the Secret. */
@@ -41,6 +43,20 @@ export interface RedisConfiguration {
     volumes: Record<ConfigVolume, k8s.types.input.core.v1.Volume>;
     /** Their mounts, in the same order. */
     mounts: Record<ConfigVolume, k8s.types.input.core.v1.VolumeMount>;
+}
+
+/** What the pods of a Redis (its nodes, its sentinels) are built from. */
+export interface RedisPodsContext {
+    /** The Redis component: the parent of every child. */
+    parent: pulumi.ComponentResource;
+    /** Its name. */
+    name: string;
+    /** Its arguments, resolved. */
+    args: ResolvedRedisArgs;
+    /** Its configuration. */
+    cfg: RedisConfiguration;
+    /** Its resource options; `dependsOn` also orders the children. */
+    opts?: pulumi.ComponentResourceOptions;
 }
 
 /**
@@ -88,6 +104,7 @@ export function createRedisConfiguration(
         secret,
         config,
         topology,
+        objects: [secret, config, topology],
         checksum: checksum(Object.values({ ...files, ...scripts }).join("\n")),
         password,
         topologyEnv: {

@@ -2,16 +2,15 @@
  * Redis's nodes: the StatefulSet of redis-server with its claims, the probes and preStop handover of
  * the node scripts, the redis_exporter sidecar, and (with `restoreFrom`) the restore init container.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { childOptions, dependingOn } from "../lib/options";
 import { containerSecurityContext } from "../lib/pod";
 import { createRedisRestore } from "../lib/redis-restore";
 import { CONTAINER_EPHEMERAL_STORAGE, helperResources, resourceRequirements } from "../lib/resources";
 import { PodManagementPolicy, Workload } from "../lib/statefulset/spec";
 import { createWorkload } from "../lib/statefulset/workload";
-import { REDIS_PORTS, ResolvedRedisArgs } from "./args";
+import { REDIS_PORTS } from "./args";
 import { REDIS_PATHS } from "./config";
-import { RedisConfiguration } from "./configuration";
+import { RedisPodsContext } from "./configuration";
 
 /** A probe or hook that runs one of the mounted scripts. */
 function script(file: string, ...argv: string[]) {
@@ -20,17 +19,11 @@ function script(file: string, ...argv: string[]) {
 
 /**
  * Creates the nodes' workload `<name>` (and the restore's Secret and ConfigMap first, when restoring),
- * ordered after the configuration `cfg`. `memberSuffix` ends every node's stable name.
+ * ordered after the configuration. `memberSuffix` ends every node's stable name.
  */
-export function createRedisNodes(
-    parent: pulumi.ComponentResource,
-    name: string,
-    r: ResolvedRedisArgs,
-    cfg: RedisConfiguration,
-    memberSuffix: string,
-    opts?: pulumi.ComponentResourceOptions,
-): Workload {
-    const configured = dependingOn(opts ?? {}, [cfg.secret, cfg.config, cfg.topology]);
+export function createRedisNodes(context: RedisPodsContext, memberSuffix: string): Workload {
+    const { parent, name, args: r, cfg, opts } = context;
+    const configured = dependingOn(opts ?? {}, cfg.objects);
     const restore =
         r.restoreFrom === undefined
             ? undefined

@@ -2,13 +2,12 @@
  * Redis's sentinels: an odd-sized StatefulSet of redis-sentinel that monitors the master by its stable
  * name, with a client Service on 26379 that sentinel-aware clients ask for the master.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { dependingOn } from "../lib/options";
 import { PodManagementPolicy, Workload } from "../lib/statefulset/spec";
 import { createWorkload } from "../lib/statefulset/workload";
-import { REDIS_PORTS, ResolvedRedisArgs } from "./args";
+import { REDIS_PORTS } from "./args";
 import { REDIS_PATHS } from "./config";
-import { RedisConfiguration } from "./configuration";
+import { RedisPodsContext } from "./configuration";
 
 /** Ready and alive: the sentinel answers PING with PONG. */
 const SENTINEL_PING = {
@@ -22,17 +21,11 @@ const SENTINEL_PING = {
 };
 
 /**
- * Creates the sentinels' workload `<name>-sentinel`, ordered after the configuration `cfg`.
+ * Creates the sentinels' workload `<name>-sentinel`, ordered after the configuration.
  * `memberSuffix` ends every sentinel's stable name.
  */
-export function createRedisSentinels(
-    parent: pulumi.ComponentResource,
-    name: string,
-    r: ResolvedRedisArgs,
-    cfg: RedisConfiguration,
-    memberSuffix: string,
-    opts?: pulumi.ComponentResourceOptions,
-): Workload {
+export function createRedisSentinels(context: RedisPodsContext, memberSuffix: string): Workload {
+    const { parent, name, args: r, cfg, opts } = context;
     return createWorkload(
         parent,
         `${name}-sentinel`,
@@ -63,6 +56,6 @@ export function createRedisSentinels(
             scheduling: { ...r.scheduling, maxUnavailable: 1 },
             quorum: true,
         },
-        dependingOn(opts ?? {}, [cfg.secret, cfg.config, cfg.topology]),
+        dependingOn(opts ?? {}, cfg.objects),
     );
 }
