@@ -15,13 +15,15 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { EUREKA_DEFAULTS, Eureka } from "../components/eureka";
-import { KAFKA_DEFAULTS, Kafka } from "../components/kafka";
+import { Eureka } from "../components/eureka";
+import { Kafka } from "../components/kafka";
 import { ArgsError, MAX_REPLICAS } from "../components/lib/validation";
-import { NACOS_DEFAULTS, Nacos } from "../components/nacos";
-import { RABBITMQ_DEFAULTS, RabbitMQ } from "../components/rabbitmq";
-import { REDIS_DEFAULTS, Redis } from "../components/redis";
-import { TIDB_DEFAULTS, TiDB } from "../components/tidb";
+import { Nacos } from "../components/nacos";
+import { RabbitMQ } from "../components/rabbitmq";
+import { Redis } from "../components/redis";
+import { TiDB } from "../components/tidb";
+import { BACKUP_SECRETS, RESTORE_SECRETS } from "../components/lib/system";
+import { STATEFUL_SYSTEMS, standInSecret } from "../components/systems";
 import { MockRun } from "../render/mock-runtime";
 import { STACKS_DIR, manifests } from "../render/stack-runner";
 import { PROJECT, SECRET_KEYS, STACK_KEYS, SYSTEMS, SYSTEM_KEYS, SystemName, parseStackConfig } from "../stacks/config";
@@ -41,16 +43,17 @@ function stackTree(stack: string): Tree {
     return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.slice(PROJECT.length + 1), v]));
 }
 
-/** Valid values of every secret key (the Nacos token must be the base64 of at least 32 bytes). */
-const SECRETS: Record<string, string> = {
-    nacosAuthToken: Buffer.from("fuzz-token-fuzz-token-fuzz-token-fuzz-token").toString("base64"),
-    nacosIdentityValue: "fuzz-identity",
-    nacosAdminPassword: "fuzz-admin-password",
-    nacosMysqlPassword: "fuzz-mysql-password",
-    rabbitmqErlangCookie: "fuzz-cookie",
-    rabbitmqDefaultPassword: "fuzz-password",
-    redisPassword: "fuzz-redis-password",
-};
+/**
+ * A valid value of every system's own secret key (the registry's stand-ins; the Nacos token is the base64
+ * of at least 32 bytes). The shared backup and restore keys are left out: the stacks set them only where a
+ * system backs up.
+ */
+const SHARED_SECRET_KEYS = new Set(Object.values({ ...BACKUP_SECRETS, ...RESTORE_SECRETS }).map((s) => s.configKey));
+const SECRETS: Record<string, string> = Object.fromEntries(
+    STATEFUL_SYSTEMS.flatMap((s) => Object.values(s.secrets).map((secret) => secret.configKey))
+        .filter((key) => !SHARED_SECRET_KEYS.has(key))
+        .map((key) => [key, standInSecret(key, "fuzz")]),
+);
 
 const BASE_STACKS: Record<string, Tree> = Object.fromEntries(STACK_NAMES.map((s) => [s, { ...stackTree(s), ...SECRETS }]));
 
@@ -336,14 +339,9 @@ function unknownKeyPaths(tree: Tree): string[] {
 }
 
 /** Each system's defaults: a plain arg with a string, number or boolean default must have that type. */
-const DEFAULTS: Record<SystemName, Record<string, unknown>> = {
-    eureka: EUREKA_DEFAULTS,
-    nacos: NACOS_DEFAULTS,
-    rabbitmq: RABBITMQ_DEFAULTS,
-    redis: REDIS_DEFAULTS,
-    kafka: KAFKA_DEFAULTS,
-    tidb: TIDB_DEFAULTS,
-};
+const DEFAULTS: Record<SystemName, Readonly<Record<string, unknown>>> = Object.fromEntries(
+    STATEFUL_SYSTEMS.map((s) => [s.key, s.defaults]),
+);
 
 /**
  * The plain args of `system` in `args` whose type differs from their default's (a string where a number
@@ -476,25 +474,21 @@ describe("input fuzz", function () {
         assert.ok(deployed < RUNS, "every mutated config deployed");
     });
 
-    /** Each component with valid args built from the stacks' config, and its secrets. */
-    const COMPONENTS: Record<SystemName, { build: (name: string, args: any) => pulumi.ComponentResource; secrets: Tree }> = {
-        eureka: { build: (n, a) => new Eureka(n, a), secrets: {} },
-        nacos: {
-            build: (n, a) => new Nacos(n, a),
-            secrets: {
-                authToken: SECRETS.nacosAuthToken,
-                identityValue: SECRETS.nacosIdentityValue,
-                adminPassword: SECRETS.nacosAdminPassword,
-            },
-        },
-        rabbitmq: {
-            build: (n, a) => new RabbitMQ(n, a),
-            secrets: { erlangCookie: SECRETS.rabbitmqErlangCookie, defaultPassword: SECRETS.rabbitmqDefaultPassword },
-        },
-        redis: { build: (n, a) => new Redis(n, a), secrets: { password: SECRETS.redisPassword } },
-        kafka: { build: (n, a) => new Kafka(n, a), secrets: {} },
-        tidb: { build: (n, a) => new TiDB(n, a), secrets: {} },
-    };
+    /** Each component with its own top-level secrets (the registry's), to build with args from the stacks' config. */
+    const COMPONENTS: Record<SystemName, { build: (name: string, args: any) => pulumi.ComponentResource; secrets: Tree }> =
+        Object.fromEntries(
+            STATEFUL_SYSTEMS.map((s) => [
+                s.key,
+                {
+                    build: (n: string, a: unknown) => new s.component(n, a),
+                    secrets: Object.fromEntries(
+                        Object.entries(s.secrets)
+                            .filter(([argPath]) => !argPath.includes("."))
+                            .map(([argPath, secret]) => [argPath, SECRETS[secret.configKey]]),
+                    ),
+                },
+            ]),
+        );
 
     const componentCase = fc.record({
         system: fc.constantFrom(...SYSTEMS),

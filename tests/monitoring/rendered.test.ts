@@ -6,6 +6,7 @@
  */
 import * as assert from "assert";
 import { Eureka, Kafka, Nacos, RabbitMQ, Redis, TiDB } from "../../components";
+import { STATEFUL_SYSTEMS } from "../../components/systems";
 import { MockRun } from "../../render/mock-runtime";
 import { Manifest, manifests, runStack } from "../../render/stack-runner";
 import { register } from "../helpers/component";
@@ -36,6 +37,13 @@ async function validRule(rule: Manifest): Promise<void> {
 
 describe("rendered alert rules and dashboards", function () {
     this.timeout(120_000);
+
+    it("covers every registered system (a new system needs its case here)", () => {
+        assert.deepStrictEqual(
+            Object.keys(COMPONENTS),
+            STATEFUL_SYSTEMS.map((s) => s.key),
+        );
+    });
 
     for (const [system, build] of Object.entries(COMPONENTS)) {
         describe(system, () => {
