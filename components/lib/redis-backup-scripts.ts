@@ -1,7 +1,7 @@
 /**
- * The scripts of Redis's backups: POSIX shell (dash or busybox sh) with redis-cli, redis-check-rdb,
- * redis-server and rclone (Debian's, an S3 client that reads its whole configuration from the
- * environment). They read everything from the environment and from mounted files, so the same text runs
+ * The scripts of Redis's backups and the environment they read: POSIX shell (dash or busybox sh) with
+ * redis-cli, redis-check-rdb, redis-server and rclone (Debian's, an S3 client that reads its whole
+ * configuration from the environment). They read everything from the environment and from mounted files, so the same text runs
  * in a pod and in the real-process test (tests/components/redis-backup.real.test.ts).
  *
  * Environment contract (both scripts):
@@ -10,11 +10,36 @@
  * - `S3_BUCKET` and `S3_PREFIX` (no leading or trailing `/`, may be empty): where snapshots live. A snapshot
  *   is the object `<prefix>/<name>-<UTC yyyymmddTHHMMSSZ>.rdb`, so names sort by age.
  * The backup script also reads `REDIS_PASSWORD`, `MASTER_NAME`, `REDIS_PORT`, `SENTINEL_PORT`,
- * `TOPOLOGY_DIR` (as redis/scripts.ts), `BACKUP_NAME`, `BACKUP_DIR` (writable scratch),
+ * `TOPOLOGY_DIR` (as redis/scripts/common.ts), `BACKUP_NAME`, `BACKUP_DIR` (writable scratch),
  * `KEEP_LAST`, `KEEP_DAYS` (0: no age limit) and `RDB_TIMEOUT_SECONDS`. The restore script reads
  * `DATA_DIR`, `RESTORE_DIR` (writable scratch outside the data directory), `RESTORE_SNAPSHOT` (an object
  * name under the prefix, or empty for the newest) and `PERSISTENCE` ("aof" or "rdb").
  */
+import * as k8s from "@pulumi/kubernetes";
+import { BACKUP_SECRET_KEYS, BackupStorageArgs } from "./backup";
+
+/** A value of the scripts' environment: literal, or a reference (to a Secret key, a pod field). */
+export type EnvSource = string | k8s.types.input.core.v1.EnvVarSource;
+
+/** rclone's `:s3:` backend configured from the environment, with the credentials by reference to `secretName`. */
+export function s3Env(secretName: string, storage: Required<BackupStorageArgs>): Record<string, EnvSource> {
+    const key = (k: string) => ({ secretKeyRef: { name: secretName, key: k } });
+    return {
+        RCLONE_S3_PROVIDER: "Other",
+        RCLONE_S3_ENDPOINT: storage.endpoint,
+        RCLONE_S3_REGION: storage.region,
+        RCLONE_S3_FORCE_PATH_STYLE: String(storage.forcePathStyle),
+        RCLONE_S3_ACCESS_KEY_ID: key(BACKUP_SECRET_KEYS.accessKeyId),
+        RCLONE_S3_SECRET_ACCESS_KEY: key(BACKUP_SECRET_KEYS.secretAccessKey),
+        S3_BUCKET: storage.bucket,
+        S3_PREFIX: storage.prefix,
+    };
+}
+
+/** An environment as a container's `env` list, in the map's order. */
+export function envList(env: Record<string, EnvSource>): k8s.types.input.core.v1.EnvVar[] {
+    return Object.entries(env).map(([name, v]) => (typeof v === "string" ? { name, value: v } : { name, valueFrom: v }));
+}
 
 /** rclone with bounded retries; stdout and stderr stay visible in the pod's log. */
 const RCLONE = String.raw`set -eu

@@ -18,3 +18,10 @@ export function resolveArgs<D extends object, A extends object>(
     const set = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined && value !== null));
     return { ...defaults, ...set } as Resolved<D, A>;
 }
+
+/**
+ * Resolved args `R` whose argument groups are replaced by their own resolved forms `G` (for example
+ * `resources` merged over the component's defaults, `storage` with its retention), for a resolver that
+ * resolves a component's groups as well as its flat arguments.
+ */
+export type WithResolvedGroups<R, G> = Omit<R, keyof G> & G;

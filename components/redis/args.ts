@@ -2,14 +2,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "../lib/autoscaling";
 import { majority } from "../lib/contract";
-import { RedisBackupArgs, RedisRestoreArgs, validateRedisBackupArgs } from "../lib/redis-backup";
+import {
+    RedisBackupArgs,
+    RedisRestoreArgs,
+    ResolvedRedisBackupArgs,
+    ResolvedRedisRestoreArgs,
+    resolveRedisBackupArgs,
+    resolveRedisRestoreArgs,
+    validateRedisBackupArgs,
+} from "../lib/redis-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
-import { validateNetworkPolicyArgs } from "../lib/network";
-import { validateSharedArgs } from "../lib/statefulset/args";
-import { Resolved, resolveArgs } from "../lib/resolve";
-import { NetworkPolicyArgs, PersistentSystemArgs, ResourcesArgs } from "../lib/types";
+import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "../lib/network";
+import { ResolvedStorage, resolveMonitoring, resolveStorage, validateSharedArgs } from "../lib/statefulset/args";
+import { Resolved, resolveArgs, WithResolvedGroups } from "../lib/resolve";
+import { resolveScheduling } from "../lib/scheduling";
+import { MonitoringArgs, NetworkPolicyArgs, PersistentSystemArgs, ResourcesArgs, SchedulingArgs } from "../lib/types";
 import { ArgProblem, checkImage, checkInteger, checkOneOf, checkPresent, checkReplicaCeiling, checkReplicas } from "../lib/validation";
-import { checkResources } from "../lib/resources";
+import { checkResources, resolveResources } from "../lib/resources";
 
 /** How a Redis node persists its dataset. */
 export const RedisPersistence = {
@@ -208,7 +217,36 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
     return problems;
 }
 
+/** {@link RedisArgs} with every default applied, its argument groups included. */
+export type ResolvedRedisArgs = WithResolvedGroups<
+    Resolved<typeof REDIS_DEFAULTS, RedisArgs>,
+    {
+        quorum: number;
+        resources: ResourcesArgs;
+        sentinelResources: ResourcesArgs;
+        storage: ResolvedStorage;
+        monitoring: Required<MonitoringArgs>;
+        scheduling: Required<SchedulingArgs>;
+        networkPolicy: ResolvedNetworkPolicy;
+        backup?: ResolvedRedisBackupArgs;
+        restoreFrom?: ResolvedRedisRestoreArgs;
+    }
+>;
+
 /** {@link RedisArgs} validated, with every default applied; throws an ArgsError naming every problem. */
-export function resolveRedisArgs(name: string, args: RedisArgs): Resolved<typeof REDIS_DEFAULTS, RedisArgs> {
-    return resolveArgs(`Redis "${name}" arguments`, validateRedisArgs(name, args), REDIS_DEFAULTS, args);
+export function resolveRedisArgs(name: string, args: RedisArgs): ResolvedRedisArgs {
+    const d = REDIS_DEFAULTS;
+    const flat = resolveArgs(`Redis "${name}" arguments`, validateRedisArgs(name, args), d, args);
+    return {
+        ...flat,
+        quorum: args.quorum ?? defaultQuorum(flat.sentinels),
+        resources: resolveResources(args.resources, d.resources),
+        sentinelResources: resolveResources(args.sentinelResources, d.sentinelResources),
+        storage: resolveStorage(args.storage, d.storageSize),
+        monitoring: resolveMonitoring(args.monitoring),
+        scheduling: resolveScheduling(args.scheduling),
+        networkPolicy: resolveNetworkPolicy(args.networkPolicy, flat.namespace),
+        backup: args.backup === undefined ? undefined : resolveRedisBackupArgs(name, args.backup, flat.image),
+        restoreFrom: args.restoreFrom === undefined ? undefined : resolveRedisRestoreArgs(name, args.restoreFrom, flat.image),
+    };
 }

@@ -8,7 +8,6 @@ import { recommendedLabels } from "../lib/labels";
 import { checksum, containerSecurityContext, podPlacement } from "../lib/pod";
 import { helperResources } from "../lib/resources";
 import { SchedulingArgs } from "../lib/types";
-import { REDIS_DEFAULTS } from "./args";
 import { REDIS_PATHS } from "./config";
 
 /** What the reset Job runs against. */
@@ -23,7 +22,11 @@ export interface SentinelResetJobSpec {
     replicas: number;
     /** The sentinel count they must end up seeing. */
     sentinels: number;
-    /** The scripts' topology environment (see `scripts.ts`): values or Secret references. */
+    /** How long the Job waits for the sentinels to settle, and for each to re-discover the members after its reset. */
+    timeoutSeconds: number;
+    /** The user the pod runs as (the nodes'). */
+    runAsUser: number;
+    /** The scripts' topology environment (see `scripts/common.ts`): values or Secret references. */
     topology: Record<string, string | { secretKeyRef: { name: string; key: string } }>;
     /** Where the Job's pod may run (the nodes' placement). */
     scheduling: Required<SchedulingArgs>;
@@ -44,7 +47,7 @@ export function createSentinelResetJob(spec: SentinelResetJobSpec, opts: pulumi.
             },
             spec: {
                 backoffLimit: 3,
-                activeDeadlineSeconds: REDIS_DEFAULTS.resetTimeoutSeconds * (spec.sentinels + 1),
+                activeDeadlineSeconds: spec.timeoutSeconds * (spec.sentinels + 1),
                 template: {
                     // Its own instance label: the nodes' selector must not count the Job's pod.
                     metadata: {
@@ -56,7 +59,7 @@ export function createSentinelResetJob(spec: SentinelResetJobSpec, opts: pulumi.
                         ...podPlacement(spec.scheduling),
                         securityContext: {
                             runAsNonRoot: true,
-                            runAsUser: REDIS_DEFAULTS.runAsUser,
+                            runAsUser: spec.runAsUser,
                             seccompProfile: { type: "RuntimeDefault" },
                         },
                         containers: [
@@ -68,7 +71,7 @@ export function createSentinelResetJob(spec: SentinelResetJobSpec, opts: pulumi.
                                     ...spec.topology,
                                     EXPECTED_REPLICAS: String(spec.replicas),
                                     EXPECTED_SENTINELS: String(spec.sentinels),
-                                    RESET_TIMEOUT_SECONDS: String(REDIS_DEFAULTS.resetTimeoutSeconds),
+                                    RESET_TIMEOUT_SECONDS: String(spec.timeoutSeconds),
                                 }).map(([n, v]) => (typeof v === "string" ? { name: n, value: v } : { name: n, valueFrom: v })),
                                 volumeMounts: [
                                     { name: "scripts", mountPath: REDIS_PATHS.scripts },
