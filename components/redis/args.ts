@@ -12,11 +12,10 @@ import {
     validateRedisBackupArgs,
 } from "../lib/redis-backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
-import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "../lib/network";
-import { ResolvedStorage, resolveMonitoring, resolveStorage, validateSharedArgs } from "../lib/statefulset/args";
-import { Resolved, resolveArgs, WithResolvedGroups } from "../lib/resolve";
-import { resolveScheduling } from "../lib/scheduling";
-import { MonitoringArgs, NetworkPolicyArgs, PersistentSystemArgs, ResourcesArgs, SchedulingArgs } from "../lib/types";
+import { validateNetworkPolicyArgs } from "../lib/network";
+import { ResolvedPersistentArgs, resolvePersistentArgs, validateSharedArgs } from "../lib/statefulset/args";
+import { WithResolvedGroups } from "../lib/resolve";
+import { NetworkPolicyArgs, PersistentSystemArgs, ResourcesArgs } from "../lib/types";
 import { ArgProblem, checkImage, checkInteger, checkOneOf, checkPresent, checkReplicaCeiling, checkReplicas } from "../lib/validation";
 import { checkResources, resolveResources } from "../lib/resources";
 
@@ -219,15 +218,10 @@ export function validateRedisArgs(name: string, args: RedisArgs): ArgProblem[] {
 
 /** {@link RedisArgs} with every default applied, its argument groups included. */
 export type ResolvedRedisArgs = WithResolvedGroups<
-    Resolved<typeof REDIS_DEFAULTS, RedisArgs>,
+    ResolvedPersistentArgs<typeof REDIS_DEFAULTS, RedisArgs>,
     {
         quorum: number;
-        resources: ResourcesArgs;
         sentinelResources: ResourcesArgs;
-        storage: ResolvedStorage;
-        monitoring: Required<MonitoringArgs>;
-        scheduling: Required<SchedulingArgs>;
-        networkPolicy: ResolvedNetworkPolicy;
         backup?: ResolvedRedisBackupArgs;
         restoreFrom?: ResolvedRedisRestoreArgs;
     }
@@ -236,17 +230,12 @@ export type ResolvedRedisArgs = WithResolvedGroups<
 /** {@link RedisArgs} validated, with every default applied; throws an ArgsError naming every problem. */
 export function resolveRedisArgs(name: string, args: RedisArgs): ResolvedRedisArgs {
     const d = REDIS_DEFAULTS;
-    const flat = resolveArgs(`Redis "${name}" arguments`, validateRedisArgs(name, args), d, args);
+    const shared = resolvePersistentArgs(`Redis "${name}" arguments`, validateRedisArgs(name, args), d, args);
     return {
-        ...flat,
-        quorum: args.quorum ?? defaultQuorum(flat.sentinels),
-        resources: resolveResources(args.resources, d.resources),
+        ...shared,
+        quorum: args.quorum ?? defaultQuorum(shared.sentinels),
         sentinelResources: resolveResources(args.sentinelResources, d.sentinelResources),
-        storage: resolveStorage(args.storage, d.storageSize),
-        monitoring: resolveMonitoring(args.monitoring),
-        scheduling: resolveScheduling(args.scheduling),
-        networkPolicy: resolveNetworkPolicy(args.networkPolicy, flat.namespace),
-        backup: args.backup === undefined ? undefined : resolveRedisBackupArgs(name, args.backup, flat.image),
-        restoreFrom: args.restoreFrom === undefined ? undefined : resolveRedisRestoreArgs(name, args.restoreFrom, flat.image),
+        backup: args.backup === undefined ? undefined : resolveRedisBackupArgs(name, args.backup, shared.image),
+        restoreFrom: args.restoreFrom === undefined ? undefined : resolveRedisRestoreArgs(name, args.restoreFrom, shared.image),
     };
 }
