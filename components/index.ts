@@ -79,9 +79,9 @@ export {
     StorageArgs,
 } from "./lib/types";
 export { BackupScheduleArgs, BackupStorageArgs, BACKUP_DEFAULTS } from "./lib/backup";
-export { KafkaMirrorArgs } from "./lib/kafka-mirror";
-export { NacosBackupArgs } from "./lib/nacos-backup";
-export { RabbitMQBackupArgs, RabbitMQRestoreArgs } from "./lib/rabbitmq-backup";
-export { RedisBackupArgs, RedisRestoreArgs } from "./lib/redis-backup";
-export { TiDBBackupArgs, TiDBRestoreArgs } from "./lib/tidb-backup";
+export { KafkaMirrorArgs } from "./kafka/mirror";
+export { NacosBackupArgs } from "./nacos/backup";
+export { RabbitMQBackupArgs, RabbitMQRestoreArgs } from "./rabbitmq/backup";
+export { RedisBackupArgs, RedisRestoreArgs } from "./redis/backup";
+export { TiDBBackupArgs, TiDBRestoreArgs } from "./tidb/backup";
 export { ArgProblem, ArgsError } from "./lib/validation";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nacosAlerts } from "./alerts/nacos";
 import { EXTERNAL_BACKUP_ANNOTATION, JOB_LABEL } from "./lib/contract";
 import { recommendedLabels } from "./lib/labels";
-import { createNacosBackup, nacosBackupPodLabels } from "./lib/nacos-backup";
+import { createNacosBackup, nacosBackupPodLabels } from "./nacos/backup";
 import { workloadNames } from "./lib/naming";
 import { networkPolicyIngress } from "./lib/network";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";

@@ -10,7 +10,7 @@ import { rabbitmqAlerts } from "./alerts/rabbitmq";
 import { backupLabels, createBackupCredentialsSecret } from "./lib/backup";
 import { workloadNames } from "./lib/naming";
 import { networkPolicyIngress } from "./lib/network";
-import { createRabbitMQBackup, rabbitmqRestorePod } from "./lib/rabbitmq-backup";
+import { createRabbitMQBackup, rabbitmqRestorePod } from "./rabbitmq/backup";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
 import { checksum, containerSecurityContext } from "./lib/pod";
 import { helperResources } from "./lib/resources";

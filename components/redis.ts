@@ -14,7 +14,7 @@ import { createAlertsAndDashboard } from "./lib/dashboards";
 import { workloadNames } from "./lib/naming";
 import { childOptions, dependingOn } from "./lib/options";
 import { podPlacement } from "./lib/pod";
-import { createRedisBackup } from "./lib/redis-backup-job";
+import { createRedisBackup } from "./redis/backup-job";
 import { REDIS_PORTS, RedisArgs, resolveRedisArgs } from "./redis/args";
 import { createRedisConfiguration } from "./redis/configuration";
 import { createRedisNetworkPolicies } from "./redis/network";

@@ -15,7 +15,7 @@ import { createNetworkPolicy } from "./lib/network";
 import { installOperator } from "./lib/operator/install";
 import { createPodMonitor } from "./lib/operator/pod-monitor";
 import { childOptions, configurationOptions, dependingOn } from "./lib/options";
-import { createTiDBBackup, createTiDBBackupAccount, createTiDBRestore } from "./lib/tidb-backup-resources";
+import { createTiDBBackup, createTiDBBackupAccount, createTiDBRestore } from "./tidb/backup-resources";
 import { TiDBArgs } from "./tidb/args";
 import { resolveTiDBArgs } from "./tidb/resolve";
 import { createTiDBGroup } from "./tidb/groups";

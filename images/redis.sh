@@ -1,7 +1,7 @@
 # Image recipe (sourced by scripts/images.sh): Redis server, sentinel and CLI from Debian 12's packages, with
 # what the component's start-up scripts, probes and reset Job call (POSIX sh, timeout, cat, chmod, sleep, sed,
 # grep, awk, getent) and /etc/passwd with redis:999, the user the pods run as. Also rclone and the CA
-# bundle, the S3 client of the backup Job and the restore init container (components/lib/redis-backup.ts).
+# bundle, the S3 client of the backup Job and the restore init container (components/redis/backup.ts).
 IMAGE_REF=localhost/stateful-k8s/redis:7.0.15-debian12
 IMAGE_PACKAGES=(redis-server redis-sentinel redis-tools rclone ca-certificates)
 IMAGE_USER=999:999

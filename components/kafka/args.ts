@@ -1,6 +1,6 @@
 /** The arguments of the Kafka component (Strimzi): their documentation and defaults (validated in `validate.ts`, resolved in `resolve.ts`). */
-import { KafkaMirrorArgs } from "../lib/kafka-mirror";
-import { ConsumerLagAutoscalingArgs } from "../lib/keda";
+import { KafkaMirrorArgs } from "./mirror";
+import { ConsumerLagAutoscalingArgs } from "./lag-autoscaling";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { NetworkPolicyArgs, OperatorSystemArgs, PlacedSystemArgs, ResourcesArgs } from "../lib/types";
 

@@ -1,6 +1,6 @@
 /** The Kafka component's arguments resolved: validated once, with every default applied. */
-import { ResolvedKafkaMirror, resolveKafkaMirror } from "../lib/kafka-mirror";
-import { ResolvedConsumerLagAutoscaling, resolveConsumerLagAutoscaling } from "../lib/keda";
+import { ResolvedKafkaMirror, resolveKafkaMirror } from "./mirror";
+import { ResolvedConsumerLagAutoscaling, resolveConsumerLagAutoscaling } from "./lag-autoscaling";
 import { ResolvedOperatorGroups, ResolvedVolume, resolveOperatorGroups, resolveVolume } from "../lib/operator/args";
 import { Resolved, resolveArgs } from "../lib/resolve";
 import { resolveResources } from "../lib/resources";

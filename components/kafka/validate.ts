@@ -1,7 +1,7 @@
 /** Validation of the Kafka component's arguments: every problem, by argument path, before anything is registered. */
 import { validateAutoscaling } from "../lib/autoscaling";
-import { validateKafkaMirrorArgs } from "../lib/kafka-mirror";
-import { validateConsumerLagAutoscaling } from "../lib/keda";
+import { validateKafkaMirrorArgs } from "./mirror";
+import { validateConsumerLagAutoscaling } from "./lag-autoscaling";
 import { resolveNetworkPolicy, validateNetworkPolicyArgs } from "../lib/network";
 import { validateOperatorArgs } from "../lib/operator/args";
 import { checkResources } from "../lib/resources";

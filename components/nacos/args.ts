@@ -1,7 +1,7 @@
 /** The arguments of the Nacos component: their documentation, defaults, ports and validation. */
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "../lib/autoscaling";
-import { NacosBackupArgs, validateNacosBackupArgs } from "../lib/nacos-backup";
+import { NacosBackupArgs, validateNacosBackupArgs } from "./backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { memoryMiB } from "../lib/quantity";

@@ -1,7 +1,7 @@
 /** The arguments of the RabbitMQ component: their documentation, defaults, ports, plugins and validation. */
 import * as pulumi from "@pulumi/pulumi";
 import { refuseAutoscaling } from "../lib/autoscaling";
-import { RabbitMQBackupArgs, RabbitMQRestoreArgs, validateRabbitMQBackupArgs } from "../lib/rabbitmq-backup";
+import { RabbitMQBackupArgs, RabbitMQRestoreArgs, validateRabbitMQBackupArgs } from "./backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { ResolvedPersistentArgs, resolvePersistentArgs, validateSharedArgs } from "../lib/statefulset/args";

@@ -1,5 +1,5 @@
 /** RabbitMQ's node names, the seed node its peer discovery derives, and `rabbitmq.conf`. */
-import { rabbitmqRestoreConf } from "../lib/rabbitmq-backup";
+import { rabbitmqRestoreConf } from "./backup";
 import { RABBITMQ_PORTS } from "./args";
 
 /** The RabbitMQ node name of every member (`rabbit@<member DNS name>`), in ordinal order. */

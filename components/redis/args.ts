@@ -10,7 +10,7 @@ import {
     resolveRedisBackupArgs,
     resolveRedisRestoreArgs,
     validateRedisBackupArgs,
-} from "../lib/redis-backup";
+} from "./backup";
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { ResolvedPersistentArgs, resolvePersistentArgs, validateSharedArgs } from "../lib/statefulset/args";

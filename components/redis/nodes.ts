@@ -4,7 +4,7 @@
  */
 import { childOptions, dependingOn } from "../lib/options";
 import { containerSecurityContext } from "../lib/pod";
-import { createRedisRestore } from "../lib/redis-restore";
+import { createRedisRestore } from "./restore";
 import { CONTAINER_EPHEMERAL_STORAGE, helperResources, resourceRequirements } from "../lib/resources";
 import { PodManagementPolicy, Workload } from "../lib/statefulset/spec";
 import { createWorkload } from "../lib/statefulset/workload";

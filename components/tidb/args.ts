@@ -1,6 +1,6 @@
 /** The arguments of the TiDB component (tidb-operator v2): their documentation and defaults (validated in `validate.ts`, resolved in `resolve.ts`). */
 import { WORKLOAD_DEFAULTS } from "../lib/naming";
-import { TiDBBackupArgs, TiDBRestoreArgs } from "../lib/tidb-backup";
+import { TiDBBackupArgs, TiDBRestoreArgs } from "./backup";
 import { NetworkPolicyArgs, OperatorSystemArgs, ResourcesArgs } from "../lib/types";
 
 /** The data volume of each PD or TiKV instance. */

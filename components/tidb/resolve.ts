@@ -2,7 +2,7 @@
 import { ResolvedOperatorGroups, ResolvedVolume, resolveOperatorGroups, resolveVolume } from "../lib/operator/args";
 import { Resolved, resolveArgs } from "../lib/resolve";
 import { resolveResources } from "../lib/resources";
-import { ResolvedTiDBBackup, ResolvedTiDBRestore, resolveTiDBBackup, resolveTiDBRestore } from "../lib/tidb-backup";
+import { ResolvedTiDBBackup, ResolvedTiDBRestore, resolveTiDBBackup, resolveTiDBRestore } from "./backup";
 import { ResourcesArgs } from "../lib/types";
 import { TIDB_DEFAULTS, TiDBArgs } from "./args";
 import { validateTiDBArgs } from "./validate";

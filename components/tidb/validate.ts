@@ -3,7 +3,7 @@ import { validateAutoscaling } from "../lib/autoscaling";
 import { validateNetworkPolicyArgs } from "../lib/network";
 import { validateOperatorArgs } from "../lib/operator/args";
 import { checkResources } from "../lib/resources";
-import { validateTiDBBackupArgs } from "../lib/tidb-backup";
+import { validateTiDBBackupArgs } from "./backup";
 import {
     ArgProblem,
     checkBoolean,

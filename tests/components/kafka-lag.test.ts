@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Kafka, KafkaArgs, validateKafkaArgs } from "../../components/kafka";
-import { ConsumerLagAutoscalingArgs } from "../../components/lib/keda";
+import { ConsumerLagAutoscalingArgs } from "../../components/kafka/lag-autoscaling";
 import { ArgsError } from "../../components/lib/validation";
 import { toManifest } from "../../render/stack-runner";
 import { parseStackConfig } from "../../stacks/config";

@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderNacosExportScript } from "../../components/lib/nacos-backup";
+import { renderNacosExportScript } from "../../components/nacos/backup";
 import { Nacos, NacosArgs, validateNacosArgs } from "../../components/nacos";
 import { toManifest } from "../../render/stack-runner";
 import { runWithStubAws, standInServer } from "../helpers/backup-scripts";

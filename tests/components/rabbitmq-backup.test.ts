@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { resolveBackupStorage } from "../../components/lib/backup";
 import { s3UploadAndPruneScript } from "../../components/lib/backup-cronjob";
-import { renderDefinitionsExportScript } from "../../components/lib/rabbitmq-backup";
+import { renderDefinitionsExportScript } from "../../components/rabbitmq/backup";
 import { RabbitMQ, RabbitMQArgs, validateRabbitMQArgs } from "../../components/rabbitmq";
 import { toManifest } from "../../render/stack-runner";
 import { runWithStubAws, standInServer } from "../helpers/backup-scripts";

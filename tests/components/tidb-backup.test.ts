@@ -6,7 +6,7 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { resolveBackupStorage } from "../../components/lib/backup";
-import { renderTiDBBackupScript, tidbFullBackupManifest } from "../../components/lib/tidb-backup-script";
+import { renderTiDBBackupScript, tidbFullBackupManifest } from "../../components/tidb/backup-script";
 import { TiDB, TiDBArgs, validateTiDBArgs } from "../../components/tidb";
 import { toManifest } from "../../render/stack-runner";
 import { optionsRecorder, register, secretKeysAreSecret } from "../helpers/component";

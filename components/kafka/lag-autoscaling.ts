@@ -17,8 +17,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ScaleTarget, autoscalerBehavior, defaultScaleDownStabilization, validateAutoscaling } from "./autoscaling";
-import { ArgProblem, checkInteger, checkText, isObject } from "./validation";
+import { ScaleTarget, autoscalerBehavior, defaultScaleDownStabilization, validateAutoscaling } from "../lib/autoscaling";
+import { ArgProblem, checkInteger, checkText, isObject } from "../lib/validation";
 
 /** Scaling on a Kafka consumer group's lag through KEDA (its operator and CRDs must be installed). */
 export interface ConsumerLagAutoscalingArgs {

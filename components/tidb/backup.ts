@@ -1,7 +1,7 @@
 /**
  * The backup and restore arguments of a TiDB component: their meaning, defaults, validation and resolved
- * form. The objects they become are in `tidb-backup-script.ts` (what BR's objects and the schedule's
- * script look like) and `tidb-backup-resources.ts` (creating them).
+ * form. The objects they become are in `backup-script.ts` (what BR's objects and the schedule's
+ * script look like) and `backup-resources.ts` (creating them).
  */
 import {
     BACKUP_SCHEDULE_KEYS,
@@ -11,8 +11,8 @@ import {
     resolveBackupStorage,
     validateBackupSchedule,
     validateBackupStorage,
-} from "./backup";
-import { ArgProblem, checkBoolean, checkGroup, checkInteger } from "./validation";
+} from "../lib/backup";
+import { ArgProblem, checkBoolean, checkGroup, checkInteger } from "../lib/validation";
 
 /** Scheduled backups of a TiDB cluster. */
 export interface TiDBBackupArgs extends BackupScheduleArgs {

@@ -5,8 +5,8 @@
  * every node that, when `restoreFrom` is set and the node's data directory is empty, fetches a snapshot,
  * checks it and puts it in place before Redis starts. The storage, credentials and schedule arguments
  * are the shared ones of lib/backup.ts. This file holds the arguments, their checks and their defaults;
- * the CronJob is built in lib/redis-backup-job.ts, the init container in lib/redis-restore.ts, and the
- * scripts are in lib/redis-backup-scripts.ts.
+ * the CronJob is built in redis/backup-job.ts, the init container in redis/restore.ts, and the
+ * scripts are in redis/backup-scripts.ts.
  */
 import {
     BACKUP_SCHEDULE_KEYS,
@@ -16,9 +16,9 @@ import {
     resolveBackupStorage,
     validateBackupSchedule,
     validateBackupStorage,
-} from "./backup";
-import { WithResolvedGroups } from "./resolve";
-import { ArgProblem, checkGroup, checkImage, checkInteger } from "./validation";
+} from "../lib/backup";
+import { WithResolvedGroups } from "../lib/resolve";
+import { ArgProblem, checkGroup, checkImage, checkInteger } from "../lib/validation";
 
 /**
  * Scheduled RDB snapshots of a Redis: where they go (the shared {@link BackupStorageArgs}), when they are

@@ -15,10 +15,10 @@ import {
     s3ClientEnv,
     validateBackupSchedule,
     validateBackupStorage,
-} from "./backup";
-import { BACKUP_IMAGES, BACKUP_WORKDIR, createBackupCronJob } from "./backup-cronjob";
-import { ArgProblem, checkGroup } from "./validation";
-import { helperResources } from "./resources";
+} from "../lib/backup";
+import { BACKUP_IMAGES, BACKUP_WORKDIR, createBackupCronJob } from "../lib/backup-cronjob";
+import { ArgProblem, checkGroup } from "../lib/validation";
+import { helperResources } from "../lib/resources";
 
 /** Scheduled exports of a RabbitMQ cluster's definitions. */
 export interface RabbitMQBackupArgs extends BackupScheduleArgs {

@@ -16,7 +16,7 @@
  * name under the prefix, or empty for the newest) and `PERSISTENCE` ("aof" or "rdb").
  */
 import * as k8s from "@pulumi/kubernetes";
-import { BACKUP_SECRET_KEYS, BackupStorageArgs } from "./backup";
+import { BACKUP_SECRET_KEYS, BackupStorageArgs } from "../lib/backup";
 
 /** A value of the scripts' environment: literal, or a reference (to a Secret key, a pod field). */
 export type EnvSource = string | k8s.types.input.core.v1.EnvVarSource;

@@ -1,16 +1,16 @@
 /**
  * Redis's restore on first start: an init container on every node that, when `restoreFrom` is set and
  * the node's data directory is empty, fetches a snapshot, checks it and puts it in place before Redis
- * starts (the script is in lib/redis-backup-scripts.ts; the arguments in lib/redis-backup.ts).
+ * starts (the script is in redis/backup-scripts.ts; the arguments in redis/backup.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
-import { backupSecretName, createBackupCredentialsSecret } from "./backup";
-import { configurationOptions } from "./options";
-import { containerSecurityContext } from "./pod";
-import { ResolvedRedisRestoreArgs } from "./redis-backup";
-import { envList, REDIS_RESTORE_SCRIPT, s3Env } from "./redis-backup-scripts";
+import { backupSecretName, createBackupCredentialsSecret } from "../lib/backup";
+import { configurationOptions } from "../lib/options";
+import { containerSecurityContext } from "../lib/pod";
+import { ResolvedRedisRestoreArgs } from "./backup";
+import { envList, REDIS_RESTORE_SCRIPT, s3Env } from "./backup-scripts";
 
 /** Mount paths of the restore init container. */
 const PATHS = { scripts: "/restore-scripts", scratch: "/restore" } as const;

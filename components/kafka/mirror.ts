@@ -6,9 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_OF_LABEL } from "./backup";
-import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkText } from "./validation";
-import { PACKAGE_LABELS } from "./labels";
+import { BACKUP_OF_LABEL } from "../lib/backup";
+import { ArgProblem, checkBoolean, checkGroup, checkInteger, checkText } from "../lib/validation";
+import { PACKAGE_LABELS } from "../lib/labels";
 
 /** A continuous mirror of this Kafka cluster to a second cluster. */
 export interface KafkaMirrorArgs {

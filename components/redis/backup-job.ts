@@ -1,16 +1,16 @@
 /**
  * Redis's backup CronJob `<name>-backup`: it takes an RDB from a replica the sentinels name (never from
- * the master), checks it, uploads it and applies the retention (the script is in lib/redis-backup-scripts.ts;
- * the arguments in lib/redis-backup.ts).
+ * the master), checks it, uploads it and applies the retention (the script is in redis/backup-scripts.ts;
+ * the arguments in redis/backup.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_OF_LABEL, backupCronJobSpec, backupSecretName, createBackupCredentialsSecret } from "./backup";
-import { recommendedLabels } from "./labels";
-import { configurationOptions, dependingOn } from "./options";
-import { containerSecurityContext } from "./pod";
-import { REDIS_BACKUP_DEFAULTS, redisBackupCronJobName, ResolvedRedisBackupArgs } from "./redis-backup";
-import { EnvSource, envList, REDIS_BACKUP_SCRIPT, s3Env } from "./redis-backup-scripts";
+import { BACKUP_OF_LABEL, backupCronJobSpec, backupSecretName, createBackupCredentialsSecret } from "../lib/backup";
+import { recommendedLabels } from "../lib/labels";
+import { configurationOptions, dependingOn } from "../lib/options";
+import { containerSecurityContext } from "../lib/pod";
+import { REDIS_BACKUP_DEFAULTS, redisBackupCronJobName, ResolvedRedisBackupArgs } from "./backup";
+import { EnvSource, envList, REDIS_BACKUP_SCRIPT, s3Env } from "./backup-scripts";
 
 /** Mount paths of the backup Job. */
 const PATHS = { scripts: "/backup-scripts", scratch: "/backup" } as const;

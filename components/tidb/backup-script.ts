@@ -7,8 +7,8 @@
  * snapshot `Backup` per run and deletes those past the retention (their `cleanPolicy: Delete` removes the
  * data), and one long-running log `Backup` streams changes for point-in-time recovery.
  */
-import { BackupStorageArgs, backupSecretName } from "./backup";
-import { PART_OF_LABEL } from "./contract";
+import { BackupStorageArgs, backupSecretName } from "../lib/backup";
+import { PART_OF_LABEL } from "../lib/contract";
 
 /** Label that marks the snapshot Backups of one cluster, for the retention. */
 export const TIDB_FULL_BACKUP_LABEL = "stateful-k8s.io/full-backup-of";

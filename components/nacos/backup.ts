@@ -15,9 +15,9 @@ import {
     BackupStorageArgs,
     validateBackupSchedule,
     validateBackupStorage,
-} from "./backup";
-import { BACKUP_IMAGES, BACKUP_WORKDIR, createBackupCronJob } from "./backup-cronjob";
-import { ArgProblem, checkGroup } from "./validation";
+} from "../lib/backup";
+import { BACKUP_IMAGES, BACKUP_WORKDIR, createBackupCronJob } from "../lib/backup-cronjob";
+import { ArgProblem, checkGroup } from "../lib/validation";
 
 /** Scheduled exports of the configurations of a Nacos cluster on embedded storage. */
 export interface NacosBackupArgs extends BackupScheduleArgs {

@@ -1,11 +1,11 @@
-/** Creating a TiDB cluster's backups and restore through tidb-operator v2's BR (see `tidb-backup-script.ts`). */
+/** Creating a TiDB cluster's backups and restore through tidb-operator v2's BR (see `backup-script.ts`). */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { backupCronJobSpec, backupLabels, backupSecretName } from "./backup";
-import { helperResources } from "./resources";
-import { nobodyPodSecurityContext } from "./pod";
-import { ResolvedTiDBBackup, ResolvedTiDBRestore } from "./tidb-backup";
-import { brS3, renderTiDBBackupScript, tidbBackupServiceAccount } from "./tidb-backup-script";
+import { backupCronJobSpec, backupLabels, backupSecretName } from "../lib/backup";
+import { helperResources } from "../lib/resources";
+import { nobodyPodSecurityContext } from "../lib/pod";
+import { ResolvedTiDBBackup, ResolvedTiDBRestore } from "./backup";
+import { brS3, renderTiDBBackupScript, tidbBackupServiceAccount } from "./backup-script";
 
 /** What {@link createTiDBBackup} created. */
 export interface TiDBBackupResources {
