@@ -21,6 +21,20 @@ function cloneFiles(): string[] {
         .filter((f) => f !== "" && fs.existsSync(path.join(REPO, f)));
 }
 
+/**
+ * The scratch folders of this process's project copies (about 170 MB each: the copy, its PULUMI_HOME
+ * and state). They are removed when the suite's process exits, unless STATEFUL_K8S_KEEP_E2E=1 keeps
+ * them to look into.
+ */
+const scratchFolders: string[] = [];
+process.on("exit", () => {
+    if (process.env.STATEFUL_K8S_KEEP_E2E === "1") {
+        if (scratchFolders.length > 0) console.error(`kept the e2e project copies: ${scratchFolders.join(" ")}`);
+        return;
+    }
+    for (const folder of scratchFolders) fs.rmSync(folder, { recursive: true, force: true });
+});
+
 /** A kubeconfig path that does not exist: the provider previews new objects without a cluster. */
 export const NO_CLUSTER = path.join(os.tmpdir(), "stateful-k8s-no-cluster", "kubeconfig");
 
@@ -116,6 +130,7 @@ export class Project {
      */
     static copy(kubeconfig?: string): Project {
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-k8s-e2e-"));
+        scratchFolders.push(scratch);
         const dir = path.join(scratch, "stateful-k8s");
         fs.mkdirSync(dir);
         for (const file of cloneFiles()) {

@@ -21,9 +21,14 @@ export function promtool(): string {
     return candidate;
 }
 
-/** A fresh temporary folder for one promtool run. */
-function scratch(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "sk-promtool-"));
+/** Runs `use` in a fresh temporary folder, removed afterwards whatever happens. */
+function inScratch<T>(use: (dir: string) => T): T {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sk-promtool-"));
+    try {
+        return use(dir);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 /** Result of a promtool run: exit code and combined output. */
@@ -45,18 +50,20 @@ function run(args: string[], cwd: string): PromtoolResult {
 
 /** `promtool check rules` on one rule file (`{ groups: [...] }`). */
 export function checkRules(ruleFile: object): PromtoolResult {
-    const dir = scratch();
-    fs.writeFileSync(path.join(dir, "rules.yaml"), yaml.dump(ruleFile, { lineWidth: -1 }));
-    return run(["check", "rules", "rules.yaml"], dir);
+    return inScratch((dir) => {
+        fs.writeFileSync(path.join(dir, "rules.yaml"), yaml.dump(ruleFile, { lineWidth: -1 }));
+        return run(["check", "rules", "rules.yaml"], dir);
+    });
 }
 
 /** `promtool test rules` of a unit-test file (its `rule_files` name `rules.yaml`, written beside it). */
 export function testRules(ruleFile: object, tests: object): PromtoolResult {
-    const dir = scratch();
-    fs.writeFileSync(path.join(dir, "rules.yaml"), yaml.dump(ruleFile, { lineWidth: -1 }));
-    fs.writeFileSync(
-        path.join(dir, "tests.yaml"),
-        yaml.dump({ rule_files: ["rules.yaml"], evaluation_interval: "1m", ...tests }, { lineWidth: -1 }),
-    );
-    return run(["test", "rules", "tests.yaml"], dir);
+    return inScratch((dir) => {
+        fs.writeFileSync(path.join(dir, "rules.yaml"), yaml.dump(ruleFile, { lineWidth: -1 }));
+        fs.writeFileSync(
+            path.join(dir, "tests.yaml"),
+            yaml.dump({ rule_files: ["rules.yaml"], evaluation_interval: "1m", ...tests }, { lineWidth: -1 }),
+        );
+        return run(["test", "rules", "tests.yaml"], dir);
+    });
 }
