@@ -1,7 +1,7 @@
 /**
  * What every Redis pod reads: the password Secret, the config ConfigMap (configuration files and
  * scripts) and the topology ConfigMap, with the environment and the volumes that reference them by
- * name. The scripts' side of this environment contract is described in scripts/common.ts.
+ * name. The scripts' side of this environment contract is described in redis/scripts/common.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -26,7 +26,7 @@ export interface SentinelResetJobSpec {
     timeoutSeconds: number;
     /** The user the pod runs as (the nodes'). */
     runAsUser: number;
-    /** The scripts' topology environment (see `scripts/common.ts`): values or Secret references. */
+    /** The scripts' topology environment (see `redis/scripts/common.ts`): values or Secret references. */
     topology: Record<string, string | { secretKeyRef: { name: string; key: string } }>;
     /** Where the Job's pod may run (the nodes' placement). */
     scheduling: Required<SchedulingArgs>;
