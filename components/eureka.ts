@@ -29,7 +29,7 @@ export class Eureka extends pulumi.ComponentResource implements StatefulSetOutpu
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
+    /** In-cluster DNS name of every member the StatefulSet may run, in ordinal order. */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** The peer URL list every member is configured with (`defaultZone`): one URL per member, or per possible member when autoscaled. */
     public readonly peerUrls: pulumi.Output<string[]>;

@@ -37,7 +37,7 @@ export class Nacos extends pulumi.ComponentResource implements StatefulSetOutput
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
+    /** In-cluster DNS name of every member the StatefulSet may run, in ordinal order. */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** The entries of every member's `cluster.conf`. */
     public readonly clusterMembers: pulumi.Output<string[]>;
@@ -73,9 +73,9 @@ export class Nacos extends pulumi.ComponentResource implements StatefulSetOutput
         const adminJobLabels = { [JOB_LABEL]: `${name}-admin-init` };
 
         const secretData: Record<string, pulumi.Input<string>> = {
-            "auth-token": pulumi.secret(args.authToken),
-            "identity-value": pulumi.secret(args.identityValue),
-            "admin-password": pulumi.secret(args.adminPassword),
+            "auth-token": pulumi.secret(resolved.authToken),
+            "identity-value": pulumi.secret(resolved.identityValue),
+            "admin-password": pulumi.secret(resolved.adminPassword),
         };
         if (mysql !== undefined) {
             secretData["mysql-password"] = pulumi.secret(mysql.password);

@@ -36,7 +36,7 @@ export class RabbitMQ extends pulumi.ComponentResource implements StatefulSetOut
     public readonly headlessServiceName: pulumi.Output<string>;
     /** Name of the client Service. */
     public readonly clientServiceName: pulumi.Output<string>;
-    /** In-cluster DNS name of every member, in ordinal order (with an autoscaler: of every member up to `maxReplicas`). */
+    /** In-cluster DNS name of every member the StatefulSet may run, in ordinal order. */
     public readonly memberDnsNames: pulumi.Output<string[]>;
     /** Erlang node name of every node. */
     public readonly nodeNames: pulumi.Output<string[]>;
@@ -70,9 +70,9 @@ export class RabbitMQ extends pulumi.ComponentResource implements StatefulSetOut
                 metadata: { name: `${name}-credentials`, namespace },
                 type: "Opaque",
                 stringData: {
-                    ".erlang.cookie": pulumi.secret(args.erlangCookie),
+                    ".erlang.cookie": pulumi.secret(resolved.erlangCookie),
                     username: resolved.defaultUser,
-                    password: pulumi.secret(args.defaultPassword),
+                    password: pulumi.secret(resolved.defaultPassword),
                 },
             },
             configurationOptions(child),

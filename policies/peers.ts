@@ -66,7 +66,7 @@ export const dataNetworkPolicy = statefulPolicy({
         "A StatefulSet that keeps data has its pods selected by an ingress NetworkPolicy in its namespace (an empty podSelector counts), so that only its clients and peers reach the data; without one, any pod in the cluster can connect. Operator-managed data stores are out of reach (their pods are not in the stack). Fix: add a networking.k8s.io/v1 NetworkPolicy selecting the pods that admits the clients, the peers and the metrics scraper.",
     enforcementLevel: "advisory",
     protectsAgainst:
-        "a StatefulSet that keeps data whose pods no ingress NetworkPolicy in its namespace selects (an empty `podSelector` counts). Our components create none, so our stacks draw this advisory for Nacos, RabbitMQ and Redis",
+        "a StatefulSet that keeps data whose pods no ingress NetworkPolicy in its namespace selects (an empty `podSelector` counts). Our components create one when their `networkPolicy.enabled` is set, as the prod stack does; the dev and staging stacks do not, and draw this advisory for Nacos, RabbitMQ and Redis",
     validateStack: (args, report) => {
         const policies = ofKind(args.resources, "networkPolicy").filter((np) => restrictsIngress(np) !== false);
         for (const sts of ofKind(args.resources, "statefulSet")) {

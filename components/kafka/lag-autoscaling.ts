@@ -53,18 +53,6 @@ export interface ConsumerLagAutoscalingArgs {
     kedaNamespace?: string;
 }
 
-/** Keys of {@link ConsumerLagAutoscalingArgs}, for stack-config key checks. */
-export const CONSUMER_LAG_AUTOSCALING_KEYS = [
-    "minReplicas",
-    "maxReplicas",
-    "consumerGroup",
-    "topic",
-    "lagThreshold",
-    "pollingIntervalSeconds",
-    "scaleDownStabilizationSeconds",
-    "kedaNamespace",
-] as const;
-
 /** Defaults of {@link ConsumerLagAutoscalingArgs} (KEDA's own `pollingInterval` default is 30 s too). */
 export const CONSUMER_LAG_DEFAULTS = { pollingIntervalSeconds: 30, kedaNamespace: "keda" } as const;
 

@@ -74,8 +74,16 @@ export const RABBITMQ_DEFAULTS = {
     terminationGracePeriodSeconds: 600,
     storageSize: "10Gi",
     clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
-    runAsUser: 999,
     resources: { cpuRequest: "500m", memoryRequest: "1Gi" },
+} as const;
+
+/**
+ * Settings of the pods that are not arguments. The resolver adds them after the args, so an argument
+ * object cannot override them.
+ */
+export const RABBITMQ_FIXED = {
+    /** The rabbitmq image's user. */
+    runAsUser: 999,
 } as const;
 
 /** RabbitMQ's ports. */
@@ -126,7 +134,7 @@ export function validateRabbitMQArgs(name: string, args: RabbitMQArgs): ArgProbl
 export function resolveRabbitMQArgs(
     name: string,
     args: RabbitMQArgs,
-): ResolvedPersistentArgs<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> & { quorumQueueTargetGroupSize: number } {
+): ResolvedPersistentArgs<typeof RABBITMQ_DEFAULTS, RabbitMQArgs> & typeof RABBITMQ_FIXED & { quorumQueueTargetGroupSize: number } {
     const resolved = resolvePersistentArgs(`RabbitMQ "${name}" arguments`, validateRabbitMQArgs(name, args), RABBITMQ_DEFAULTS, args);
-    return { ...resolved, quorumQueueTargetGroupSize: resolved.quorumQueueTargetGroupSize ?? resolved.replicas };
+    return { ...resolved, ...RABBITMQ_FIXED, quorumQueueTargetGroupSize: resolved.quorumQueueTargetGroupSize ?? resolved.replicas };
 }

@@ -141,12 +141,22 @@ export const REDIS_DEFAULTS = {
     failoverTimeoutMilliseconds: 60000,
     parallelSyncs: 1,
     minReplicasToWrite: 1,
-    minReplicasMaxLagSeconds: 10,
     storageSize: "10Gi",
     clusterDomain: WORKLOAD_DEFAULTS.clusterDomain,
-    runAsUser: 999,
     resources: { cpuRequest: "250m", memoryRequest: "512Mi" },
     sentinelResources: { cpuRequest: "50m", memoryRequest: "64Mi" },
+} as const;
+
+/**
+ * Settings of the pods and Jobs that are not arguments. The resolver adds them after the args, so an
+ * argument object cannot override them.
+ */
+export const REDIS_FIXED = {
+    /** How long a replica may lag and still count towards `min-replicas-to-write`. */
+    minReplicasMaxLagSeconds: 10,
+    /** The redis image's user. */
+    runAsUser: 999,
+    /** How long the sentinel reset Job may take. */
     resetTimeoutSeconds: 120,
     /** How long a starting replica waits for its master's name to resolve to an address that answers. */
     masterWaitSeconds: 60,
@@ -222,9 +232,10 @@ export type ResolvedRedisArgs = WithResolvedGroups<
     {
         quorum: number;
         sentinelResources: ResourcesArgs;
-        backup?: ResolvedRedisBackupArgs;
-        restoreFrom?: ResolvedRedisRestoreArgs;
-    }
+    } & typeof REDIS_FIXED & {
+            backup?: ResolvedRedisBackupArgs;
+            restoreFrom?: ResolvedRedisRestoreArgs;
+        }
 >;
 
 /** {@link RedisArgs} validated, with every default applied; throws an ArgsError naming every problem. */
@@ -233,6 +244,7 @@ export function resolveRedisArgs(name: string, args: RedisArgs): ResolvedRedisAr
     const shared = resolvePersistentArgs(`Redis "${name}" arguments`, validateRedisArgs(name, args), d, args);
     return {
         ...shared,
+        ...REDIS_FIXED,
         quorum: args.quorum ?? defaultQuorum(shared.sentinels),
         sentinelResources: resolveResources(args.sentinelResources, d.sentinelResources),
         backup: args.backup === undefined ? undefined : resolveRedisBackupArgs(name, args.backup, shared.image),

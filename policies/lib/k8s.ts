@@ -85,17 +85,6 @@ export function known<T>(read: () => T): T | undefined {
     }
 }
 
-/** True when `read` touches no value unknown during preview. */
-export function isKnown(read: () => unknown): boolean {
-    try {
-        read();
-        return true;
-    } catch (err) {
-        if (err instanceof UnknownValueError) return false;
-        throw err;
-    }
-}
-
 /** A plain copy of a value read from props (throws UnknownValueError when any part of it is unknown during preview). */
 export function plainCopy<T>(value: unknown): T {
     return JSON.parse(JSON.stringify(value)) as T;

@@ -3,7 +3,8 @@
  * argument groups included, so that the component and its builders apply no default of their own.
  */
 import * as assert from "assert";
-import { REDIS_DEFAULTS, RedisArgs, resolveRedisArgs } from "../../components/redis";
+import { RabbitMQArgs, resolveRabbitMQArgs } from "../../components/rabbitmq";
+import { REDIS_DEFAULTS, REDIS_FIXED, RedisArgs, resolveRedisArgs } from "../../components/redis";
 import { ArgsError } from "../../components/lib/validation";
 
 const storage = {
@@ -32,6 +33,17 @@ describe("Redis arguments, resolved", () => {
         );
         const set = resolveRedisArgs("cache", { password: "pw", namespace: "apps", replicas: 4, masterName: "m1", persistence: "rdb" });
         assert.deepStrictEqual([set.namespace, set.replicas, set.masterName, set.persistence], ["apps", 4, "m1", "rdb"]);
+    });
+
+    it("keeps the settings that are not arguments out of reach of an argument object", () => {
+        const sneaky = { password: "pw", runAsUser: 0, handoverTimeoutSeconds: "1", minReplicasMaxLagSeconds: "10\nsave 1 1" };
+        const r = resolveRedisArgs("cache", sneaky as unknown as RedisArgs);
+        assert.deepStrictEqual(
+            [r.runAsUser, r.handoverTimeoutSeconds, r.minReplicasMaxLagSeconds],
+            [REDIS_FIXED.runAsUser, REDIS_FIXED.handoverTimeoutSeconds, REDIS_FIXED.minReplicasMaxLagSeconds],
+        );
+        const mq = resolveRabbitMQArgs("mq", { erlangCookie: "c", defaultPassword: "p", runAsUser: 0 } as unknown as RabbitMQArgs);
+        assert.strictEqual(mq.runAsUser, 999);
     });
 
     it("takes a majority of the sentinels as quorum unless one is given", () => {
