@@ -180,6 +180,16 @@ describe("Redis snapshots to S3 and restore, on real redis-server, redis-sentine
             };
             return infoField(m, "replication", "connected_slaves") === "2" && [0, 1, 2].every(sees) ? true : undefined;
         });
+        // The backup Job takes only replicas a sentinel reports healthy, from the INFO it polls every 10 s:
+        // one taken while a replica was still linking says "err" until the next poll.
+        await eventually("every sentinel reports both replicas healthy (flags slave, link ok)", 30, () => {
+            const healthy = (i: number) => {
+                const lines = cli(sentinelIp(i), 26379, "SENTINEL", "REPLICAS", "mymaster");
+                const value = (key: string) => lines.flatMap((line, j) => (line === key ? [lines[j + 1]] : []));
+                return value("flags").filter((f) => f === "slave").length === 2 && value("master-link-status").every((l) => l === "ok");
+            };
+            return [0, 1, 2].every(healthy) ? true : undefined;
+        });
     }
 
     /** Every known key and value that node `ip` does not hold. */
