@@ -6,6 +6,7 @@ import { childOptions, dependingOn } from "../lib/options";
 import { containerSecurityContext } from "../lib/pod";
 import { createRedisRestore } from "./restore";
 import { CONTAINER_EPHEMERAL_STORAGE, helperResources, resourceRequirements } from "../lib/resources";
+import { sharedWorkloadSpec } from "../lib/statefulset/component";
 import { PodManagementPolicy, Workload } from "../lib/statefulset/spec";
 import { createWorkload } from "../lib/statefulset/workload";
 import { REDIS_PORTS } from "./args";
@@ -47,17 +48,13 @@ export function createRedisNodes(context: RedisPodsContext, memberSuffix: string
         parent,
         name,
         {
-            system: "redis",
-            namespace: r.namespace,
-            clusterDomain: r.clusterDomain,
+            ...sharedWorkloadSpec("redis", r),
             // The nodes' Service of the building block carries only the exporter's port, under `<name>-metrics`:
             // a Service spreading connections over the nodes would send writes to replicas. Clients are
             // sentinel-aware and ask `<name>-sentinel:26379` for the master.
             clientServiceName: `${name}-metrics`,
             // redis-server writes only to its data directory and /run/redis (the generated redis.conf).
             readOnlyRootFilesystem: true,
-            replicas: r.replicas,
-            image: r.image,
             podManagementPolicy: PodManagementPolicy.Parallel,
             ports: [
                 { name: "redis", port: REDIS_PORTS.redis, peer: true, client: false },
@@ -102,8 +99,6 @@ export function createRedisNodes(context: RedisPodsContext, memberSuffix: string
             runAsUser: r.runAsUser,
             terminationGracePeriodSeconds: r.handoverTimeoutSeconds + r.shutdownSeconds,
             podAnnotations: { "stateful-k8s.io/config-checksum": cfg.checksum },
-            resources: r.resources,
-            scheduling: r.scheduling,
         },
         restore === undefined ? configured : dependingOn(configured, restore.dependencies),
     );

@@ -85,12 +85,15 @@ export interface ResolvedStatefulSetGroups {
     networkPolicy: ResolvedNetworkPolicy;
 }
 
+/** The resolved arguments every StatefulSet system shares: its shared groups and top-level settings. */
+export type SharedResolvedArgs = ResolvedStatefulSetGroups & { namespace: string; clusterDomain: string; replicas: number; image: string };
+
 /** Args `A` of a StatefulSet system over its defaults `D`: every top-level default and every shared group resolved. */
 export type ResolvedStatefulSetArgs<D extends StatefulSetDefaults, A extends StatefulSetSystemArgs> = Omit<
     Resolved<D, A>,
     keyof ResolvedStatefulSetGroups
 > &
-    ResolvedStatefulSetGroups & { namespace: string; clusterDomain: string; replicas: number; image: string };
+    SharedResolvedArgs;
 
 /** {@link ResolvedStatefulSetArgs} of a system that keeps data: its `storage` resolved too. */
 export type ResolvedPersistentArgs<D extends StatefulSetDefaults & { storageSize: string }, A extends PersistentSystemArgs> = Omit<

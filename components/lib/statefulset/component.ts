@@ -8,11 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertGroup } from "../alerts";
 import { createAlertsAndDashboard } from "../dashboards";
 import { createNetworkPolicy, ResolvedNetworkPolicy } from "../network";
-import { ResolvedStatefulSetGroups } from "./args";
+import { SharedResolvedArgs } from "./args";
 import { Workload, WorkloadSpec } from "./spec";
-
-/** The resolved arguments every StatefulSet component shares (see `resolveStatefulSetArgs`). */
-export type SharedResolvedArgs = ResolvedStatefulSetGroups & { namespace: string; clusterDomain: string; replicas: number; image: string };
 
 /** The fields of a {@link WorkloadSpec} that the shared arguments decide. */
 export type SharedWorkloadSpec = Pick<
